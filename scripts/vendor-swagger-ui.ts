@@ -1,0 +1,26 @@
+/**
+ * Copies Swagger UI's script and stylesheet from the swagger-ui-dist package
+ * into public/docs/assets/, which the API Worker serves as static assets, so
+ * /docs works with no CDN (and on machines without internet).
+ */
+import { copyFile, mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const FILES = ["swagger-ui-bundle.js", "swagger-ui.css"];
+
+/** Copies the files if needed; returns the target folder. */
+export async function vendorSwaggerUi(root = join(dirname(fileURLToPath(import.meta.url)), "..")): Promise<string> {
+  const require = createRequire(join(root, "package.json"));
+  const source = dirname(require.resolve("swagger-ui-dist/package.json"));
+  const target = join(root, "public", "docs", "assets", "swagger-ui-dist");
+  await mkdir(target, { recursive: true });
+  await Promise.all(FILES.map((file) => copyFile(join(source, file), join(target, file))));
+  return target;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const target = await vendorSwaggerUi();
+  console.log(`swagger-ui assets copied to ${target}`);
+}

@@ -1,0 +1,17 @@
+import type { RequestIdVariables } from "hono/request-id";
+import type { EnvConfig } from "./config";
+import type { Logger } from "./lib/logger";
+import type { Services } from "./services";
+
+/** Hono's environment type for the API Worker: bindings from `wrangler types`, per-request variables. */
+export type AppEnv = {
+  Bindings: Env;
+  Variables: RequestIdVariables & {
+    /** Validated deploy-time config; set by the config middleware. */
+    config: EnvConfig;
+    /** Logger bound to this request's id. */
+    logger: Logger;
+    /** Per-request service wiring; set by the init middleware. */
+    services: Services;
+  };
+};

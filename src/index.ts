@@ -1,0 +1,34 @@
+import { secureHeaders } from "hono/secure-headers";
+import { newApp } from "./app";
+import { accessLog } from "./middleware/access-log";
+import { bodyLimit } from "./middleware/body-limit";
+import { configMiddleware } from "./middleware/config";
+import { cors } from "./middleware/cors";
+import { init } from "./middleware/init";
+import { requestId } from "./middleware/request-id";
+import { registerDocsRoutes } from "./routes/docs";
+import { registerHealthRoutes } from "./routes/health";
+import { registerSystemRoutes } from "./routes/system";
+
+export { QuotaCounter } from "../durable-objects/quota-counter";
+export { Wallet } from "../durable-objects/wallet";
+export { MetricsShard } from "../durable-objects/metrics-shard";
+
+/**
+ * Builds the API: middleware in the order ARCHITECTURE.md gives (request id →
+ * log → config → secure headers → CORS → body limit → services), then routes.
+ */
+export function createApp() {
+  const app = newApp();
+  app.use(requestId(), accessLog(), configMiddleware(), secureHeaders(), cors(), bodyLimit(), init());
+  registerHealthRoutes(app);
+  registerSystemRoutes(app);
+  registerDocsRoutes(app);
+  return app;
+}
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

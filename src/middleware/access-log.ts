@@ -1,0 +1,27 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { createLogger } from "../lib/logger";
+import { routeTemplate } from "../lib/route-template";
+
+/**
+ * Writes one JSON line per request (level, msg, request_id, method, route,
+ * status, duration_ms) after the response is ready. It runs before the config
+ * middleware so that even a request failing on bad config leaves exactly one line.
+ */
+export function accessLog(): MiddlewareHandler<AppEnv> {
+  return async function accessLog(c, next) {
+    const startedAt = performance.now();
+    await next();
+    const status = c.res.status;
+    const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
+    const logger = createLogger(c.var.config?.LOG_LEVEL ?? "info", { request_id: c.var.requestId });
+    logger[level]("request", {
+      method: c.req.method,
+      route: routeTemplate(c),
+      status,
+      duration_ms: Math.round((performance.now() - startedAt) * 100) / 100,
+      // Only 5xx carry the error text; 4xx are the client's business and already in the envelope.
+      ...(status >= 500 && c.error ? { error: c.error.message } : {}),
+    });
+  };
+}

@@ -1,0 +1,59 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+
+/** Options of one rate-limited route class. */
+export interface RateLimitOptions {
+  /** Names the limit in keys and logs, e.g. "register". */
+  name: string;
+  limit: number | ((c: Context<AppEnv>) => number);
+  windowSeconds: number | ((c: Context<AppEnv>) => number);
+  /** The subject being limited (client IP, user id, ...); undefined skips limiting. */
+  key: (c: Context<AppEnv>) => string | undefined;
+  /** When Redis cannot be reached: let the request through (default) or answer 503. */
+  failOpen?: boolean;
+}
+
+const resolve = (value: number | ((c: Context<AppEnv>) => number), c: Context<AppEnv>) => (typeof value === "function" ? value(c) : value);
+
+/** The client's IP as Cloudflare reports it; loopback in local dev. */
+export function clientIp(c: Context<AppEnv>): string {
+  return c.req.header("CF-Connecting-IP") ?? "127.0.0.1";
+}
+
+/**
+ * The rate-limit hook routes attach: counts the request in Redis and answers
+ * 429 (code 1007) with `Retry-After` past the limit. Sets the IETF
+ * `RateLimit-Limit/Remaining/Reset` headers on every response it sees.
+ *
+ * @example app.use("/api/v1/shared/auth/register", rateLimit({ name: "register", limit: 10, windowSeconds: 3600, key: clientIp }))
+ */
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
+  return async function rateLimit(c, next) {
+    const subject = options.key(c);
+    if (subject === undefined) return next();
+    const limit = resolve(options.limit, c);
+    const windowSeconds = resolve(options.windowSeconds, c);
+    let decision;
+    try {
+      decision = await c.var.services.rateLimiter.hit(`${options.name}:${subject}`, limit, windowSeconds);
+    } catch (error) {
+      c.var.logger.warn("rate limiter unavailable", { limiter: options.name, fail_open: options.failOpen !== false, error: String(error) });
+      if (options.failOpen === false) throw new ApiError("DEPENDENCY_UNAVAILABLE", "rate limiter unavailable", { cause: error });
+      return next();
+    }
+    const resetSeconds = Math.max(0, Math.ceil((decision.resetAt - Date.now()) / 1000));
+    const headers = {
+      "RateLimit-Limit": String(decision.limit),
+      "RateLimit-Remaining": String(decision.remaining),
+      "RateLimit-Reset": String(resetSeconds),
+    };
+    if (!decision.allowed) {
+      throw new ApiError("TOO_MANY_REQUESTS", `too many ${options.name} requests; retry in ${resetSeconds} s`, {
+        headers: { ...headers, "Retry-After": String(resetSeconds) },
+      });
+    }
+    await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  };
+}

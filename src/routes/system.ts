@@ -1,0 +1,69 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { ApiError, commonErrorResponses } from "../errors";
+import { envelopeOf, jsonContent, ok } from "../lib/envelope";
+import { runCheck } from "../services/health";
+import { HealthCheckResultSchema, HealthReportSchema, runHealthChecks } from "./health";
+
+const systemHealth = createRoute({
+  method: "get",
+  path: "/api/v1/system/health",
+  tags: ["system"],
+  summary: "Health of the whole system, in the Qingyu envelope",
+  responses: {
+    200: jsonContent(envelopeOf(HealthReportSchema), "Healthy or degraded"),
+    ...commonErrorResponses,
+  },
+});
+
+const serviceHealth = createRoute({
+  method: "get",
+  path: "/api/v1/system/health/{service}",
+  tags: ["system"],
+  summary: "Health of one dependency or Durable Object namespace",
+  request: {
+    params: z.object({
+      service: z.string().min(1).max(64).openapi({ example: "redis", description: "redis, d1, quota_counter, wallet or metrics_shard" }),
+    }),
+  },
+  responses: {
+    200: jsonContent(envelopeOf(HealthCheckResultSchema), "The dependency answers"),
+    ...commonErrorResponses,
+  },
+});
+
+const ping = createRoute({
+  method: "get",
+  path: "/api/v1/system/ping",
+  tags: ["system"],
+  summary: "No-op: answers without touching any dependency (benchmark baseline)",
+  responses: {
+    200: jsonContent(envelopeOf(z.object({ pong: z.literal(true) })), "pong"),
+    ...commonErrorResponses,
+  },
+});
+
+/** Registers the Qingyu client's system routes. Unhealthy answers 503 with code 5003 and the report in `data.details`. */
+export function registerSystemRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(systemHealth, async (c) => {
+    const report = await runHealthChecks(c);
+    if (report.status === "unhealthy") {
+      throw new ApiError("DEPENDENCY_UNAVAILABLE", "system unhealthy", { details: { report } });
+    }
+    return ok(c, report);
+  });
+
+  app.openapi(serviceHealth, async (c) => {
+    const { service } = c.req.valid("param");
+    const checks = c.var.services.healthChecks();
+    const check = checks.find((candidate) => candidate.name === service);
+    if (!check) {
+      throw new ApiError("NOT_FOUND", `unknown service '${service}'`, { details: { known: checks.map((candidate) => candidate.name) } });
+    }
+    const line = await runCheck(check);
+    if (line.status === "unhealthy") throw new ApiError("DEPENDENCY_UNAVAILABLE", `${check.name} unhealthy`, { details: { check: line } });
+    return ok(c, line);
+  });
+
+  app.openapi(ping, (c) => ok(c, { pong: true as const }));
+}
