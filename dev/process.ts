@@ -1,0 +1,86 @@
+/**
+ * Child processes of the local stack: each runs in its own process group so
+ * that stopping it also stops what it spawned (wrangler starts workerd), and
+ * its output goes line by line to a sink (the terminal with a prefix, or a file).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { createInterface } from "node:readline";
+
+/** A started child process. */
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  readonly exited: Promise<number | string>;
+  /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when it has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Where a process's output goes: `inherit` prefixes lines on our stdout, a path appends to that file. */
+export type OutputSink = "inherit" | "ignore" | { file: string };
+
+function pipeLines(child: ChildProcess, name: string, sink: OutputSink): void {
+  if (sink === "ignore") return;
+  const file = typeof sink === "object" ? createWriteStream(sink.file, { flags: "a" }) : undefined;
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on("line", (line) => {
+      if (file) file.write(`${line}\n`);
+      else process.stdout.write(`[${name}] ${line}\n`);
+    });
+  }
+  child.once("exit", () => file?.end());
+}
+
+/** Starts `command args` in a new process group. */
+export function startProcess(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; output: OutputSink }): ManagedProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: true,
+    stdio: ["ignore", options.output === "ignore" ? "ignore" : "pipe", options.output === "ignore" ? "ignore" : "pipe"],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
+  const pid = child.pid;
+  pipeLines(child, name, options.output);
+  const exited = new Promise<number | string>((resolve) => {
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown"));
+    child.once("error", (error) => resolve(error.message));
+  });
+  let running = true;
+  void exited.then(() => {
+    running = false;
+  });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  return {
+    name,
+    pid,
+    exited,
+    async stop(graceMs = 5000) {
+      if (!running) return;
+      signalGroup("SIGTERM");
+      const timer = setTimeout(() => signalGroup("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+      // workerd may outlive wrangler for a moment; make sure nothing of the group stays.
+      signalGroup("SIGKILL");
+    },
+  };
+}
+
+/** Runs a command to completion; rejects with its output tail when it fails. */
+export async function runToCompletion(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<void> {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  if (code !== 0) throw new Error(`${name} failed (exit ${code}):\n${output}`);
+}

@@ -1,0 +1,168 @@
+/**
+ * The whole local stack on loopback, as one programmatic launcher used by
+ * `npm run dev`, the end-to-end tests and the benchmarks:
+ * redis-server → Upstash REST bridge → local D1 migrations → API Worker
+ * (`wrangler dev`) → exporter Worker (`wrangler dev`), then wait for readiness.
+ */
+import { randomBytes } from "node:crypto";
+import { copyFile, mkdir, access, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { vendorSwaggerUi } from "../scripts/vendor-swagger-ui.ts";
+import { readEnvFile } from "./env-file.ts";
+import { waitFor } from "./net.ts";
+import { startProcess, runToCompletion, type ManagedProcess, type OutputSink } from "./process.ts";
+import { findRedisServer, startRedis, type RedisProcess } from "./redis.ts";
+import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge.ts";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+
+/** Ports and places of one stack; every field has a default for `npm run dev`. */
+export interface StackOptions {
+  apiPort: number;
+  exporterPort: number;
+  redisPort: number;
+  bridgePort: number;
+  /** Persisted state: Redis AOF, D1, Durable Objects, logs. */
+  stateDir: string;
+  /** Worker output: the terminal (dev) or files under stateDir/logs (tests, bench). */
+  workerOutput: "terminal" | "files";
+  /** Extra vars for the API Worker (override .dev.vars). */
+  apiVars?: Record<string, string>;
+  /** Secrets; taken from .dev.vars when not given. */
+  redisToken?: string;
+  metricsToken?: string;
+  /** Progress lines ("starting redis-server on 127.0.0.1:6379"). */
+  progress?: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+/** A running stack. */
+export interface Stack {
+  apiUrl: string;
+  exporterUrl: string;
+  bridgeUrl: string;
+  redisToken: string;
+  metricsToken: string;
+  redis: RedisProcess;
+  options: StackOptions;
+  stop(): Promise<void>;
+}
+
+/** Defaults for `npm run dev`, overridable by QINGYU_* environment variables. */
+export function devStackOptions(env: NodeJS.ProcessEnv = process.env): StackOptions {
+  const port = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === "") return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) throw new Error(`${name} must be a port number (1-65535)`);
+    return parsed;
+  };
+  return {
+    apiPort: port("QINGYU_API_PORT", 8787),
+    exporterPort: port("QINGYU_EXPORTER_PORT", 8788),
+    redisPort: port("QINGYU_REDIS_PORT", 6379),
+    bridgePort: port("QINGYU_BRIDGE_PORT", 8079),
+    stateDir: env.QINGYU_STATE_DIR ?? join(ROOT, ".state"),
+    workerOutput: "terminal",
+  };
+}
+
+async function assertPortFree(port: number, variable: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once("error", () => reject(new Error(`port ${port} on 127.0.0.1 is in use; stop what uses it or set ${variable}`)));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
+  });
+}
+
+/** Copies `<file>.example` to `<file>` the first time, so a fresh clone runs without setup. */
+async function ensureFromExample(file: string, progress: (line: string) => void): Promise<void> {
+  try {
+    await access(file);
+  } catch {
+    await copyFile(`${file}.example`, file);
+    progress(`created ${file.slice(ROOT.length + 1)} from its .example`);
+  }
+}
+
+function wranglerDev(name: string, options: StackOptions, args: string[], output: OutputSink): ManagedProcess {
+  return startProcess(name, process.execPath, [WRANGLER, "dev", "--ip", "127.0.0.1", "--persist-to", join(options.stateDir, "wrangler"), "--show-interactive-dev-session=false", ...args], {
+    cwd: ROOT,
+    // A private dev registry per stack: the exporter finds this stack's API Worker, not another one's.
+    env: { ...process.env, WRANGLER_REGISTRY_PATH: join(options.stateDir, "registry"), WRANGLER_SEND_METRICS: "false" },
+    output,
+  });
+}
+
+/** Starts everything and resolves once `/health/ready` answers 200. On failure, stops what it started. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const progress = options.progress ?? (() => {});
+  const started: Array<{ stop(): Promise<void> }> = [];
+  const stopAll = async () => {
+    for (const item of started.reverse()) await item.stop().catch(() => {});
+    started.length = 0;
+  };
+  try {
+    findRedisServer();
+    await Promise.all([
+      assertPortFree(options.apiPort, "QINGYU_API_PORT"),
+      assertPortFree(options.exporterPort, "QINGYU_EXPORTER_PORT"),
+      assertPortFree(options.redisPort, "QINGYU_REDIS_PORT"),
+      assertPortFree(options.bridgePort, "QINGYU_BRIDGE_PORT"),
+    ]);
+    await ensureFromExample(join(ROOT, ".dev.vars"), progress);
+    await ensureFromExample(join(ROOT, "monitoring", ".dev.vars"), progress);
+    await vendorSwaggerUi(ROOT);
+    const logsDir = join(options.stateDir, "logs");
+    await mkdir(logsDir, { recursive: true });
+    const devVars = await readEnvFile(join(ROOT, ".dev.vars"));
+    const monitoringVars = await readEnvFile(join(ROOT, "monitoring", ".dev.vars"));
+    const redisToken = options.redisToken ?? devVars.UPSTASH_REDIS_REST_TOKEN ?? randomBytes(24).toString("hex");
+    const metricsToken = options.metricsToken ?? monitoringVars.METRICS_TOKEN ?? randomBytes(24).toString("hex");
+
+    progress(`starting redis-server on 127.0.0.1:${options.redisPort}`);
+    const redis = await startRedis({ port: options.redisPort, dir: join(options.stateDir, "redis") });
+    started.push(redis);
+
+    progress(`starting the Upstash REST bridge on 127.0.0.1:${options.bridgePort}`);
+    const bridge: UpstashBridge = await startUpstashBridge({ port: options.bridgePort, token: redisToken, redisUrl: redis.url });
+    started.push(bridge);
+
+    progress("applying local D1 migrations");
+    await runToCompletion("d1 migrations", process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", join(options.stateDir, "wrangler")], {
+      cwd: ROOT,
+      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+    });
+
+    // Stack-specific values go in env files that override .dev.vars (later files win).
+    const apiEnvFile = join(options.stateDir, "api.env");
+    const apiVars = { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: redisToken, ...options.apiVars };
+    await writeFile(apiEnvFile, Object.entries(apiVars).map(([key, value]) => `${key}=${value}`).join("\n") + "\n", { mode: 0o600 });
+    const exporterEnvFile = join(options.stateDir, "exporter.env");
+    await writeFile(exporterEnvFile, `METRICS_TOKEN=${metricsToken}\n`, { mode: 0o600 });
+
+    const sink = (name: string): OutputSink => (options.workerOutput === "terminal" ? "inherit" : { file: join(logsDir, `${name}.log`) });
+    progress(`starting the API Worker on 127.0.0.1:${options.apiPort}`);
+    started.push(wranglerDev("api", options, ["--port", String(options.apiPort), "--env-file", join(ROOT, ".dev.vars"), "--env-file", apiEnvFile], sink("api")));
+    const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+    const exporterUrl = `http://127.0.0.1:${options.exporterPort}`;
+    const timeoutMs = options.readyTimeoutMs ?? 90_000;
+    progress("waiting for /health/ready");
+    await waitFor(async () => (await fetch(`${apiUrl}/health/ready`)).status === 200, { timeoutMs, intervalMs: 250, what: `${apiUrl}/health/ready to answer 200` });
+    // Started only once the API is up: two wrangler processes starting at once raced for an internal port.
+    progress(`starting the exporter Worker on 127.0.0.1:${options.exporterPort}`);
+    started.push(
+      wranglerDev("exporter", options, ["-c", join(ROOT, "monitoring", "wrangler.toml"), "--port", String(options.exporterPort), "--env-file", join(ROOT, "monitoring", ".dev.vars"), "--env-file", exporterEnvFile], sink("exporter")),
+    );
+
+    await waitFor(async () => (await fetch(`${exporterUrl}/health`)).ok, { timeoutMs, intervalMs: 250, what: `${exporterUrl}/health` });
+
+    return { apiUrl, exporterUrl, bridgeUrl: bridge.url, redisToken, metricsToken, redis, options, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

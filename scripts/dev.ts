@@ -1,0 +1,43 @@
+/**
+ * `npm run dev`: the whole local stack on loopback, with URLs printed when it is
+ * ready. Ctrl-C stops every process it started.
+ */
+import { devStackOptions, startStack, type Stack } from "../dev/stack.ts";
+
+const started = Date.now();
+const progress = (line: string) => console.log(`[dev] ${line}`);
+
+let stack: Stack | undefined;
+let stopping = false;
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  progress(`${signal}: stopping the stack...`);
+  await stack?.stop();
+  progress("stopped");
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGHUP", () => void shutdown("SIGHUP"));
+
+try {
+  stack = await startStack({ ...devStackOptions(), progress });
+} catch (error) {
+  console.error(`[dev] could not start the stack: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`
+Qingyu Edge local stack is ready (${seconds} s). State: ${stack.options.stateDir}
+  API            ${stack.apiUrl}
+  Swagger UI     ${stack.apiUrl}/docs
+  OpenAPI        ${stack.apiUrl}/openapi.json
+  Health         ${stack.apiUrl}/health/ready
+  Metrics        ${stack.exporterUrl}/metrics   (Authorization: Bearer <METRICS_TOKEN from monitoring/.dev.vars>)
+  Upstash REST   ${stack.bridgeUrl}   (token: UPSTASH_REDIS_REST_TOKEN from .dev.vars)
+  Redis          ${stack.redis.url}
+Press Ctrl-C to stop.
+`);
