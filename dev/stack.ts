@@ -31,7 +31,9 @@ export interface StackOptions {
   workerOutput: "terminal" | "files";
   /** Extra vars for the API Worker (override .dev.vars). */
   apiVars?: Record<string, string>;
-  /** Secrets; taken from .dev.vars when not given. */
+  /** Base env files of the two Workers; tests pass the .example files so a developer's own .dev.vars cannot change results. */
+  devVarsFiles?: { api: string; exporter: string };
+  /** Secrets; taken from the dev vars files when not given. */
   redisToken?: string;
   metricsToken?: string;
   /** Progress lines ("starting redis-server on 127.0.0.1:6379"). */
@@ -118,8 +120,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await vendorSwaggerUi(ROOT);
     const logsDir = join(options.stateDir, "logs");
     await mkdir(logsDir, { recursive: true });
-    const devVars = await readEnvFile(join(ROOT, ".dev.vars"));
-    const monitoringVars = await readEnvFile(join(ROOT, "monitoring", ".dev.vars"));
+    const varsFiles = options.devVarsFiles ?? { api: join(ROOT, ".dev.vars"), exporter: join(ROOT, "monitoring", ".dev.vars") };
+    const devVars = await readEnvFile(varsFiles.api);
+    const monitoringVars = await readEnvFile(varsFiles.exporter);
     const redisToken = options.redisToken ?? devVars.UPSTASH_REDIS_REST_TOKEN ?? randomBytes(24).toString("hex");
     const metricsToken = options.metricsToken ?? monitoringVars.METRICS_TOKEN ?? randomBytes(24).toString("hex");
 
@@ -146,7 +149,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const sink = (name: string): OutputSink => (options.workerOutput === "terminal" ? "inherit" : { file: join(logsDir, `${name}.log`) });
     progress(`starting the API Worker on 127.0.0.1:${options.apiPort}`);
-    started.push(wranglerDev("api", options, ["--port", String(options.apiPort), "--env-file", join(ROOT, ".dev.vars"), "--env-file", apiEnvFile], sink("api")));
+    started.push(wranglerDev("api", options, ["--port", String(options.apiPort), "--env-file", varsFiles.api, "--env-file", apiEnvFile], sink("api")));
     const apiUrl = `http://127.0.0.1:${options.apiPort}`;
     const exporterUrl = `http://127.0.0.1:${options.exporterPort}`;
     const timeoutMs = options.readyTimeoutMs ?? 90_000;
@@ -155,7 +158,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Started only once the API is up: two wrangler processes starting at once raced for an internal port.
     progress(`starting the exporter Worker on 127.0.0.1:${options.exporterPort}`);
     started.push(
-      wranglerDev("exporter", options, ["-c", join(ROOT, "monitoring", "wrangler.toml"), "--port", String(options.exporterPort), "--env-file", join(ROOT, "monitoring", ".dev.vars"), "--env-file", exporterEnvFile], sink("exporter")),
+      wranglerDev("exporter", options, ["-c", join(ROOT, "monitoring", "wrangler.toml"), "--port", String(options.exporterPort), "--env-file", varsFiles.exporter, "--env-file", exporterEnvFile], sink("exporter")),
     );
 
     await waitFor(async () => (await fetch(`${exporterUrl}/health`)).ok, { timeoutMs, intervalMs: 250, what: `${exporterUrl}/health` });

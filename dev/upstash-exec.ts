@@ -3,7 +3,12 @@
  * ioredis connection, command validation, single / pipeline / MULTI-EXEC
  * execution and the Upstash reply encoding.
  */
-import { Command, Redis } from "ioredis";
+import { createRequire } from "node:module";
+
+// Loaded through Node's own require: vitest's module runner (with the workerd
+// plugin's resolve conditions) mangles ioredis's CommonJS named exports.
+const { Command, Redis } = createRequire(import.meta.url)("ioredis") as typeof import("ioredis");
+type Redis = import("ioredis").Redis;
 
 /** One command argument: JSON strings, or the raw body of a path-style POST. */
 export type Arg = string | Buffer;

@@ -1,0 +1,32 @@
+/**
+ * Unit and integration tests inside workerd (@cloudflare/vitest-plugin): the
+ * API Worker with its real Durable Objects and D1, talking to a real
+ * redis-server through the Upstash REST bridge that the global setup starts.
+ */
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async ({ inject }) => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ENVIRONMENT: "test",
+          LOG_LEVEL: "warn",
+          CORS_ORIGINS: "https://app.qingyu.example",
+          UPSTASH_REDIS_REST_URL: inject<string>("upstashUrl"),
+          UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
+          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+        },
+      },
+    })),
+  ],
+  test: {
+    name: "workers",
+    include: ["src/**/*.test.ts", "durable-objects/**/*.test.ts"],
+    globalSetup: ["./test/setup/redis-bridge.global.ts"],
+    setupFiles: ["./test/setup/apply-migrations.ts"],
+    testTimeout: 20_000,
+  },
+});
