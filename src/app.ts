@@ -6,6 +6,7 @@ import type { AppEnv } from "./env";
 import { ApiError, type ErrorName } from "./errors";
 import { fail } from "./lib/envelope";
 import { allowedMethods } from "./lib/allowed-methods";
+import { requestId } from "./middleware/request-id";
 
 /** Per-field messages (`{"body.email": "Invalid email address"}`) for the 1001 envelope. */
 function fieldErrors(error: ZodError, target: string): Record<string, string> {
@@ -55,8 +56,8 @@ function handleNotFound(app: OpenAPIHono<AppEnv>) {
 
 /**
  * The app factory (Unkey style): zod validation errors become 400 envelopes,
- * one `onError`, envelope 404/405, and the bearer security scheme for OpenAPI.
- * Middleware and routes are added by `createApp`.
+ * the request id, one `onError`, envelope 404/405, and the bearer security
+ * scheme for OpenAPI. Other middleware and the routes are added by `createApp`.
  */
 export function newApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -66,6 +67,8 @@ export function newApp(): OpenAPIHono<AppEnv> {
       }
     },
   });
+  // Every envelope carries the request id, so the id middleware belongs to the factory.
+  app.use(requestId());
   app.onError(handleError);
   app.notFound(handleNotFound(app));
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -5,7 +5,6 @@ import { bodyLimit } from "./middleware/body-limit";
 import { configMiddleware } from "./middleware/config";
 import { cors } from "./middleware/cors";
 import { init } from "./middleware/init";
-import { requestId } from "./middleware/request-id";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
 import { registerSystemRoutes } from "./routes/system";
@@ -15,12 +14,12 @@ export { Wallet } from "../durable-objects/wallet";
 export { MetricsShard } from "../durable-objects/metrics-shard";
 
 /**
- * Builds the API: middleware in the order ARCHITECTURE.md gives (request id →
- * log → config → secure headers → CORS → body limit → services), then routes.
+ * Builds the API: middleware in the order ARCHITECTURE.md gives (request id in
+ * the factory, then log → config → secure headers → CORS → body limit → services), then routes.
  */
 export function createApp() {
   const app = newApp();
-  app.use(requestId(), accessLog(), configMiddleware(), secureHeaders(), cors(), bodyLimit(), init());
+  app.use(accessLog(), configMiddleware(), secureHeaders(), cors(), bodyLimit(), init());
   registerHealthRoutes(app);
   registerSystemRoutes(app);
   registerDocsRoutes(app);
