@@ -116,7 +116,7 @@ export function roundRobin<T>(items: readonly T[], build: (item: T) => BenchRequ
         const item = items[next % items.length] as T;
         next += 1;
         const built = build(item);
-        // autocannon hands a fresh merged object each time, so changing it in place is safe.
+        // Merged over what autocannon built so the defaults (host, method) stay unless the item overrides them.
         return { ...request, ...built, headers: { ...request.headers, ...built.headers } };
       },
     },

@@ -1,0 +1,34 @@
+/**
+ * The benchmark scenarios, in the order they run. Add new ones here (one
+ * `defineScenario` each); `BENCH_ONLY=name,...` picks a subset at run time.
+ *
+ * A scenario with per-user requests registers its users in `setup` (shared
+ * through `ctx.once` when several scenarios need the same users) and rotates
+ * over them with `roundRobin`, e.g.:
+ *
+ *   defineScenario({
+ *     name: "auth-noop",
+ *     description: "GET /api/v1/system/whoami with 1,000 users' tokens, round-robin",
+ *     targets: { minThroughputRatio: 0.9, maxP99Ratio: 1.5 },
+ *     setup: (ctx) => benchUsers(ctx),          // once-shared: [{ id, token }, ...]
+ *     requests: (_ctx, users) => roundRobin(users, (user) => ({
+ *       path: "/api/v1/system/whoami",
+ *       headers: { authorization: `Bearer ${user.token}` },
+ *     })),
+ *   }),
+ */
+import { DEFAULT_BASELINE, defineScenario, type RegisteredScenario } from "./scenario.ts";
+
+/** Every scenario, baseline first. */
+export const SCENARIOS: readonly RegisteredScenario[] = [
+  defineScenario({
+    name: DEFAULT_BASELINE,
+    description: "GET /api/v1/system/ping: no-op through the full middleware stack (the baseline)",
+    requests: () => [{ method: "GET", path: "/api/v1/system/ping" }],
+  }),
+  defineScenario({
+    name: "health-live",
+    description: "GET /health/live: liveness probe, touches no dependency",
+    requests: () => [{ method: "GET", path: "/health/live" }],
+  }),
+];
