@@ -76,6 +76,8 @@ declare module "autocannon" {
     interface Instance extends PromiseLike<Result> {
       stop(): void;
       on(event: "reqError", listener: (error: Error) => void): this;
+      /** Every response; `responseTimeMs` has sub-millisecond precision, unlike the result histogram. */
+      on(event: "response", listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;
       on(event: "error", listener: (error: Error) => void): this;
       on(event: "done", listener: (result: Result) => void): this;
     }
