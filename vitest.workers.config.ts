@@ -17,6 +17,9 @@ export default defineConfig({
           CORS_ORIGINS: "https://app.qingyu.example",
           UPSTASH_REDIS_REST_URL: inject<string>("upstashUrl"),
           UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
+          // Two keys: tests sign with either to prove rotation works.
+          REFRESH_REUSE_GRACE_SECONDS: "1",
+          JWT_KEYS: "test-new:test-jwt-secret-new-key-0123456789abcdef,test-old:test-jwt-secret-old-key-0123456789abcdef",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },
       },

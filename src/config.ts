@@ -8,6 +8,21 @@ const intFromString = (name: string, min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** `kid:secret,kid2:secret2`: the first key signs, every key verifies (so keys rotate without logging anyone out). */
+const jwtKeys = z
+  .string()
+  .transform((value, ctx) => {
+    const keys = value.split(",").map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+      const colon = entry.indexOf(":");
+      return { kid: entry.slice(0, colon), secret: entry.slice(colon + 1) };
+    });
+    if (keys.length === 0 || keys.some((key) => !/^[\w.-]{1,64}$/.test(key.kid) || key.secret.length < 32)) {
+      ctx.addIssue({ code: "custom", message: "JWT_KEYS must be kid:secret pairs, comma separated, each secret at least 32 characters" });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
 const commaList = z
   .string()
   .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
@@ -28,16 +43,41 @@ export const EnvConfigSchema = z.object({
   HEALTH_DEGRADED_LATENCY_MS: intFromString("HEALTH_DEGRADED_LATENCY_MS", 1, 10_000).default(750),
   UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/, error: "UPSTASH_REDIS_REST_URL must be an http(s) URL" }),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(16, "UPSTASH_REDIS_REST_TOKEN must be at least 16 characters"),
+  JWT_KEYS: jwtKeys,
+  JWT_ISSUER: z.string().min(1).default("qingyu-edge"),
+  JWT_AUDIENCE: z.string().min(1).default("qingyu-clients"),
+  ACCESS_TOKEN_TTL_SECONDS: intFromString("ACCESS_TOKEN_TTL_SECONDS", 30, 86_400).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: intFromString("REFRESH_TOKEN_TTL_SECONDS", 300, 90 * 86_400).default(30 * 86_400),
+  /** Two tabs refreshing at once both succeed within this window; later reuse revokes the session. */
+  REFRESH_REUSE_GRACE_SECONDS: intFromString("REFRESH_REUSE_GRACE_SECONDS", 0, 300).default(10),
+  MAX_SESSIONS_PER_USER: intFromString("MAX_SESSIONS_PER_USER", 1, 100).default(5),
+  /** How often an isolate pulls new revocations; the revocation bound is this plus one Redis round trip. */
+  REVOCATION_SYNC_INTERVAL_MS: intFromString("REVOCATION_SYNC_INTERVAL_MS", 50, 10_000).default(500),
+  /** With Redis unreachable, standard routes trust the last synced revocations for at most this long. */
+  REVOCATION_MAX_STALENESS_MS: intFromString("REVOCATION_MAX_STALENESS_MS", 0, 3_600_000).default(60_000),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: intFromString("LOGIN_MAX_FAILURES_PER_ACCOUNT", 1, 1000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: intFromString("LOGIN_MAX_FAILURES_PER_IP", 1, 100_000).default(50),
+  LOGIN_FAILURE_WINDOW_SECONDS: intFromString("LOGIN_FAILURE_WINDOW_SECONDS", 1, 86_400).default(900),
+  REGISTER_MAX_PER_IP: intFromString("REGISTER_MAX_PER_IP", 1, 100_000).default(10),
+  REGISTER_WINDOW_SECONDS: intFromString("REGISTER_WINDOW_SECONDS", 1, 86_400).default(3600),
+  USER_STORE: z.enum(["d1", "mongodb-data-api"]).default("d1"),
+  MONGODB_DATA_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MONGODB_DATA_API_KEY: z.string().min(1).optional(),
+  MONGODB_DATA_SOURCE: z.string().min(1).default("Cluster0"),
+  MONGODB_DATABASE: z.string().min(1).default("qingyu"),
   /** Where Swagger UI loads its script and stylesheet from (served by the Worker's static assets by default). */
   SWAGGER_UI_ASSETS_URL: z.string().min(1).default("/docs/assets"),
+}).superRefine((config, ctx) => {
+  if (config.USER_STORE !== "mongodb-data-api") return;
+  for (const name of ["MONGODB_DATA_API_URL", "MONGODB_DATA_API_KEY"] as const) {
+    if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when USER_STORE=mongodb-data-api" });
+  }
 });
 
 export type EnvConfig = z.infer<typeof EnvConfigSchema>;
 
-/** Names of variables that hold secrets: never logged, never echoed. */
-export const SECRET_VARIABLES = new Set(["UPSTASH_REDIS_REST_TOKEN"]);
-
 const cache = new WeakMap<object, EnvConfig>();
+const CONFIG_KEYS = Object.keys(EnvConfigSchema.shape);
 
 /**
  * Parses the Worker's env into a typed config, cached per env object (one per
@@ -48,7 +88,7 @@ export function loadConfig(env: Record<string, unknown>): EnvConfig {
   const cached = cache.get(env);
   if (cached) return cached;
   const input = Object.fromEntries(
-    Object.keys(EnvConfigSchema.shape).map((key) => [key, env[key] === "" && key !== "CORS_ORIGINS" ? undefined : env[key]]),
+    CONFIG_KEYS.map((key) => [key, env[key] === "" && key !== "CORS_ORIGINS" ? undefined : env[key]]),
   );
   const parsed = EnvConfigSchema.safeParse(input);
   if (!parsed.success) {

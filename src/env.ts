@@ -1,4 +1,5 @@
 import type { RequestIdVariables } from "hono/request-id";
+import type { AccessClaims } from "./auth/tokens";
 import type { EnvConfig } from "./config";
 import type { Logger } from "./lib/logger";
 import type { Services } from "./services";
@@ -13,5 +14,7 @@ export type AppEnv = {
     logger: Logger;
     /** Per-request service wiring; set by the init middleware. */
     services: Services;
+    /** The caller's verified access-token claims; set by requireAuth. */
+    auth: AccessClaims;
   };
 };

@@ -70,7 +70,8 @@ export const ErrorEnvelopeSchema = z
   })
   .openapi("ErrorEnvelope");
 
-const errorContent = (description: string) => ({
+/** An OpenAPI error response with the envelope schema, for route-specific statuses. */
+export const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: ErrorEnvelopeSchema } },
 });
@@ -80,17 +81,17 @@ const errorContent = (description: string) => ({
  * so the OpenAPI document shows them.
  */
 export const commonErrorResponses = {
-  400: errorContent("Invalid parameters (code 1001) or malformed JSON"),
-  404: errorContent("Not found (code 1004)"),
-  405: errorContent("Method not allowed (code 1005)"),
-  413: errorContent("Request body too large (code 1008)"),
-  429: errorContent("Too many requests (code 1007)"),
-  500: errorContent("Internal error (code 5000), including invalid server configuration"),
-  503: errorContent("A dependency is unavailable (code 5003)"),
+  400: errorResponse("Invalid parameters (code 1001) or malformed JSON"),
+  404: errorResponse("Not found (code 1004)"),
+  405: errorResponse("Method not allowed (code 1005)"),
+  413: errorResponse("Request body too large (code 1008)"),
+  429: errorResponse("Too many requests (code 1007)"),
+  500: errorResponse("Internal error (code 5000), including invalid server configuration"),
+  503: errorResponse("A dependency is unavailable (code 5003)"),
 } as const;
 
 /** Extra error responses for routes behind authentication. */
 export const authErrorResponses = {
-  401: errorContent("Missing, invalid, expired or revoked token (codes 1002, 2007, 2008, 2010, 2016)"),
-  403: errorContent("Forbidden (code 1003)"),
+  401: errorResponse("Missing, invalid, expired or revoked token (codes 1002, 2007, 2008, 2010, 2016)"),
+  403: errorResponse("Forbidden (code 1003)"),
 } as const;

@@ -5,8 +5,11 @@ import { bodyLimit } from "./middleware/body-limit";
 import { configMiddleware } from "./middleware/config";
 import { cors } from "./middleware/cors";
 import { init } from "./middleware/init";
+import { registerAuthRoutes } from "./routes/auth";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
+import { registerProfileRoutes } from "./routes/profile";
+import { registerSessionRoutes } from "./routes/sessions";
 import { registerSystemRoutes } from "./routes/system";
 
 export { QuotaCounter } from "../durable-objects/quota-counter";
@@ -22,6 +25,9 @@ export function createApp() {
   app.use(accessLog(), configMiddleware(), secureHeaders(), cors(), bodyLimit(), init());
   registerHealthRoutes(app);
   registerSystemRoutes(app);
+  registerAuthRoutes(app);
+  registerSessionRoutes(app);
+  registerProfileRoutes(app);
   registerDocsRoutes(app);
   return app;
 }

@@ -1,8 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
-import { ErrorCodes, type ApiError } from "../errors";
+import type { ApiError } from "../errors";
 
 /** Pagination block of list responses, as the Qingyu clients read it. */
 export const PaginationSchema = z
@@ -61,20 +60,23 @@ function requestIdOf(c: Context<AppEnv>): string {
   return c.get("requestId") ?? "";
 }
 
-/** Sends `{code: 0, message, data, timestamp, request_id}`. */
-export function ok<T, S extends ContentfulStatusCode = 200>(c: Context<AppEnv>, data: T, options: { message?: string; status?: S } = {}) {
-  return c.json(
-    { code: 0 as const, message: options.message ?? "ok", data, timestamp: Date.now(), request_id: requestIdOf(c) },
-    (options.status ?? 200) as S,
-  );
+function body<T>(c: Context<AppEnv>, data: T, message: string) {
+  return { code: 0 as const, message, data, timestamp: Date.now(), request_id: requestIdOf(c) };
+}
+
+/** Sends `{code: 0, message, data, timestamp, request_id}` with status 200. */
+export function ok<T>(c: Context<AppEnv>, data: T, message = "ok") {
+  return c.json(body(c, data, message), 200);
+}
+
+/** Sends the success envelope with status 201. */
+export function created<T>(c: Context<AppEnv>, data: T, message = "created") {
+  return c.json(body(c, data, message), 201);
 }
 
 /** Sends the success envelope plus `pagination`. */
 export function okPage<T>(c: Context<AppEnv>, data: T, pagination: Pagination, message = "ok") {
-  return c.json(
-    { code: 0 as const, message, data, pagination, timestamp: Date.now(), request_id: requestIdOf(c) },
-    200,
-  );
+  return c.json({ ...body(c, data, message), pagination }, 200);
 }
 
 /** The error envelope body for an ApiError (shared by onError, notFound and middleware that answer early). */
@@ -93,6 +95,3 @@ export function fail(c: Context<AppEnv>, error: ApiError): Response {
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   return c.json(errorBody(c, error), error.status);
 }
-
-/** Exposed so tests and docs can list every code. */
-export const errorTable = Object.entries(ErrorCodes).map(([name, entry]) => ({ name, ...entry }));

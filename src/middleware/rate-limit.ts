@@ -16,11 +16,6 @@ export interface RateLimitOptions {
 
 const resolve = (value: number | ((c: Context<AppEnv>) => number), c: Context<AppEnv>) => (typeof value === "function" ? value(c) : value);
 
-/** The client's IP as Cloudflare reports it; loopback in local dev. */
-export function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("CF-Connecting-IP") ?? "127.0.0.1";
-}
-
 /**
  * The rate-limit hook routes attach: counts the request in Redis and answers
  * 429 (code 1007) with `Retry-After` past the limit. Sets the IETF

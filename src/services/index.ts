@@ -1,5 +1,11 @@
 import type { Redis } from "@upstash/redis/cloudflare";
+import { createAuthService, type AuthService } from "../auth/auth-service";
+import { createLoginThrottle } from "../auth/login-throttle";
+import { revocationCacheFor, type RevocationCache } from "../auth/revocation";
+import { createSessionStore } from "../auth/session-store";
 import type { EnvConfig } from "../config";
+import { createUserStore } from "../users";
+import type { UserStore } from "../users/user-store";
 import { d1HealthCheck, durableObjectHealthCheck } from "./bindings-health";
 import type { HealthCheck } from "./health";
 import { createRedisRateLimiter, type RateLimiter } from "./rate-limiter";
@@ -9,17 +15,37 @@ import { getRedis, redisHealthCheck } from "./redis";
 export interface Services {
   redis: Redis;
   rateLimiter: RateLimiter;
+  /** The isolate's revocation copy (see auth/revocation.ts). */
+  revocations: RevocationCache;
+  readonly users: UserStore;
+  readonly auth: AuthService;
   /** One check per dependency and Durable Object namespace, in report order (built on demand: off the hot path). */
   healthChecks(): readonly HealthCheck[];
 }
 
-/** Builds the services for one request from the bindings and validated config. */
+/** Builds the services for one request. Heavier ones are built on first use, so routes that do not need them pay nothing. */
 export function createServices(env: Env, config: EnvConfig): Services {
   const redis = getRedis(config);
   const limits = { timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS, degradedMs: config.HEALTH_DEGRADED_LATENCY_MS };
+  const revocations = revocationCacheFor(redis, config.UPSTASH_REDIS_REST_URL);
+  let users: UserStore | undefined;
+  let auth: AuthService | undefined;
   return {
     redis,
     rateLimiter: createRedisRateLimiter(redis),
+    revocations,
+    get users() {
+      return (users ??= createUserStore(env, config, limits));
+    },
+    get auth() {
+      return (auth ??= createAuthService({
+        config,
+        users: this.users,
+        sessions: createSessionStore(redis),
+        throttle: createLoginThrottle(redis, { perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, perIp: config.LOGIN_MAX_FAILURES_PER_IP, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
+        revocations,
+      }));
+    },
     healthChecks: () => [
       redisHealthCheck(redis, limits),
       d1HealthCheck(env.DB, limits),

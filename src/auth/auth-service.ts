@@ -1,0 +1,153 @@
+import type { EnvConfig } from "../config";
+import { ApiError } from "../errors";
+import { DuplicateUserError, type Role, type UserRecord, type UserStore } from "../users/user-store";
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "./passwords";
+import type { LoginThrottle } from "./login-throttle";
+import type { RevocationCache } from "./revocation";
+import { hashRefreshToken, newRefreshToken, sessionOfRefreshToken, type SessionInfo, type SessionStore } from "./session-store";
+import { signAccessToken, type AccessClaims } from "./tokens";
+
+/** The caller's client, for session listings and throttles. */
+export interface ClientInfo {
+  ip: string;
+  maskedIp: string;
+  device: string;
+}
+
+/** The account as clients see it (both `id` and `user_id`: existing clients read either). */
+export function publicUser(user: UserRecord) {
+  return { id: user.id, user_id: user.id, username: user.username, email: user.email, roles: user.roles, status: user.status };
+}
+
+/** What register, login and refresh return. */
+export interface TokenPair {
+  token: string;
+  refreshToken: string;
+  expires_in: number;
+  user: ReturnType<typeof publicUser>;
+  user_id: string;
+  roles: Role[];
+}
+
+type Deps = {
+  config: EnvConfig;
+  users: UserStore;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+  revocations: RevocationCache;
+};
+
+/** Accounts, logins, refresh rotation and revocation; no HTTP types inside. */
+export function createAuthService({ config, users, sessions, throttle, revocations }: Deps) {
+  const times = (now: number) => ({ now, refreshTtlMs: config.REFRESH_TOKEN_TTL_SECONDS * 1000, accessTtlMs: config.ACCESS_TOKEN_TTL_SECONDS * 1000 });
+  const forgetSessions = (sids: string[], now: number) => {
+    for (const sid of sids) revocations.add("session", sid, now + config.ACCESS_TOKEN_TTL_SECONDS * 1000);
+  };
+
+  async function issue(user: UserRecord, sid: string, refreshToken: string, now: number): Promise<TokenPair> {
+    const { token } = await signAccessToken(config, { userId: user.id, roles: user.roles, sid }, now);
+    return { token, refreshToken, expires_in: config.ACCESS_TOKEN_TTL_SECONDS, user: publicUser(user), user_id: user.id, roles: user.roles };
+  }
+
+  async function startSession(user: UserRecord, client: ClientInfo, now: number): Promise<TokenPair> {
+    const sid = crypto.randomUUID();
+    const refreshToken = newRefreshToken(sid);
+    const evicted = await sessions.create({ sid, userId: user.id, refreshHash: await hashRefreshToken(refreshToken), device: client.device, ip: client.maskedIp, maxSessions: config.MAX_SESSIONS_PER_USER, ...times(now) });
+    forgetSessions(evicted, now);
+    return issue(user, sid, refreshToken, now);
+  }
+
+  return {
+    async register(input: { username: string; email: string; password: string }, client: ClientInfo): Promise<TokenPair> {
+      const now = Date.now();
+      const passwordHash = await hashPassword(input.password);
+      let user: UserRecord;
+      try {
+        user = await users.create({ id: crypto.randomUUID(), username: input.username, email: input.email, passwordHash, roles: ["reader"], status: "active", createdAt: now });
+      } catch (error) {
+        if (error instanceof DuplicateUserError) throw new ApiError(error.field === "email" ? "EMAIL_TAKEN" : "USERNAME_TAKEN");
+        throw error;
+      }
+      return startSession(user, client, now);
+    },
+
+    async login(input: { login: string; password: string }, client: ClientInfo): Promise<TokenPair> {
+      const retryAfter = await throttle.retryAfter(input.login, client.ip);
+      if (retryAfter > 0) throw new ApiError("TOO_MANY_REQUESTS", `too many failed logins; retry in ${retryAfter} s`, { headers: { "Retry-After": String(retryAfter) } });
+      const user = await users.findByLogin(input.login);
+      // Hash even when the user does not exist, so timing does not tell which usernames exist.
+      const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+      if (!user || !passwordOk) {
+        await throttle.recordFailure(input.login, client.ip);
+        throw new ApiError("UNAUTHORIZED", "invalid username or password");
+      }
+      if (user.status !== "active") throw new ApiError("FORBIDDEN", `account ${user.status}`);
+      const now = Date.now();
+      await Promise.all([throttle.clearAccount(input.login), users.recordLogin(user.id, now)]);
+      return startSession(user, client, now);
+    },
+
+    async refresh(refreshToken: string): Promise<TokenPair> {
+      const sid = sessionOfRefreshToken(refreshToken);
+      if (!sid) throw new ApiError("TOKEN_INVALID", "refresh token invalid");
+      const now = Date.now();
+      const rotated = newRefreshToken(sid);
+      const result = await sessions.rotate({ sid, presentedHash: await hashRefreshToken(refreshToken), newHash: await hashRefreshToken(rotated), graceMs: config.REFRESH_REUSE_GRACE_SECONDS * 1000, ...times(now) });
+      if (result.status === "unknown") throw new ApiError("TOKEN_INVALID", "refresh token invalid");
+      if (result.status === "gone") throw new ApiError("TOKEN_REVOKED", "session revoked or expired");
+      if (result.status === "reuse") {
+        forgetSessions([sid], now);
+        throw new ApiError("TOKEN_REVOKED", "refresh token reuse detected; the session has been revoked");
+      }
+      const user = await users.findById(result.userId);
+      if (!user || user.status !== "active") {
+        await sessions.revoke({ userId: result.userId, mode: "own", sid, ...times(now) });
+        forgetSessions([sid], now);
+        throw new ApiError("TOKEN_REVOKED", "account no longer active");
+      }
+      return issue(user, sid, rotated, now);
+    },
+
+    /** Ends the caller's session and blacklists the access token for its remaining life. */
+    async logout(claims: AccessClaims): Promise<void> {
+      const now = Date.now();
+      await sessions.revoke({ userId: claims.user_id, mode: "own", sid: claims.sid, jti: { id: claims.jti, expMs: claims.exp * 1000 }, ...times(now) });
+      forgetSessions([claims.sid], now);
+      revocations.add("token", claims.jti, claims.exp * 1000);
+    },
+
+    /** Ends every session of the user, or all but the caller's. Returns how many ended. */
+    async endSessions(claims: AccessClaims, which: "all" | "others"): Promise<number> {
+      const now = Date.now();
+      const ended = await sessions.revoke({ userId: claims.user_id, mode: which, sid: claims.sid, ...times(now) });
+      forgetSessions(ended, now);
+      return ended.length;
+    },
+
+    async endSession(claims: AccessClaims, sid: string): Promise<void> {
+      const now = Date.now();
+      const ended = await sessions.revoke({ userId: claims.user_id, mode: "one", sid, ...times(now) });
+      if (ended.length === 0) throw new ApiError("NOT_FOUND", "no such session");
+      forgetSessions([sid], now);
+    },
+
+    async listSessions(claims: AccessClaims): Promise<Array<SessionInfo & { current: boolean }>> {
+      const list = await sessions.list(claims.user_id);
+      return list.map((session) => ({ ...session, current: session.id === claims.sid }));
+    },
+
+    /** Changes the password and revokes every other session; returns how many were revoked. */
+    async changePassword(claims: AccessClaims, oldPassword: string, newPassword: string): Promise<number> {
+      const user = await users.findById(claims.user_id);
+      if (!user) throw new ApiError("NOT_FOUND", "account not found");
+      if (!(await verifyPassword(oldPassword, user.passwordHash))) {
+        throw new ApiError("INVALID_PARAMETER", "current password is incorrect", { details: { old_password: "incorrect" } });
+      }
+      const now = Date.now();
+      await users.updatePassword(user.id, await hashPassword(newPassword), now);
+      return this.endSessions(claims, "others");
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,112 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+import { CREATE_SESSION, REVOKE_SESSIONS, ROTATE_REFRESH } from "./session-scripts";
+
+/** A device session as listed to its owner. */
+export interface SessionInfo {
+  id: string;
+  device: string;
+  ip: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+/** Outcome of presenting a refresh token. */
+export type RotateResult = { status: "ok"; userId: string } | { status: "reuse"; userId: string } | { status: "gone" } | { status: "unknown" };
+
+/** How long session revocations must be remembered: until every access token of that session has expired. */
+export interface SessionTimes {
+  now: number;
+  refreshTtlMs: number;
+  accessTtlMs: number;
+}
+
+const encoder = new TextEncoder();
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** A new refresh token: `<sid>.<256 random bits>`, opaque to clients. */
+export function newRefreshToken(sid: string): string {
+  return `${sid}.${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+}
+
+/** The session id a refresh token claims to belong to, if it is well formed. */
+export function sessionOfRefreshToken(token: string): string | undefined {
+  const match = /^([0-9a-f-]{36})\.[\w-]{43}$/.exec(token);
+  return match?.[1];
+}
+
+/** Only a hash of a refresh token is ever stored. */
+export async function hashRefreshToken(token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(token)));
+  return base64url(digest);
+}
+
+/** Sessions and refresh tokens in Redis; every write is one atomic script. */
+export function createSessionStore(redis: Redis) {
+  return {
+    /** Creates a session; returns the ids of older sessions evicted past `maxSessions` (already revoked). */
+    async create(input: { sid: string; userId: string; refreshHash: string; device: string; ip: string; maxSessions: number } & SessionTimes): Promise<string[]> {
+      return redis.eval<string[], string[]>(CREATE_SESSION, [], [
+        input.sid,
+        input.userId,
+        String(input.now),
+        input.refreshHash,
+        String(input.refreshTtlMs),
+        input.device,
+        input.ip,
+        String(input.maxSessions),
+        String(input.now + input.accessTtlMs),
+      ]);
+    },
+
+    /** Swaps a presented refresh token for a new one, detecting reuse. */
+    async rotate(input: { sid: string; presentedHash: string; newHash: string; graceMs: number } & SessionTimes): Promise<RotateResult> {
+      const [status, userId] = await redis.eval<string[], [string, string?]>(ROTATE_REFRESH, [], [
+        input.sid,
+        input.presentedHash,
+        input.newHash,
+        String(input.now),
+        String(input.graceMs),
+        String(input.refreshTtlMs),
+        String(input.now + input.accessTtlMs),
+      ]);
+      if ((status === "ok" || status === "reuse") && userId) return { status, userId: String(userId) };
+      return { status: status === "gone" ? "gone" : "unknown" };
+    },
+
+    /** Ends sessions (see REVOKE_SESSIONS for the modes) and blacklists `jti` if given; returns the ended session ids. */
+    async revoke(input: { userId: string; mode: "own" | "one" | "all" | "others"; sid?: string; jti?: { id: string; expMs: number } } & Omit<SessionTimes, "refreshTtlMs">): Promise<string[]> {
+      return redis.eval<string[], string[]>(REVOKE_SESSIONS, [], [
+        input.userId,
+        input.mode,
+        input.sid ?? "",
+        String(input.now + input.accessTtlMs),
+        String(input.now),
+        input.jti?.id ?? "",
+        String(input.jti?.expMs ?? 0),
+      ]);
+    },
+
+    /** The user's live sessions, newest first. */
+    async list(userId: string): Promise<SessionInfo[]> {
+      const sids = await redis.zrange<string[]>(`usess:${userId}`, 0, -1, { rev: true });
+      if (sids.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const sid of sids) pipeline.hmget(`sess:${sid}`, "created", "used", "device", "ip");
+      const rows = await pipeline.exec<Array<Record<string, string | number | null> | null>>();
+      const sessions: SessionInfo[] = [];
+      sids.forEach((sid, index) => {
+        const row = rows[index];
+        if (!row || row.created === null || row.created === undefined) return;
+        sessions.push({ id: String(sid), createdAt: Number(row.created), lastUsedAt: Number(row.used), device: String(row.device ?? ""), ip: String(row.ip ?? "") });
+      });
+      return sessions;
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

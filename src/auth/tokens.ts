@@ -1,0 +1,97 @@
+import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import type { EnvConfig } from "../config";
+import { ApiError } from "../errors";
+import type { Role } from "../users/user-store";
+
+/** The claims of an access token. */
+export interface AccessClaims {
+  sub: string;
+  user_id: string;
+  roles: Role[];
+  sid: string;
+  jti: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  token_type: "access";
+}
+
+/** The one algorithm we sign and accept; `alg: none` and everything else are refused. */
+const ALGORITHM = "HS256";
+const encoder = new TextEncoder();
+const keyCache = new Map<string, CryptoKey>();
+
+/** Imported HMAC keys are cached per isolate: importKey on every request would cost more than the verify. */
+async function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+type TokenConfig = Pick<EnvConfig, "JWT_KEYS" | "JWT_ISSUER" | "JWT_AUDIENCE" | "ACCESS_TOKEN_TTL_SECONDS">;
+
+/** Signs an access token with the first configured key, naming it in the `kid` header. */
+export async function signAccessToken(config: TokenConfig, subject: { userId: string; roles: Role[]; sid: string }, now = Date.now()): Promise<{ token: string; claims: AccessClaims }> {
+  const [signing] = config.JWT_KEYS;
+  if (!signing) throw new ApiError("INTERNAL", "no JWT signing key configured");
+  const iat = Math.floor(now / 1000);
+  const claims: AccessClaims = {
+    sub: subject.userId,
+    user_id: subject.userId,
+    roles: subject.roles,
+    sid: subject.sid,
+    jti: crypto.randomUUID(),
+    iat,
+    nbf: iat,
+    exp: iat + config.ACCESS_TOKEN_TTL_SECONDS,
+    token_type: "access",
+  };
+  const token = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: ALGORITHM, kid: signing.kid, typ: "JWT" })
+    .setIssuer(config.JWT_ISSUER)
+    .setAudience(config.JWT_AUDIENCE)
+    .sign(await hmacKey(signing.secret));
+  return { token, claims };
+}
+
+function isAccessClaims(payload: JWTPayload): payload is JWTPayload & AccessClaims {
+  return (
+    payload.token_type === "access" &&
+    typeof payload.sub === "string" &&
+    payload.user_id === payload.sub &&
+    typeof payload.sid === "string" &&
+    typeof payload.jti === "string" &&
+    Array.isArray(payload.roles) &&
+    typeof payload.exp === "number" &&
+    typeof payload.iat === "number"
+  );
+}
+
+/**
+ * Verifies signature (by `kid`), algorithm, issuer, audience, time claims and
+ * token type. Failures become ApiErrors: 2007 expired or not yet valid, 2008
+ * anything else. Revocation is checked separately (revocation.ts).
+ */
+export async function verifyAccessToken(config: TokenConfig, token: string): Promise<AccessClaims> {
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      async (header) => {
+        const key = config.JWT_KEYS.find((candidate) => candidate.kid === header.kid);
+        if (!key) throw new ApiError("TOKEN_INVALID", "token signed with an unknown key");
+        return hmacKey(key.secret);
+      },
+      { algorithms: [ALGORITHM], issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, requiredClaims: ["exp", "nbf", "iat", "jti", "sub"] },
+    );
+    if (!isAccessClaims(payload)) throw new ApiError("TOKEN_INVALID", "not an access token");
+    return payload;
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (error instanceof errors.JWTExpired) throw new ApiError("TOKEN_EXPIRED", "token expired");
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === "nbf") throw new ApiError("TOKEN_EXPIRED", "token not yet valid");
+    throw new ApiError("TOKEN_INVALID", "token invalid");
+  }
+}

@@ -1,0 +1,109 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
+import { envelopeOf, jsonContent, ok } from "../lib/envelope";
+import { authOf, requireAuth } from "../middleware/auth";
+import { DuplicateUserError, type UserRecord } from "../users/user-store";
+import { NewPasswordSchema, ProfileSchema } from "./auth-schemas";
+
+const security = [{ bearerAuth: [] }];
+const errors = { ...authErrorResponses, ...commonErrorResponses };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The account without secrets, as the profile endpoints return it. */
+function toProfile(user: UserRecord) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    roles: user.roles,
+    status: user.status,
+    nickname: user.nickname,
+    avatar: user.avatar,
+    bio: user.bio,
+    createdAt: iso(user.createdAt),
+    updatedAt: iso(user.updatedAt),
+    lastLoginAt: user.lastLoginAt === null ? null : iso(user.lastLoginAt),
+  };
+}
+
+const ProfilePatchSchema = z
+  .object({
+    nickname: z.string().trim().min(1).max(32).optional(),
+    avatar: z.url({ protocol: /^https$/ }).max(512).optional(),
+    bio: z.string().max(500).optional(),
+    email: z.email().max(254).optional(),
+  })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), "nothing to update")
+  .openapi("ProfilePatch");
+
+/** Both spellings the Qingyu clients send. */
+const PasswordChangeSchema = z
+  .object({
+    old_password: z.string().max(128).optional(),
+    new_password: NewPasswordSchema.optional(),
+    oldPassword: z.string().max(128).optional(),
+    newPassword: NewPasswordSchema.optional(),
+  })
+  .refine((body) => (body.old_password ?? body.oldPassword) !== undefined, { message: "old_password is required", path: ["old_password"] })
+  .refine((body) => (body.new_password ?? body.newPassword) !== undefined, { message: "new_password is required", path: ["new_password"] })
+  .openapi("PasswordChange");
+
+const getProfile = createRoute({
+  method: "get",
+  path: "/api/v1/user/profile",
+  tags: ["user"],
+  summary: "The caller's profile",
+  security,
+  responses: { 200: jsonContent(envelopeOf(ProfileSchema), "Profile"), ...errors },
+});
+
+const putProfile = createRoute({
+  method: "put",
+  path: "/api/v1/user/profile",
+  tags: ["user"],
+  summary: "Update nickname, avatar, bio or email (partial)",
+  security,
+  request: { body: { required: true, content: { "application/json": { schema: ProfilePatchSchema } } } },
+  responses: { 200: jsonContent(envelopeOf(ProfileSchema), "Updated profile"), 409: errorResponse("Email taken (2004)"), ...errors },
+});
+
+const putPassword = createRoute({
+  method: "put",
+  path: "/api/v1/user/password",
+  tags: ["user"],
+  summary: "Change password; every other session is revoked",
+  security,
+  request: { body: { required: true, content: { "application/json": { schema: PasswordChangeSchema } } } },
+  responses: { 200: jsonContent(envelopeOf(z.object({ changed: z.literal(true), revokedSessions: z.number().int() })), "Changed"), ...errors },
+});
+
+/** The caller's own profile and password. */
+export function registerProfileRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.use("/api/v1/user/profile", requireAuth());
+  app.use("/api/v1/user/password", requireAuth());
+
+  app.openapi(getProfile, async (c) => {
+    const user = await c.var.services.users.findById(authOf(c).user_id);
+    if (!user) throw new ApiError("NOT_FOUND", "account not found");
+    return ok(c, toProfile(user));
+  });
+
+  app.openapi(putProfile, async (c) => {
+    let user;
+    try {
+      user = await c.var.services.users.updateProfile(authOf(c).user_id, c.req.valid("json"), Date.now());
+    } catch (error) {
+      if (error instanceof DuplicateUserError) throw new ApiError("EMAIL_TAKEN");
+      throw error;
+    }
+    if (!user) throw new ApiError("NOT_FOUND", "account not found");
+    return ok(c, toProfile(user), "profile updated");
+  });
+
+  app.openapi(putPassword, async (c) => {
+    const body = c.req.valid("json");
+    const revoked = await c.var.services.auth.changePassword(authOf(c), body.old_password ?? body.oldPassword ?? "", body.new_password ?? body.newPassword ?? "");
+    return ok(c, { changed: true as const, revokedSessions: revoked }, "password changed");
+  });
+}

@@ -1,0 +1,155 @@
+import { timedProbe } from "../services/health";
+import { DuplicateUserError, type ProfilePatch, type Role, type UserRecord, type UserStatus, type UserStore } from "./user-store";
+
+/**
+ * Accounts in MongoDB through the Atlas Data API v1 (`POST {base}/action/{findOne|find|insertOne|updateOne|deleteOne}`,
+ * `api-key` header, relaxed JSON). Tested against the documented wire contract
+ * only: no MongoDB server can run on our machines (see README).
+ */
+export interface MongoDataApiOptions {
+  baseUrl: string;
+  apiKey: string;
+  dataSource: string;
+  database: string;
+  collection?: string;
+  limits: { timeoutMs: number; degradedMs: number };
+  fetch?: typeof fetch;
+}
+
+interface UserDocument {
+  _id: string;
+  username: string;
+  username_lower: string;
+  email: string;
+  password_hash: string;
+  roles: Role[];
+  status: UserStatus;
+  nickname: string | null;
+  avatar: string | null;
+  bio: string | null;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+}
+
+/** An error answer of the Data API (`{error, error_code}`). */
+export class DataApiError extends Error {
+  constructor(readonly status: number, message: string, readonly errorCode?: string) {
+    super(`MongoDB Data API ${status}: ${message}`);
+  }
+}
+
+function toRecord(doc: UserDocument): UserRecord {
+  return {
+    id: doc._id,
+    username: doc.username,
+    email: doc.email,
+    passwordHash: doc.password_hash,
+    roles: doc.roles,
+    status: doc.status,
+    nickname: doc.nickname ?? null,
+    avatar: doc.avatar ?? null,
+    bio: doc.bio ?? null,
+    createdAt: doc.created_at,
+    updatedAt: doc.updated_at,
+    lastLoginAt: doc.last_login_at ?? null,
+  };
+}
+
+/** The Data API reports unique-index violations as E11000 with the index name. */
+function duplicateField(error: unknown): "username" | "email" | undefined {
+  if (!(error instanceof DataApiError) || !error.message.includes("E11000")) return undefined;
+  return error.message.includes("email") ? "email" : "username";
+}
+
+export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserStore {
+  const doFetch = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/$/, "");
+  const target = { dataSource: options.dataSource, database: options.database, collection: options.collection ?? "users" };
+
+  async function action<T>(name: "findOne" | "find" | "insertOne" | "updateOne" | "deleteOne", body: Record<string, unknown>): Promise<T> {
+    const response = await doFetch(`${base}/action/${name}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", "api-key": options.apiKey },
+      body: JSON.stringify({ ...target, ...body }),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      throw new DataApiError(response.status, "response is not JSON");
+    }
+    if (!response.ok) {
+      const error = parsed as { error?: string; error_code?: string };
+      throw new DataApiError(response.status, error.error ?? response.statusText, error.error_code);
+    }
+    return parsed as T;
+  }
+
+  const findOne = async (filter: Record<string, unknown>) => {
+    const { document } = await action<{ document: UserDocument | null }>("findOne", { filter });
+    return document ? toRecord(document) : null;
+  };
+
+  return {
+    health: {
+      name: "user_store",
+      kind: "dependency",
+      critical: true,
+      version: () => "mongodb-data-api-v1",
+      health: () => timedProbe(() => action("find", { filter: {}, limit: 1, projection: { _id: 1 } }), options.limits),
+    },
+
+    findById: (id) => findOne({ _id: id }),
+
+    findByLogin: (login) => findOne(login.includes("@") ? { email: login.toLowerCase() } : { username_lower: login.toLowerCase() }),
+
+    async create(user) {
+      const document: UserDocument = {
+        _id: user.id,
+        username: user.username,
+        username_lower: user.username.toLowerCase(),
+        email: user.email.toLowerCase(),
+        password_hash: user.passwordHash,
+        roles: user.roles,
+        status: user.status,
+        nickname: null,
+        avatar: null,
+        bio: null,
+        created_at: user.createdAt,
+        updated_at: user.createdAt,
+        last_login_at: null,
+      };
+      try {
+        await action<{ insertedId: string }>("insertOne", { document });
+      } catch (error) {
+        const field = duplicateField(error);
+        if (field) throw new DuplicateUserError(field);
+        throw error;
+      }
+      return toRecord(document);
+    },
+
+    async updateProfile(id, patch: ProfilePatch, now) {
+      const set: Record<string, unknown> = { updated_at: now };
+      for (const key of ["nickname", "avatar", "bio"] as const) if (patch[key] !== undefined) set[key] = patch[key];
+      if (patch.email !== undefined) set.email = patch.email.toLowerCase();
+      try {
+        await action("updateOne", { filter: { _id: id }, update: { $set: set } });
+      } catch (error) {
+        if (duplicateField(error)) throw new DuplicateUserError("email");
+        throw error;
+      }
+      return findOne({ _id: id });
+    },
+
+    async updatePassword(id, passwordHash, now) {
+      await action("updateOne", { filter: { _id: id }, update: { $set: { password_hash: passwordHash, updated_at: now } } });
+    },
+
+    async recordLogin(id, now) {
+      await action("updateOne", { filter: { _id: id }, update: { $set: { last_login_at: now } } });
+    },
+  };
+}
