@@ -17,7 +17,6 @@ export class RevocationCache {
   lastSyncedAt = 0;
   private lastAttemptAt = 0;
 
-  constructor(private readonly redis: Redis) {}
 
   /** Applies a revocation made by this isolate at once, before any sync. */
   add(kind: "session" | "token", id: string, untilMs: number): void {
@@ -38,31 +37,31 @@ export class RevocationCache {
    * failed pull it does not retry for `intervalMs`, so an outage costs one
    * failed round trip per interval, not one per request.
    */
-  async ensureFresh(intervalMs: number, background: (promise: Promise<unknown>) => void, now = Date.now()): Promise<boolean> {
+  async ensureFresh(redis: Redis, intervalMs: number, background: (promise: Promise<unknown>) => void, now = Date.now()): Promise<boolean> {
     const age = now - this.lastSyncedAt;
     if (age < intervalMs / 2) return true;
     if (age < intervalMs) {
-      if (!this.syncing) background(this.sync());
+      if (!this.syncing) background(this.sync(redis));
       return true;
     }
     if (!this.syncing && now - this.lastAttemptAt < intervalMs) return false;
-    return this.sync();
+    return this.sync(redis);
   }
 
-  /** Pulls every revocation after the cursor (shared by concurrent callers). */
-  sync(): Promise<boolean> {
-    this.syncing ??= this.pull().finally(() => {
+  /** Pulls every revocation after the cursor (shared by concurrent callers), with the caller's client. */
+  sync(redis: Redis): Promise<boolean> {
+    this.syncing ??= this.pull(redis).finally(() => {
       this.syncing = undefined;
     });
     return this.syncing;
   }
 
-  private async pull(): Promise<boolean> {
+  private async pull(redis: Redis): Promise<boolean> {
     const startedAt = Date.now();
     this.lastAttemptAt = startedAt;
     try {
       for (;;) {
-        const page = await this.redis.zrange<Array<string | number>>("revocations", `(${this.cursor}`, "+inf", { byScore: true, withScores: true, offset: 0, count: 1000 });
+        const page = await redis.zrange<Array<string | number>>("revocations", `(${this.cursor}`, "+inf", { byScore: true, withScores: true, offset: 0, count: 1000 });
         for (let index = 0; index + 1 < page.length; index += 2) {
           this.apply(String(page[index]));
           this.cursor = Math.max(this.cursor, Number(page[index + 1]));
@@ -95,11 +94,11 @@ export class RevocationCache {
 
 const caches = new Map<string, RevocationCache>();
 
-/** One cache per isolate and Redis endpoint. */
-export function revocationCacheFor(redis: Redis, endpoint: string): RevocationCache {
+/** One cache per isolate and Redis database (its REST URL). */
+export function revocationCacheFor(endpoint: string): RevocationCache {
   let cache = caches.get(endpoint);
   if (!cache) {
-    cache = new RevocationCache(redis);
+    cache = new RevocationCache();
     caches.set(endpoint, cache);
   }
   return cache;

@@ -37,8 +37,8 @@ export function requireAuth(options: RequireAuthOptions = {}): MiddlewareHandler
   const policy = options.policy ?? "standard";
   return async function requireAuth(c, next) {
     const claims = await verifyAccessToken(c.var.config, bearerToken(c.req.header("Authorization")));
-    const { revocations } = c.var.services;
-    const fresh = await revocations.ensureFresh(c.var.config.REVOCATION_SYNC_INTERVAL_MS, (promise) => c.executionCtx.waitUntil(promise));
+    const { revocations, redis } = c.var.services;
+    const fresh = await revocations.ensureFresh(redis, c.var.config.REVOCATION_SYNC_INTERVAL_MS, (promise) => c.executionCtx.waitUntil(promise));
     if (!fresh) {
       const staleForMs = revocations.lastSyncedAt === 0 ? Infinity : Date.now() - revocations.lastSyncedAt;
       const allowed = policy === "standard" && staleForMs <= c.var.config.REVOCATION_MAX_STALENESS_MS;

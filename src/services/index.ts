@@ -27,7 +27,7 @@ export interface Services {
 export function createServices(env: Env, config: EnvConfig): Services {
   const redis = getRedis(config);
   const limits = { timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS, degradedMs: config.HEALTH_DEGRADED_LATENCY_MS };
-  const revocations = revocationCacheFor(redis, config.UPSTASH_REDIS_REST_URL);
+  const revocations = revocationCacheFor(config.UPSTASH_REDIS_REST_URL);
   let users: UserStore | undefined;
   let auth: AuthService | undefined;
   return {
