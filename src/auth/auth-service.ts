@@ -52,7 +52,15 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
   async function startSession(user: UserRecord, client: ClientInfo, now: number): Promise<TokenPair> {
     const sid = crypto.randomUUID();
     const refreshToken = newRefreshToken(sid);
-    const evicted = await sessions.create({ sid, userId: user.id, refreshHash: await hashRefreshToken(refreshToken), device: client.device, ip: client.maskedIp, maxSessions: config.MAX_SESSIONS_PER_USER, ...times(now) });
+    const evicted = await sessions.create({
+      sid,
+      userId: user.id,
+      refreshHash: await hashRefreshToken(refreshToken),
+      device: client.device,
+      ip: client.maskedIp,
+      maxSessions: config.MAX_SESSIONS_PER_USER,
+      ...times(now),
+    });
     forgetSessions(evicted, now);
     return issue(user, sid, refreshToken, now);
   }
@@ -63,7 +71,15 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
       const passwordHash = await hashPassword(input.password);
       let user: UserRecord;
       try {
-        user = await users.create({ id: crypto.randomUUID(), username: input.username, email: input.email, passwordHash, roles: ["reader"], status: "active", createdAt: now });
+        user = await users.create({
+          id: crypto.randomUUID(),
+          username: input.username,
+          email: input.email,
+          passwordHash,
+          roles: ["reader"],
+          status: "active",
+          createdAt: now,
+        });
       } catch (error) {
         if (error instanceof DuplicateUserError) throw new ApiError(error.field === "email" ? "EMAIL_TAKEN" : "USERNAME_TAKEN");
         throw error;
@@ -73,7 +89,8 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
 
     async login(input: { login: string; password: string }, client: ClientInfo): Promise<TokenPair> {
       const retryAfter = await throttle.retryAfter(input.login, client.ip);
-      if (retryAfter > 0) throw new ApiError("TOO_MANY_REQUESTS", `too many failed logins; retry in ${retryAfter} s`, { headers: { "Retry-After": String(retryAfter) } });
+      if (retryAfter > 0)
+        throw new ApiError("TOO_MANY_REQUESTS", `too many failed logins; retry in ${retryAfter} s`, { headers: { "Retry-After": String(retryAfter) } });
       const user = await users.findByLogin(input.login);
       // Hash even when the user does not exist, so timing does not tell which usernames exist.
       const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
@@ -92,7 +109,13 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
       if (!sid) throw new ApiError("TOKEN_INVALID", "refresh token invalid");
       const now = Date.now();
       const rotated = newRefreshToken(sid);
-      const result = await sessions.rotate({ sid, presentedHash: await hashRefreshToken(refreshToken), newHash: await hashRefreshToken(rotated), graceMs: config.REFRESH_REUSE_GRACE_SECONDS * 1000, ...times(now) });
+      const result = await sessions.rotate({
+        sid,
+        presentedHash: await hashRefreshToken(refreshToken),
+        newHash: await hashRefreshToken(rotated),
+        graceMs: config.REFRESH_REUSE_GRACE_SECONDS * 1000,
+        ...times(now),
+      });
       if (result.status === "unknown") throw new ApiError("TOKEN_INVALID", "refresh token invalid");
       if (result.status === "gone") throw new ApiError("TOKEN_REVOKED", "session revoked or expired");
       if (result.status === "reuse") {

@@ -17,7 +17,6 @@ export class RevocationCache {
   lastSyncedAt = 0;
   private lastAttemptAt = 0;
 
-
   /** Applies a revocation made by this isolate at once, before any sync. */
   add(kind: "session" | "token", id: string, untilMs: number): void {
     (kind === "session" ? this.sessions : this.tokens).set(id, untilMs);
@@ -61,7 +60,12 @@ export class RevocationCache {
     this.lastAttemptAt = startedAt;
     try {
       for (;;) {
-        const page = await redis.zrange<Array<string | number>>("revocations", `(${this.cursor}`, "+inf", { byScore: true, withScores: true, offset: 0, count: 1000 });
+        const page = await redis.zrange<Array<string | number>>("revocations", `(${this.cursor}`, "+inf", {
+          byScore: true,
+          withScores: true,
+          offset: 0,
+          count: 1000,
+        });
         for (let index = 0; index + 1 < page.length; index += 2) {
           this.apply(String(page[index]));
           this.cursor = Math.max(this.cursor, Number(page[index + 1]));

@@ -1,4 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
+import { dependencyCall } from "../lib/dependency";
 import { CREATE_SESSION, REVOKE_SESSIONS, ROTATE_REFRESH } from "./session-scripts";
 
 /** A device session as listed to its owner. */
@@ -49,64 +50,96 @@ export async function hashRefreshToken(token: string): Promise<string> {
 export function createSessionStore(redis: Redis) {
   return {
     /** Creates a session; returns the ids of older sessions evicted past `maxSessions` (already revoked). */
-    async create(input: { sid: string; userId: string; refreshHash: string; device: string; ip: string; maxSessions: number } & SessionTimes): Promise<string[]> {
-      return redis.eval<string[], string[]>(CREATE_SESSION, [], [
-        input.sid,
-        input.userId,
-        String(input.now),
-        input.refreshHash,
-        String(input.refreshTtlMs),
-        input.device,
-        input.ip,
-        String(input.maxSessions),
-        String(input.now + input.accessTtlMs),
-      ]);
+    async create(
+      input: { sid: string; userId: string; refreshHash: string; device: string; ip: string; maxSessions: number } & SessionTimes,
+    ): Promise<string[]> {
+      return dependencyCall("redis", () =>
+        redis.eval<string[], string[]>(
+          CREATE_SESSION,
+          [],
+          [
+            input.sid,
+            input.userId,
+            String(input.now),
+            input.refreshHash,
+            String(input.refreshTtlMs),
+            input.device,
+            input.ip,
+            String(input.maxSessions),
+            String(input.now + input.accessTtlMs),
+          ],
+        ),
+      );
     },
 
     /** Swaps a presented refresh token for a new one, detecting reuse. */
     async rotate(input: { sid: string; presentedHash: string; newHash: string; graceMs: number } & SessionTimes): Promise<RotateResult> {
-      const [status, userId] = await redis.eval<string[], [string, string?]>(ROTATE_REFRESH, [], [
-        input.sid,
-        input.presentedHash,
-        input.newHash,
-        String(input.now),
-        String(input.graceMs),
-        String(input.refreshTtlMs),
-        String(input.now + input.accessTtlMs),
-      ]);
+      const [status, userId] = await dependencyCall("redis", () =>
+        redis.eval<string[], [string, string?]>(
+          ROTATE_REFRESH,
+          [],
+          [
+            input.sid,
+            input.presentedHash,
+            input.newHash,
+            String(input.now),
+            String(input.graceMs),
+            String(input.refreshTtlMs),
+            String(input.now + input.accessTtlMs),
+          ],
+        ),
+      );
       if ((status === "ok" || status === "reuse") && userId) return { status, userId: String(userId) };
       return { status: status === "gone" ? "gone" : "unknown" };
     },
 
     /** Ends sessions (see REVOKE_SESSIONS for the modes) and blacklists `jti` if given; returns the ended session ids. */
-    async revoke(input: { userId: string; mode: "own" | "one" | "all" | "others"; sid?: string; jti?: { id: string; expMs: number } } & Omit<SessionTimes, "refreshTtlMs">): Promise<string[]> {
-      return redis.eval<string[], string[]>(REVOKE_SESSIONS, [], [
-        input.userId,
-        input.mode,
-        input.sid ?? "",
-        String(input.now + input.accessTtlMs),
-        String(input.now),
-        input.jti?.id ?? "",
-        String(input.jti?.expMs ?? 0),
-      ]);
+    async revoke(
+      input: { userId: string; mode: "own" | "one" | "all" | "others"; sid?: string; jti?: { id: string; expMs: number } } & Omit<SessionTimes, "refreshTtlMs">,
+    ): Promise<string[]> {
+      return dependencyCall("redis", () =>
+        redis.eval<string[], string[]>(
+          REVOKE_SESSIONS,
+          [],
+          [
+            input.userId,
+            input.mode,
+            input.sid ?? "",
+            String(input.now + input.accessTtlMs),
+            String(input.now),
+            input.jti?.id ?? "",
+            String(input.jti?.expMs ?? 0),
+          ],
+        ),
+      );
     },
 
     /** The user's live sessions, newest first. */
-    async list(userId: string): Promise<SessionInfo[]> {
-      const sids = await redis.zrange<string[]>(`usess:${userId}`, 0, -1, { rev: true });
-      if (sids.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const sid of sids) pipeline.hmget(`sess:${sid}`, "created", "used", "device", "ip");
-      const rows = await pipeline.exec<Array<Record<string, string | number | null> | null>>();
-      const sessions: SessionInfo[] = [];
-      sids.forEach((sid, index) => {
-        const row = rows[index];
-        if (!row || row.created === null || row.created === undefined) return;
-        sessions.push({ id: String(sid), createdAt: Number(row.created), lastUsedAt: Number(row.used), device: String(row.device ?? ""), ip: String(row.ip ?? "") });
-      });
-      return sessions;
+    list(userId: string): Promise<SessionInfo[]> {
+      return dependencyCall("redis", () => listSessions(redis, userId));
     },
   };
+}
+
+async function listSessions(redis: Redis, userId: string): Promise<SessionInfo[]> {
+  const sids = await redis.zrange<string[]>(`usess:${userId}`, 0, -1, { rev: true });
+  if (sids.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const sid of sids) pipeline.hmget(`sess:${sid}`, "created", "used", "device", "ip");
+  const rows = await pipeline.exec<Array<Record<string, string | number | null> | null>>();
+  const sessions: SessionInfo[] = [];
+  sids.forEach((sid, index) => {
+    const row = rows[index];
+    if (!row || row.created === null || row.created === undefined) return;
+    sessions.push({
+      id: String(sid),
+      createdAt: Number(row.created),
+      lastUsedAt: Number(row.used),
+      device: String(row.device ?? ""),
+      ip: String(row.ip ?? ""),
+    });
+  });
+  return sessions;
 }
 
 export type SessionStore = ReturnType<typeof createSessionStore>;

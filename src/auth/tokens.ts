@@ -34,7 +34,11 @@ async function hmacKey(secret: string): Promise<CryptoKey> {
 type TokenConfig = Pick<EnvConfig, "JWT_KEYS" | "JWT_ISSUER" | "JWT_AUDIENCE" | "ACCESS_TOKEN_TTL_SECONDS">;
 
 /** Signs an access token with the first configured key, naming it in the `kid` header. */
-export async function signAccessToken(config: TokenConfig, subject: { userId: string; roles: Role[]; sid: string }, now = Date.now()): Promise<{ token: string; claims: AccessClaims }> {
+export async function signAccessToken(
+  config: TokenConfig,
+  subject: { userId: string; roles: Role[]; sid: string },
+  now = Date.now(),
+): Promise<{ token: string; claims: AccessClaims }> {
   const [signing] = config.JWT_KEYS;
   if (!signing) throw new ApiError("INTERNAL", "no JWT signing key configured");
   const iat = Math.floor(now / 1000);

@@ -3,7 +3,7 @@ import { DuplicateUserError, type ProfilePatch, type Role, type UserRecord, type
 
 /**
  * Accounts in MongoDB through the Atlas Data API v1 (`POST {base}/action/{findOne|find|insertOne|updateOne|deleteOne}`,
- * `api-key` header, relaxed JSON). Tested against the documented wire contract
+ * `apiKey` header, relaxed JSON). Tested against the documented wire contract
  * only: no MongoDB server can run on our machines (see README).
  */
 export interface MongoDataApiOptions {
@@ -70,7 +70,7 @@ export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserS
   async function action<T>(name: "findOne" | "find" | "insertOne" | "updateOne" | "deleteOne", body: Record<string, unknown>): Promise<T> {
     const response = await doFetch(`${base}/action/${name}`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", "api-key": options.apiKey },
+      headers: { "content-type": "application/json", accept: "application/json", apiKey: options.apiKey },
       body: JSON.stringify({ ...target, ...body }),
     });
     const text = await response.text();

@@ -11,6 +11,7 @@ declare module "vitest" {
     bridgeUrl: string;
     redisToken: string;
     metricsToken: string;
+    stateDir: string;
   }
 }
 
@@ -22,6 +23,7 @@ export default async function setup(project: TestProject) {
   project.provide("bridgeUrl", stack.bridgeUrl);
   project.provide("redisToken", stack.redisToken);
   project.provide("metricsToken", stack.metricsToken);
+  project.provide("stateDir", options.stateDir);
   return async () => {
     await stack.stop();
     await rm(options.stateDir, { recursive: true, force: true });
