@@ -49,6 +49,23 @@ describe("configuration (error)", () => {
   });
 });
 
+describe("configuration of the account store (error)", () => {
+  it("USER_STORE=mongodb-data-api without its URL and key names both", async () => {
+    const response = await fetchWith({ USER_STORE: "mongodb-data-api" });
+    const body = await response.json<{ data: { details: { config: Record<string, string> } } }>();
+    expect(response.status).toBe(500);
+    expect(Object.keys(body.data.details.config).sort()).toEqual(["MONGODB_DATA_API_KEY", "MONGODB_DATA_API_URL"]);
+  });
+
+  it("JWT_KEYS with a short secret is refused without echoing it", async () => {
+    const response = await fetchWith({ JWT_KEYS: "k1:tooshort" });
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    expect(text).toContain("JWT_KEYS");
+    expect(text).not.toContain("tooshort");
+  });
+});
+
 describe("configuration (happy)", () => {
   it("parses numbers, lists and defaults", () => {
     const config = loadConfig({ ...env, CORS_ORIGINS: "https://a.example, https://b.example", MAX_BODY_BYTES: "2048", LOG_LEVEL: undefined });
