@@ -12,6 +12,7 @@ describeAuthSecurity("auth routes", [
   { method: "POST", path: "/api/v1/shared/auth/logout-all" },
   { method: "GET", path: "/api/v1/shared/auth/roles" },
   { method: "GET", path: "/api/v1/shared/auth/permissions" },
+  { method: "GET", path: "/api/v1/system/ping/auth" },
 ]);
 
 const profileWith = (token: string) => api("/api/v1/user/profile", { token });

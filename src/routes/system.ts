@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { ApiError, commonErrorResponses } from "../errors";
+import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
+import { authOf, requireAuth } from "../middleware/auth";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { runCheck } from "../services/health";
 import { HealthCheckResultSchema, HealthReportSchema, runHealthChecks } from "./health";
@@ -43,6 +44,19 @@ const ping = createRoute({
   },
 });
 
+const pingAuthenticated = createRoute({
+  method: "get",
+  path: "/api/v1/system/ping/auth",
+  tags: ["system"],
+  summary: "Authenticated no-op: the auth middleware's cost alone (benchmark)",
+  security: [{ bearerAuth: [] }],
+  responses: {
+    200: jsonContent(envelopeOf(z.object({ pong: z.literal(true), user_id: z.string() })), "pong"),
+    ...authErrorResponses,
+    ...commonErrorResponses,
+  },
+});
+
 /** Registers the Qingyu client's system routes. Unhealthy answers 503 with code 5003 and the report in `data.details`. */
 export function registerSystemRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(systemHealth, async (c) => {
@@ -66,4 +80,6 @@ export function registerSystemRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(ping, (c) => ok(c, { pong: true as const }));
+  app.use("/api/v1/system/ping/auth", requireAuth());
+  app.openapi(pingAuthenticated, (c) => ok(c, { pong: true as const, user_id: authOf(c).user_id }));
 }
