@@ -1,0 +1,163 @@
+/**
+ * Zod schemas for the quota's enums and RPC inputs: one source of validation
+ * for the routes (request bodies, OpenAPI) and for the `QuotaCounter` Durable
+ * Object, which parses every input again (defence in depth).
+ */
+import { z } from "@hono/zod-openapi";
+import { QUOTA_LIMITS, QUOTA_ROLES, QUOTA_TYPES } from "./defaults";
+
+/** `daily` | `monthly` | `total`. */
+export const QuotaTypeSchema = z.enum(QUOTA_TYPES).openapi({ description: "Quota period; `total` never resets", example: "daily" });
+/** A quota period. */
+export type QuotaType = z.infer<typeof QuotaTypeSchema>;
+
+/** Roles with a plan. */
+export const QuotaRoleSchema = z.enum(QUOTA_ROLES);
+/** A role with a plan. */
+export type QuotaRole = z.infer<typeof QuotaRoleSchema>;
+
+/** `suspended` wins over `exhausted`; `exhausted` means nothing remains. */
+export const QuotaStatusSchema = z.enum(["active", "exhausted", "suspended"]);
+/** A quota's status. */
+export type QuotaStatus = z.infer<typeof QuotaStatusSchema>;
+
+/** How much remains, as a level: `warning` ≤ 20 %, `critical` ≤ 10 %, `exhausted` at 0 (thresholds from the policy). */
+export const QuotaLevelSchema = z.enum(["ok", "warning", "critical", "exhausted"]);
+/** A quota's level. */
+export type QuotaLevel = z.infer<typeof QuotaLevelSchema>;
+
+/** Levels that produce an event when crossed downwards. */
+export type AlertLevel = Exclude<QuotaLevel, "ok">;
+
+/** Every kind of ledger row. */
+export const LedgerTypeSchema = z.enum(["consume", "reserve", "commit", "release", "expire", "recharge", "restore", "reset", "admin_set"]);
+/** A ledger row's kind. */
+export type LedgerType = z.infer<typeof LedgerTypeSchema>;
+
+/** A token amount: a positive safe integer no larger than `QUOTA_LIMITS.maxAmount`. */
+export const QuotaAmountSchema = z
+  .number({ error: "must be a number" })
+  .int({ error: "must be a whole number" })
+  .positive({ error: "must be greater than 0" })
+  .max(QUOTA_LIMITS.maxAmount, { error: `must be at most ${QUOTA_LIMITS.maxAmount}` })
+  .openapi({ example: 1200, description: "AI tokens" });
+
+/** Idempotency key chosen by the caller: printable ASCII without spaces. */
+export const RequestIdSchema = z
+  .string({ error: "is required" })
+  .min(1, { error: "is required" })
+  .max(QUOTA_LIMITS.maxRequestIdLength)
+  .regex(/^[\x21-\x7e]+$/, { error: "must be printable ASCII without spaces" })
+  .openapi({ example: "gen-7f3a9c", description: "Idempotency key: a replay returns the original result" });
+
+const label = (example: string) => z.string().min(1).max(QUOTA_LIMITS.maxLabelLength).openapi({ example });
+const description = z.string().max(QUOTA_LIMITS.maxDescriptionLength);
+
+/** `consume`: atomic check-and-debit. */
+export const ConsumeInputSchema = z.object({
+  quotaType: QuotaTypeSchema.default("daily"),
+  amount: QuotaAmountSchema,
+  service: label("text_generation"),
+  model: label("deepseek-chat").optional(),
+  requestId: RequestIdSchema,
+  description: description.optional(),
+});
+/** What `consume` accepts (before defaults). */
+export type ConsumeInput = z.input<typeof ConsumeInputSchema>;
+
+/** `reserve`: hold an estimate until commit, release or TTL. */
+export const ReserveInputSchema = z.object({
+  quotaType: QuotaTypeSchema.default("daily"),
+  amount: QuotaAmountSchema,
+  ttlSeconds: z.number().int().positive().optional().openapi({ description: "Defaults to the policy's; at most its maximum" }),
+  service: label("text_generation"),
+  model: label("deepseek-chat").optional(),
+  requestId: RequestIdSchema,
+});
+/** What `reserve` accepts. */
+export type ReserveInput = z.input<typeof ReserveInputSchema>;
+
+/** Reservation ids are UUIDs the Durable Object minted. */
+export const ReservationIdSchema = z.uuid({ error: "must be a reservation id" });
+
+/** `commit`: charge the actual amount (0 allowed: nothing was used). */
+export const CommitInputSchema = z.object({
+  reservationId: ReservationIdSchema,
+  actual: z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(0, { error: "must be 0 or more" })
+    .max(QUOTA_LIMITS.maxAmount, { error: `must be at most ${QUOTA_LIMITS.maxAmount}` }),
+});
+/** What `commit` accepts. */
+export type CommitInput = z.input<typeof CommitInputSchema>;
+
+/** `release`: return the whole reservation. */
+export const ReleaseInputSchema = z.object({ reservationId: ReservationIdSchema });
+/** What `release` accepts. */
+export type ReleaseInput = z.input<typeof ReleaseInputSchema>;
+
+/** `recharge`: add tokens (to this period for daily/monthly, permanently for total). */
+export const RechargeInputSchema = z.object({
+  quotaType: QuotaTypeSchema,
+  amount: QuotaAmountSchema,
+  reason: z.string().min(1).max(QUOTA_LIMITS.maxDescriptionLength),
+  requestId: RequestIdSchema,
+});
+/** What `recharge` accepts. */
+export type RechargeInput = z.input<typeof RechargeInputSchema>;
+
+/** `restore`: refund tokens a failed call was charged (capped at what was used this period). */
+export const RestoreInputSchema = z.object({
+  quotaType: QuotaTypeSchema.default("daily"),
+  amount: QuotaAmountSchema,
+  reason: z.string().min(1).max(QUOTA_LIMITS.maxDescriptionLength),
+  requestId: RequestIdSchema,
+  service: label("text_generation").openapi({ description: "The service the refunded call was charged to" }),
+  model: label("deepseek-chat").optional(),
+});
+/** What `restore` accepts. */
+export type RestoreInput = z.input<typeof RestoreInputSchema>;
+
+/** Admin: set a type's total. It then no longer follows the role's plan. */
+export const SetTotalInputSchema = z.object({
+  quotaType: QuotaTypeSchema,
+  totalQuota: z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .positive({ error: "must be greater than 0" })
+    .max(QUOTA_LIMITS.maxTotal, { error: `must be at most ${QUOTA_LIMITS.maxTotal}` }),
+  reason: description.optional(),
+});
+/** What `setTotal` accepts. */
+export type SetTotalInput = z.input<typeof SetTotalInputSchema>;
+
+/** Admin: suspend or activate one type, or every type when `quotaType` is omitted. */
+export const SuspensionInputSchema = z.object({ quotaType: QuotaTypeSchema.optional(), reason: description.optional() });
+/** What `suspend` / `activate` accept. */
+export type SuspensionInput = z.input<typeof SuspensionInputSchema>;
+
+/** Read one type (daily by default). */
+export const GetQuotaInputSchema = z.object({ quotaType: QuotaTypeSchema.default("daily") });
+/** What `getQuota` accepts. */
+export type GetQuotaInput = z.input<typeof GetQuotaInputSchema>;
+
+const pageFields = {
+  limit: z.number().int().min(1).max(QUOTA_LIMITS.maxPageSize).default(QUOTA_LIMITS.defaultPageSize),
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+};
+
+/** Ledger page, newest first. */
+export const ListTransactionsInputSchema = z.object(pageFields);
+/** What `listTransactions` accepts. */
+export type ListTransactionsInput = z.input<typeof ListTransactionsInputSchema>;
+
+/** Notification inbox page, newest first. */
+export const ListNotificationsInputSchema = z.object({ ...pageFields, unreadOnly: z.boolean().default(false) });
+/** What `listNotifications` accepts. */
+export type ListNotificationsInput = z.input<typeof ListNotificationsInputSchema>;
+
+/** Mark one notification read. */
+export const MarkNotificationReadInputSchema = z.object({ id: z.uuid({ error: "must be a notification id" }) });
+/** What `markNotificationRead` accepts. */
+export type MarkNotificationReadInput = z.input<typeof MarkNotificationReadInputSchema>;

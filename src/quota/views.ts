@@ -1,0 +1,137 @@
+/**
+ * Zod schemas for what the `QuotaCounter` returns: the camelCase shapes the
+ * Qingyu clients read. Routes use them as OpenAPI response schemas; times are
+ * ISO 8601 strings (epoch milliseconds only inside storage).
+ */
+import { z } from "@hono/zod-openapi";
+import { LedgerTypeSchema, QuotaLevelSchema, QuotaStatusSchema, QuotaTypeSchema } from "./schemas";
+
+const isoTime = z.iso.datetime().openapi({ example: "2026-11-27T16:00:00.000Z" });
+const tokens = z.number().int();
+
+/**
+ * One quota. Unlimited quotas (the `master` plan) report `totalQuota` and
+ * `remainingQuota` as -1, the Go service's convention, and `unlimited: true`.
+ */
+export const QuotaViewSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    quotaType: QuotaTypeSchema,
+    totalQuota: tokens,
+    usedQuota: tokens,
+    reservedQuota: tokens,
+    remainingQuota: tokens,
+    unlimited: z.boolean(),
+    status: QuotaStatusSchema,
+    level: QuotaLevelSchema,
+    resetAt: isoTime.nullable().openapi({ description: "Next calendar boundary; null for `total`" }),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .openapi("Quota");
+/** One quota as clients see it. */
+export type QuotaView = z.infer<typeof QuotaViewSchema>;
+
+/** A ledger row; balances are the quota's `remainingQuota` before and after (-1 when unlimited). */
+export const LedgerEntrySchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    quotaType: QuotaTypeSchema,
+    amount: tokens,
+    type: LedgerTypeSchema,
+    service: z.string().nullable(),
+    model: z.string().nullable(),
+    requestId: z.string().nullable(),
+    description: z.string().nullable(),
+    beforeBalance: tokens,
+    afterBalance: tokens,
+    timestamp: isoTime,
+  })
+  .openapi("QuotaTransaction");
+/** A ledger row. */
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
+
+/** A downward level crossing. Its `id` is stable: the webhook and the inbox use it, so receivers can dedupe. */
+export const QuotaEventSchema = z
+  .object({
+    id: z.uuid(),
+    userId: z.string(),
+    quotaType: QuotaTypeSchema,
+    level: z.enum(["warning", "critical", "exhausted"]),
+    previousLevel: QuotaLevelSchema,
+    thresholdPercent: z.number().openapi({ description: "Remaining percentage at or below which the level starts" }),
+    remainingQuota: tokens,
+    totalQuota: tokens,
+    resetAt: isoTime.nullable(),
+    createdAt: isoTime,
+  })
+  .openapi("QuotaEvent");
+/** A level event. */
+export type QuotaEvent = z.infer<typeof QuotaEventSchema>;
+
+/** An inbox entry: the event plus a readable message and read state. */
+export const QuotaNotificationSchema = QuotaEventSchema.extend({
+  kind: z.literal("quota_level"),
+  title: z.string(),
+  message: z.string(),
+  readAt: isoTime.nullable(),
+}).openapi("QuotaNotification");
+/** An inbox entry. */
+export type QuotaNotification = z.infer<typeof QuotaNotificationSchema>;
+
+/** A reservation. `charged` is set once committed; `overage` is the part of `actual` that could not be charged. */
+export const ReservationViewSchema = z
+  .object({
+    id: z.uuid(),
+    userId: z.string(),
+    quotaType: QuotaTypeSchema,
+    amount: tokens,
+    service: z.string(),
+    model: z.string().nullable(),
+    requestId: z.string(),
+    status: z.enum(["active", "committed", "released", "expired"]),
+    expiresAt: isoTime,
+    createdAt: isoTime,
+    settledAt: isoTime.nullable(),
+    actual: tokens.nullable(),
+    charged: tokens.nullable(),
+    overage: tokens.nullable(),
+  })
+  .openapi("QuotaReservation");
+/** A reservation. */
+export type ReservationView = z.infer<typeof ReservationViewSchema>;
+
+const typeSummary = z.object({
+  totalQuota: tokens,
+  usedQuota: tokens,
+  reservedQuota: tokens,
+  remainingQuota: tokens,
+  unlimited: z.boolean(),
+  usagePercentage: z.number(),
+  status: QuotaStatusSchema,
+  level: QuotaLevelSchema,
+});
+
+/**
+ * Statistics. `totalQuota`, `usedQuota` and `remainingQuota` add up the
+ * limited types (all -1 when every type is unlimited, `usedQuota` still real).
+ * `dailyAverage` is net tokens used (consume + commit − restore) per day since
+ * the user's quota was created. By-service and by-model figures are net tokens.
+ */
+export const QuotaStatisticsSchema = z
+  .object({
+    totalQuota: tokens,
+    usedQuota: tokens,
+    remainingQuota: tokens,
+    usagePercentage: z.number(),
+    totalTransactions: tokens,
+    dailyAverage: z.number(),
+    quotaByType: z.record(QuotaTypeSchema, typeSummary),
+    quotaByService: z.record(z.string(), tokens),
+    quotaByModel: z.record(z.string(), tokens),
+  })
+  .openapi("QuotaStatistics");
+/** Statistics. */
+export type QuotaStatistics = z.infer<typeof QuotaStatisticsSchema>;
