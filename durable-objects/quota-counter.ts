@@ -1,13 +1,297 @@
 import { DurableObject } from "cloudflare:workers";
+import type { QuotaPolicy } from "../src/quota/policy";
+import {
+  isQuotaFailure,
+  type CommitResult,
+  type ConsumeResult,
+  type MarkNotificationReadResult,
+  type NotificationsPage,
+  type QuotaFailure,
+  type RechargeResult,
+  type ReleaseResult,
+  type ReserveResult,
+  type RestoreResult,
+  type SetTotalResult,
+  type SuspensionResult,
+  type TransactionsPage,
+} from "../src/quota/results";
+import {
+  CommitInputSchema,
+  ConsumeInputSchema,
+  GetQuotaInputSchema,
+  ListNotificationsInputSchema,
+  ListTransactionsInputSchema,
+  MarkNotificationReadInputSchema,
+  RechargeInputSchema,
+  ReleaseInputSchema,
+  ReserveInputSchema,
+  RestoreInputSchema,
+  SetTotalInputSchema,
+  SuspensionInputSchema,
+  type CommitInput,
+  type ConsumeInput,
+  type GetQuotaInput,
+  type ListNotificationsInput,
+  type ListTransactionsInput,
+  type MarkNotificationReadInput,
+  type RechargeInput,
+  type ReleaseInput,
+  type ReserveInput,
+  type RestoreInput,
+  type SetTotalInput,
+  type SuspensionInput,
+} from "../src/quota/schemas";
+import type { QuotaStatistics, QuotaView } from "../src/quota/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
+import { recharge, restore, setSuspended, setTotal } from "./quota/admin";
+import { consume } from "./quota/consume";
+import { nextAlarmAt, prepare, prune, runDue, Schedule } from "./quota/lifecycle";
+import { broadcast, levelMessages, snapshotMessage, STREAM_TAG } from "./quota/live";
+import { listNotifications, markAllNotificationsRead, markNotificationRead } from "./quota/notifications";
+import { statistics, transactionsPage } from "./quota/reads";
+import { commit, release, reserve } from "./quota/reservations";
+import { migrate } from "./quota/schema";
+import { UnitOfWork } from "./quota/unit-of-work";
+import { parseInput, PolicyCache } from "./quota/validation";
+import { deliverDueWebhooks } from "./quota/webhook-outbox";
 
 /**
- * Per-user AI quota counters (daily, monthly, total), reservations and threshold events. The quota issue gives it its operations; for now it answers the health ping.
+ * Per-user AI quota: daily, monthly and total counters, reservations, a ledger,
+ * level events (inbox, webhook outbox, live WebSocket push) and calendar resets.
+ * One object per user: `env.QUOTA_COUNTER.getByName(userId)`.
+ *
+ * Every mutating or quota-reading RPC takes the caller's `QuotaPolicy`
+ * (`resolveQuotaPolicy(role)`), validates its input, and runs as one
+ * synchronous SQLite transaction with no awaits, so concurrent calls
+ * serialise and nothing can interleave between a check and its debit.
+ * Failures come back as `{ error }` values (see `QuotaFailure`).
  */
 export class QuotaCounter extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly policies = new PolicyCache();
+  private readonly schedule = new Schedule();
+  /** The alarm time this object last set (null: none), so the hot path never reads it from storage. */
+  private alarmAt: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    // Answered by the runtime without waking the object, so idle clients' keepalives cost nothing.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(this.sql, ctx.storage);
+      const stored = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'policy'").toArray()[0];
+      this.policies.load(stored?.value ?? null);
+      this.schedule.refresh(this.sql);
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
   /** Health probe: proves the object runs and its SQLite storage answers. */
   async ping(): Promise<PingReply> {
-    this.ctx.storage.sql.exec("SELECT 1").one();
+    this.sql.exec("SELECT 1").one();
     return { ok: true, version: DURABLE_OBJECT_CODE_VERSION };
+  }
+
+  /** Does nothing: the benchmark's floor for a round trip to this object. */
+  noop(): null {
+    return null;
+  }
+
+  /** Atomic check-and-debit, idempotent by `requestId` (see `ConsumeResult`). */
+  consume(input: ConsumeInput, policy: QuotaPolicy): ConsumeResult | QuotaFailure {
+    const args = parseInput(ConsumeInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => consume(uow, args.value)) : args.failure;
+  }
+
+  /** Holds an estimate until commit, release or TTL; idempotent by `requestId`. */
+  reserve(input: ReserveInput, policy: QuotaPolicy): ReserveResult | QuotaFailure {
+    const args = parseInput(ReserveInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => reserve(uow, args.value)) : args.failure;
+  }
+
+  /** Charges the actual amount of a reservation and releases the rest (overage policy in reservations.ts). */
+  commit(input: CommitInput, policy: QuotaPolicy): CommitResult | QuotaFailure {
+    const args = parseInput(CommitInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => commit(uow, args.value)) : args.failure;
+  }
+
+  /** Returns a whole reservation. */
+  release(input: ReleaseInput, policy: QuotaPolicy): ReleaseResult | QuotaFailure {
+    const args = parseInput(ReleaseInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => release(uow, args.value)) : args.failure;
+  }
+
+  /** Adds tokens (admin now, wallet-paid later); idempotent by `requestId`. */
+  recharge(input: RechargeInput, policy: QuotaPolicy): RechargeResult | QuotaFailure {
+    const args = parseInput(RechargeInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => recharge(uow, args.value)) : args.failure;
+  }
+
+  /** Refunds a failed call's tokens; idempotent by `requestId`. */
+  restore(input: RestoreInput, policy: QuotaPolicy): RestoreResult | QuotaFailure {
+    const args = parseInput(RestoreInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => restore(uow, args.value)) : args.failure;
+  }
+
+  /** Admin: pins a type's total. */
+  setTotal(input: SetTotalInput, policy: QuotaPolicy): SetTotalResult | QuotaFailure {
+    const args = parseInput(SetTotalInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => setTotal(uow, args.value)) : args.failure;
+  }
+
+  /** Admin: suspends one type or all; it stays suspended until `activate`. */
+  suspend(input: SuspensionInput, policy: QuotaPolicy): SuspensionResult | QuotaFailure {
+    const args = parseInput(SuspensionInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => setSuspended(uow, args.value, true)) : args.failure;
+  }
+
+  /** Admin: lifts a suspension. */
+  activate(input: SuspensionInput, policy: QuotaPolicy): SuspensionResult | QuotaFailure {
+    const args = parseInput(SuspensionInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => setSuspended(uow, args.value, false)) : args.failure;
+  }
+
+  /** One quota (daily by default), created with the plan on first touch. */
+  getQuota(input: GetQuotaInput, policy: QuotaPolicy): QuotaView | QuotaFailure {
+    const args = parseInput(GetQuotaInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => uow.view(uow.row(args.value.quotaType))) : args.failure;
+  }
+
+  /** Every quota, daily → monthly → total. */
+  getAllQuotas(policy: QuotaPolicy): { quotas: QuotaView[] } | QuotaFailure {
+    return this.run(policy, (uow) => ({ quotas: uow.rows().map((row) => uow.view(row)) }));
+  }
+
+  /** Statistics (see `QuotaStatisticsSchema`). */
+  getStatistics(policy: QuotaPolicy): QuotaStatistics | QuotaFailure {
+    return this.run(policy, (uow) => statistics(uow));
+  }
+
+  /** A ledger page, newest first, with the total row count. */
+  listTransactions(input: ListTransactionsInput, policy: QuotaPolicy): TransactionsPage | QuotaFailure {
+    const args = parseInput(ListTransactionsInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => transactionsPage(uow, args.value.limit, args.value.offset)) : args.failure;
+  }
+
+  /** An inbox page, newest first. */
+  listNotifications(input: ListNotificationsInput): NotificationsPage | QuotaFailure {
+    const args = parseInput(ListNotificationsInputSchema, input);
+    if (!args.ok) return args.failure;
+    return listNotifications(this.sql, this.userId, args.value.limit, args.value.offset, args.value.unreadOnly);
+  }
+
+  /** Marks one notification read. */
+  markNotificationRead(input: MarkNotificationReadInput): MarkNotificationReadResult | QuotaFailure {
+    const args = parseInput(MarkNotificationReadInputSchema, input);
+    return args.ok ? markNotificationRead(this.sql, this.userId, args.value.id, Date.now()) : args.failure;
+  }
+
+  /** Marks every notification read. */
+  markAllNotificationsRead(): { updated: number } {
+    return markAllNotificationsRead(this.sql, Date.now());
+  }
+
+  /**
+   * The live stream: accepts a WebSocket upgrade (hibernatable), sends a
+   * snapshot, then a message per level change. Call `getAllQuotas(policy)`
+   * first so the snapshot reflects the caller's current policy.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a WebSocket upgrade", { status: 426, headers: { Upgrade: "websocket" } });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [STREAM_TAG]);
+    server.send(this.snapshot());
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Clients may send `"snapshot"` to get the current state again. */
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    if (message === "snapshot") ws.send(this.snapshot());
+  }
+
+  /** Completes the close handshake the hibernation API leaves to us. */
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    // 1005/1006/1015 are reserved for the runtime; answering with them throws.
+    const reply = code === 1005 || code === 1006 || code === 1015 ? 1000 : code;
+    try {
+      ws.close(reply, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** Resets, reservation expiry and pruning, then webhook delivery; reschedules for the next due event. */
+  override async alarm(): Promise<void> {
+    // This alarm is spent; anything scheduled while it runs sets a new one.
+    this.alarmAt = null;
+    const policy = this.policies.stored;
+    if (policy) {
+      const uow = new UnitOfWork(this.sql, this.userId, policy, Date.now());
+      this.ctx.storage.transactionSync(() => {
+        runDue(uow);
+        prune(this.sql, policy, uow.now);
+      });
+      this.schedule.refresh(this.sql);
+      this.push(uow);
+      await deliverDueWebhooks(this.sql, policy.webhookDelivery, Date.now());
+    }
+    const next = nextAlarmAt(this.sql);
+    if (next === null) {
+      await this.ctx.storage.deleteAlarm();
+    } else {
+      this.alarmAt = next;
+      await this.ctx.storage.setAlarm(next);
+    }
+  }
+
+  private get userId(): string {
+    return this.ctx.id.name ?? this.ctx.id.toString();
+  }
+
+  /**
+   * Runs one operation as a single synchronous transaction: validate the
+   * policy, create/reset/expire what is due, operate. After commit: remember
+   * the policy, refresh the schedule if it moved, set the alarm if work
+   * became due earlier, push level changes.
+   */
+  private run<T extends object>(rawPolicy: unknown, operation: (uow: UnitOfWork) => T | QuotaFailure): T | QuotaFailure {
+    const resolved = this.policies.resolve(rawPolicy);
+    if (isQuotaFailure(resolved)) return resolved;
+    const uow = new UnitOfWork(this.sql, this.userId, resolved.policy, Date.now());
+    const previous = this.policies.stored;
+    const result = this.ctx.storage.transactionSync(() => {
+      if (prepare(uow, this.schedule, resolved, previous)) uow.scheduleChanged = true;
+      return operation(uow);
+    });
+    this.policies.accept(resolved);
+    if (uow.scheduleChanged) this.schedule.refresh(this.sql);
+    if (uow.dueAt !== null) this.scheduleAlarm(uow.dueAt);
+    this.push(uow);
+    return result;
+  }
+
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    // Not awaited: the output gate holds the reply until the alarm is durable, like any write.
+    this.ctx.storage.setAlarm(at).catch(() => {
+      this.alarmAt = null;
+    });
+  }
+
+  private push(uow: UnitOfWork): void {
+    if (uow.levelChanges.length === 0) return;
+    const sockets = this.ctx.getWebSockets(STREAM_TAG);
+    if (sockets.length > 0) broadcast(sockets, levelMessages(uow.levelChanges, uow.now));
+  }
+
+  private snapshot(): string {
+    const policy = this.policies.stored;
+    if (!policy) return snapshotMessage([], Date.now());
+    const result = this.run(policy, (uow) => ({ quotas: uow.rows().map((row) => uow.view(row)) }));
+    return snapshotMessage(isQuotaFailure(result) ? [] : result.quotas, Date.now());
   }
 }

@@ -1,0 +1,87 @@
+/**
+ * `consume`: the hot path. One synchronous pass inside the caller's
+ * transaction: idempotency lookup, check, debit, level events, ledger row,
+ * usage totals, idempotency record. No awaits, so no other request can
+ * interleave between the check and the debit.
+ */
+import type { ConsumeResult, QuotaOutcome } from "../../src/quota/results";
+import type { ConsumeInputSchema } from "../../src/quota/schemas";
+import type { z } from "@hono/zod-openapi";
+import { findRequest, replayOf, saveRequest } from "./idempotency";
+import { balanceOf, remainingOf, type QuotaRow } from "./rows";
+import type { UnitOfWork } from "./unit-of-work";
+
+/** A validated consume input. */
+export type ConsumeArgs = z.output<typeof ConsumeInputSchema>;
+
+/**
+ * Whether `amount` may be taken from `row` now. Suspension wins; `exhausted`
+ * means nothing remains at all, `insufficient` that less than `amount` does.
+ */
+export function decide(row: QuotaRow, amount: number): QuotaOutcome {
+  if (row.suspended) return "suspended";
+  const remaining = remainingOf(row);
+  if (remaining === null) return "ok";
+  if (remaining === 0) return "exhausted";
+  return amount > remaining ? "insufficient" : "ok";
+}
+
+/** The parameters a replay must repeat to count as the same request. */
+export function fingerprintOf(quotaType: string, amount: number, service: string, model: string | undefined): string {
+  return JSON.stringify([quotaType, amount, service, model ?? null]);
+}
+
+/** Atomic check-and-debit, idempotent by `requestId`. */
+export function consume(uow: UnitOfWork, args: ConsumeArgs): ConsumeResult {
+  const fingerprint = fingerprintOf(args.quotaType, args.amount, args.service, args.model);
+  const prior = findRequest(uow.sql, "consume", args.requestId, uow.now, uow.policy.retention.idempotencyTtlSeconds);
+  const row = uow.row(args.quotaType);
+  if (prior) {
+    if (prior.fingerprint === fingerprint) return replayOf<ConsumeResult>(prior);
+    // Same key, different request: refuse rather than guess which one the caller meant.
+    return {
+      outcome: "duplicate",
+      requestId: args.requestId,
+      quotaType: args.quotaType,
+      amount: args.amount,
+      charged: 0,
+      transactionId: null,
+      quota: uow.view(row),
+      events: [...uow.events],
+      replayed: false,
+    };
+  }
+  const outcome = decide(row, args.amount);
+  let transactionId: string | null = null;
+  if (outcome === "ok") {
+    const before = balanceOf(row);
+    row.used += args.amount;
+    uow.save(row);
+    transactionId = uow.ledger({
+      quotaType: args.quotaType,
+      amount: args.amount,
+      type: "consume",
+      service: args.service,
+      model: args.model,
+      requestId: args.requestId,
+      description: args.description,
+      before,
+      after: balanceOf(row),
+    });
+    uow.usage(args.service, args.model, args.amount);
+  }
+  const result: ConsumeResult = {
+    outcome,
+    requestId: args.requestId,
+    quotaType: args.quotaType,
+    amount: args.amount,
+    charged: outcome === "ok" ? args.amount : 0,
+    transactionId,
+    quota: uow.view(row),
+    events: [...uow.events],
+    replayed: false,
+  };
+  // Declines are stored too: a replay must get the original decision, not a new one.
+  saveRequest(uow.sql, "consume", args.requestId, fingerprint, result, uow.now);
+  return result;
+}

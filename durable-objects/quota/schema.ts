@@ -1,0 +1,137 @@
+/**
+ * The QuotaCounter's SQLite schema, as ordered migrations. `migrate` runs in
+ * the constructor under `blockConcurrencyWhile`, so no request ever sees a
+ * half-migrated object. Append new steps; never edit a shipped one.
+ */
+
+/** Each entry moves the schema from version i to i + 1. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+  -- One row per quota type. total = base_total + bonus (NULL base_total = unlimited);
+  -- bonus is what recharges added this period. level/fired remember which level
+  -- events this period already produced (bit 1 warning, 2 critical, 4 exhausted).
+  CREATE TABLE quotas (
+    quota_type   TEXT PRIMARY KEY,
+    id           TEXT NOT NULL,
+    base_total   INTEGER,
+    total_source TEXT NOT NULL,
+    bonus        INTEGER NOT NULL DEFAULT 0,
+    used         INTEGER NOT NULL DEFAULT 0,
+    reserved     INTEGER NOT NULL DEFAULT 0,
+    suspended    INTEGER NOT NULL DEFAULT 0,
+    level        TEXT NOT NULL,
+    fired        INTEGER NOT NULL DEFAULT 0,
+    period_start INTEGER NOT NULL,
+    reset_at     INTEGER,
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Append-only: rows are never deleted, so max(seq) is the row count (statistics stay O(log n)).
+  CREATE TABLE ledger (
+    seq            INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL,
+    quota_type     TEXT NOT NULL,
+    amount         INTEGER NOT NULL,
+    type           TEXT NOT NULL,
+    service        TEXT,
+    model          TEXT,
+    request_id     TEXT,
+    description    TEXT,
+    before_balance INTEGER NOT NULL,
+    after_balance  INTEGER NOT NULL,
+    timestamp      INTEGER NOT NULL
+  );
+
+  -- Idempotency: the stored result is returned verbatim on replay.
+  CREATE TABLE requests (
+    kind        TEXT NOT NULL,
+    request_id  TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    result      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (kind, request_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX requests_by_age ON requests (created_at);
+
+  CREATE TABLE reservations (
+    id         TEXT PRIMARY KEY,
+    quota_type TEXT NOT NULL,
+    amount     INTEGER NOT NULL,
+    service    TEXT NOT NULL,
+    model      TEXT,
+    request_id TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    settled_at INTEGER,
+    actual     INTEGER,
+    charged    INTEGER,
+    overage    INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX reservations_due ON reservations (expires_at) WHERE status = 'active';
+
+  -- The inbox: one row per level event (the event id is the notification id).
+  CREATE TABLE notifications (
+    seq            INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL UNIQUE,
+    quota_type     TEXT NOT NULL,
+    level          TEXT NOT NULL,
+    previous_level TEXT NOT NULL,
+    threshold      REAL NOT NULL,
+    remaining      INTEGER NOT NULL,
+    total          INTEGER NOT NULL,
+    reset_at       INTEGER,
+    created_at     INTEGER NOT NULL,
+    read_at        INTEGER
+  );
+  CREATE INDEX notifications_unread ON notifications (seq) WHERE read_at IS NULL;
+  CREATE INDEX notifications_read_age ON notifications (read_at) WHERE read_at IS NOT NULL;
+
+  -- Webhook outbox; url and secret are captured when the event happens.
+  CREATE TABLE webhook_outbox (
+    event_id        TEXT PRIMARY KEY,
+    url             TEXT NOT NULL,
+    secret          TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_status     INTEGER,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL,
+    delivered_at    INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX outbox_due ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX outbox_delivered ON webhook_outbox (delivered_at) WHERE status = 'delivered';
+
+  -- Net tokens by service and by model, kept with each debit so statistics never scan the ledger.
+  CREATE TABLE usage_totals (
+    dimension TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    amount    INTEGER NOT NULL,
+    PRIMARY KEY (dimension, key)
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** The schema version this code expects. */
+export const QUOTA_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the object's SQLite schema to `QUOTA_SCHEMA_VERSION`, all steps in one transaction. */
+export function migrate(sql: SqlStorage, storage: DurableObjectStorage): void {
+  storage.transactionSync(() => {
+    const hasMeta = sql.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'").one().n > 0;
+    const current = hasMeta
+      ? Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0]?.value ?? 0)
+      : 0;
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      sql.exec(MIGRATIONS[version]!);
+    }
+    if (current < MIGRATIONS.length) {
+      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(MIGRATIONS.length));
+    }
+  });
+}

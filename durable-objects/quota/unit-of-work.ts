@@ -1,0 +1,142 @@
+/**
+ * One operation's view of storage, used inside `transactionSync`: row access,
+ * saving with level evaluation (events in the same transaction), ledger rows,
+ * and what must happen after commit (WebSocket pushes, alarm time).
+ */
+import type { QuotaPolicy } from "../../src/quota/policy";
+import type { LedgerType, QuotaLevel, QuotaType } from "../../src/quota/schemas";
+import type { QuotaEvent, QuotaView } from "../../src/quota/views";
+import { recordEvent } from "./events";
+import { levelFor, levelsToFire, markFired, rearm } from "./levels";
+import { quotaView, remainingOf, totalOf, type QuotaRow } from "./rows";
+
+/** A level change to push to WebSocket clients after commit. */
+export type LevelChange = { quota: QuotaView; previousLevel: QuotaLevel; events: QuotaEvent[] };
+
+/** A ledger row to append. Balances are `balanceOf(row)` before and after. */
+export type LedgerInsert = {
+  quotaType: QuotaType;
+  amount: number;
+  type: LedgerType;
+  service?: string | null;
+  model?: string | null;
+  requestId?: string | null;
+  description?: string | null;
+  before: number;
+  after: number;
+};
+
+const TYPE_ORDER = "CASE quota_type WHEN 'daily' THEN 0 WHEN 'monthly' THEN 1 ELSE 2 END";
+
+/** The unit of work for one RPC or alarm run. */
+export class UnitOfWork {
+  /** Level events produced, in order; returned to the caller. */
+  readonly events: QuotaEvent[] = [];
+  /** Level changes to push after commit. */
+  readonly levelChanges: LevelChange[] = [];
+  /** Earliest time the alarm must run for work created here, or null. */
+  dueAt: number | null = null;
+  /** True when reset boundaries or reservation expiries moved, so the in-memory schedule must be reloaded. */
+  scheduleChanged = false;
+
+  constructor(
+    readonly sql: SqlStorage,
+    readonly userId: string,
+    readonly policy: QuotaPolicy,
+    readonly now: number,
+  ) {}
+
+  /** Asks for the alarm to run no later than `at`. */
+  due(at: number): void {
+    if (this.dueAt === null || at < this.dueAt) this.dueAt = at;
+  }
+
+  /** The row for a type; rows exist before any operation runs (see lifecycle `prepare`). */
+  row(quotaType: QuotaType): QuotaRow {
+    const row = this.sql.exec<QuotaRow>("SELECT * FROM quotas WHERE quota_type = ?", quotaType).toArray()[0];
+    if (!row) throw new Error(`quota row '${quotaType}' is missing; prepare() creates rows before operations`);
+    return row;
+  }
+
+  /** Every row, daily → monthly → total. */
+  rows(): QuotaRow[] {
+    return this.sql.exec<QuotaRow>(`SELECT * FROM quotas ORDER BY ${TYPE_ORDER}`).toArray();
+  }
+
+  /** The row as clients see it. */
+  view(row: QuotaRow): QuotaView {
+    return quotaView(row, this.userId);
+  }
+
+  /**
+   * Writes a mutated row, recomputing its level. Each alert level reached and
+   * not yet fired this period produces one event, stored now. `rearm` first
+   * forgets fired levels the quota is back above (recharge, raised total).
+   */
+  save(row: QuotaRow, options: { rearm?: boolean } = {}): QuotaEvent[] {
+    const previous = row.level;
+    const level = levelFor(remainingOf(row) ?? 0, totalOf(row), this.policy.thresholds);
+    const armed = options.rearm ? rearm(row.fired, level) : row.fired;
+    const reached = levelsToFire(level, armed);
+    row.level = level;
+    row.fired = markFired(armed, reached);
+    row.updated_at = this.now;
+    this.sql.exec(
+      `UPDATE quotas SET base_total = ?, total_source = ?, bonus = ?, used = ?, reserved = ?, suspended = ?,
+         level = ?, fired = ?, period_start = ?, reset_at = ?, updated_at = ? WHERE quota_type = ?`,
+      row.base_total,
+      row.total_source,
+      row.bonus,
+      row.used,
+      row.reserved,
+      row.suspended,
+      row.level,
+      row.fired,
+      row.period_start,
+      row.reset_at,
+      row.updated_at,
+      row.quota_type,
+    );
+    let before: QuotaLevel = previous;
+    const events = reached.map((alert) => {
+      const event = recordEvent(this, row, alert, before);
+      before = alert;
+      return event;
+    });
+    this.events.push(...events);
+    // A period with something to undo needs the alarm at its boundary; idle rows roll over lazily.
+    if (row.reset_at !== null && (row.used > 0 || row.bonus > 0 || row.fired !== 0)) this.due(row.reset_at);
+    if (level !== previous || events.length > 0) this.levelChanges.push({ quota: this.view(row), previousLevel: previous, events });
+    return events;
+  }
+
+  /** Appends a ledger row and returns its id. */
+  ledger(entry: LedgerInsert): string {
+    const id = crypto.randomUUID();
+    this.sql.exec(
+      `INSERT INTO ledger (id, quota_type, amount, type, service, model, request_id, description, before_balance, after_balance, timestamp)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      entry.quotaType,
+      entry.amount,
+      entry.type,
+      entry.service ?? null,
+      entry.model ?? null,
+      entry.requestId ?? null,
+      entry.description ?? null,
+      entry.before,
+      entry.after,
+      this.now,
+    );
+    return id;
+  }
+
+  /** Adds net usage (negative for refunds) to the by-service and by-model totals statistics read. */
+  usage(service: string | null | undefined, model: string | null | undefined, amount: number): void {
+    if (amount === 0) return;
+    const upsert = `INSERT INTO usage_totals (dimension, key, amount) VALUES (?, ?, ?)
+      ON CONFLICT (dimension, key) DO UPDATE SET amount = amount + excluded.amount`;
+    if (service) this.sql.exec(upsert, "service", service, amount);
+    if (model) this.sql.exec(upsert, "model", model, amount);
+  }
+}

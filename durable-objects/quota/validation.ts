@@ -1,0 +1,90 @@
+/**
+ * Input and policy validation inside the Durable Object (the routes validate
+ * too; this is defence in depth), producing typed `QuotaFailure` values.
+ */
+import type { z } from "@hono/zod-openapi";
+import { QuotaPolicySchema, type QuotaPolicy } from "../../src/quota/policy";
+import type { QuotaFailure, QuotaRpcError } from "../../src/quota/results";
+
+/** A parse that either succeeded or explains itself per field. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; failure: QuotaFailure };
+
+function failure(code: QuotaRpcError["code"], message: string, details: Record<string, string> = {}): QuotaFailure {
+  return { error: { code, message, details } };
+}
+
+/** 400 code 1001 in the routes. */
+export const invalid = (message: string, details: Record<string, string>): QuotaFailure => failure("invalid_argument", message, details);
+/** 404 in the routes. */
+export const notFound = (message: string): QuotaFailure => failure("not_found", message);
+/** 409 in the routes. */
+export const conflict = (message: string, details: Record<string, string> = {}): QuotaFailure => failure("conflict", message, details);
+
+function details(error: z.ZodError, prefix: string): Record<string, string> {
+  const byField: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || "input";
+    byField[key] ??= issue.message;
+  }
+  return byField;
+}
+
+/** Parses an RPC input; `details` keys are field paths (`amount`, `quotaType`). */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.output<S>> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, failure: invalid("invalid parameters", details(result.error, "")) };
+}
+
+/** A policy ready to use, and whether it differs from the one this object last stored. */
+export type ResolvedPolicy = { policy: QuotaPolicy; canonical: string; changed: boolean; raw: string };
+
+/**
+ * Validates policies once per distinct value. Routes pass the same policy on
+ * every call, so the usual cost is one JSON.stringify and a string compare;
+ * the zod parse runs only when the policy really changes.
+ */
+export class PolicyCache {
+  private rawJson: string | null = null;
+  private parsed: QuotaPolicy | null = null;
+  private storedJson: string | null = null;
+
+  /** The policy last persisted (for alarms), or null before the first touch. */
+  stored: QuotaPolicy | null = null;
+
+  /** Seeds the cache from storage after (re)construction. */
+  load(storedJson: string | null): void {
+    if (storedJson === null) return;
+    const result = QuotaPolicySchema.safeParse(JSON.parse(storedJson));
+    if (!result.success) return;
+    this.stored = result.data;
+    this.storedJson = storedJson;
+  }
+
+  /** Validates `raw`, or reuses the last validation when the same policy arrives again. */
+  resolve(raw: unknown): ResolvedPolicy | QuotaFailure {
+    let rawJson: string;
+    try {
+      rawJson = JSON.stringify(raw) ?? "null";
+    } catch {
+      return invalid("invalid policy", { policy: "must be JSON-serialisable" });
+    }
+    if (rawJson === this.rawJson && this.parsed) {
+      return { policy: this.parsed, canonical: this.storedJson ?? "", changed: false, raw: rawJson };
+    }
+    const result = QuotaPolicySchema.safeParse(raw);
+    if (!result.success) return invalid("invalid policy", details(result.error, "policy"));
+    const canonical = JSON.stringify(result.data);
+    return { policy: result.data, canonical, changed: canonical !== this.storedJson, raw: rawJson };
+  }
+
+  /** Call after the transaction that used `resolved` committed (and persisted it when changed). */
+  accept(resolved: ResolvedPolicy): void {
+    this.rawJson = resolved.raw;
+    this.parsed = resolved.policy;
+    if (resolved.changed) {
+      this.storedJson = resolved.canonical;
+      this.stored = resolved.policy;
+    }
+  }
+}
