@@ -1,13 +1,75 @@
 import { DurableObject } from "cloudflare:workers";
+import { loadMetricsConfig } from "../src/metrics/config";
+import { ShardState, type PendingChanges } from "../src/metrics/shard-state";
+import type { IngestReply, MetricsBatch, MetricsShardApi, Sample, ShardSnapshot } from "../src/metrics/wire";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
 
+/** How long applied batch ids are remembered: far longer than any retry (a flush times out in seconds). */
+const BATCH_ID_RETENTION_MS = 10 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 1000;
+
 /**
- * One shard of the metrics store: isolates flush batches here and the exporter Worker merges all shards. The monitoring issue gives it its operations; for now it answers the health ping.
+ * One shard of the metrics store. Isolates flush batches here (`ingest`), the
+ * exporter Worker reads every shard (`snapshot`) and merges them. Totals live
+ * in SQLite as well as in memory, so counters stay monotonic across restarts
+ * and evictions; a batch is applied in one transaction together with its id,
+ * so a retried batch is never counted twice.
  */
-export class MetricsShard extends DurableObject<Env> {
+export class MetricsShard extends DurableObject<Env> implements MetricsShardApi {
+  readonly #state: ShardState;
+  #shardsSeen = 0;
+  #lastPruneAt = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#state = new ShardState(loadMetricsConfig(env).maxSeriesPerFamily);
+    void ctx.blockConcurrencyWhile(async () => {
+      const sql = ctx.storage.sql;
+      sql.exec("CREATE TABLE IF NOT EXISTS metric_series (series_key TEXT PRIMARY KEY, sample TEXT NOT NULL) WITHOUT ROWID");
+      sql.exec("CREATE TABLE IF NOT EXISTS applied_batches (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
+      sql.exec("CREATE INDEX IF NOT EXISTS applied_batches_by_time ON applied_batches (applied_at)");
+      sql.exec("CREATE TABLE IF NOT EXISTS shard_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      for (const row of sql.exec<{ sample: string }>("SELECT sample FROM metric_series")) {
+        this.#state.load(JSON.parse(row.sample) as Sample);
+      }
+      const seen = sql.exec<{ value: string }>("SELECT value FROM shard_meta WHERE key = 'shards_seen'").toArray()[0];
+      this.#shardsSeen = seen ? Number(seen.value) : 0;
+    });
+  }
+
   /** Health probe: proves the object runs and its SQLite storage answers. */
   async ping(): Promise<PingReply> {
     this.ctx.storage.sql.exec("SELECT 1").one();
     return { ok: true, version: DURABLE_OBJECT_CODE_VERSION };
+  }
+
+  /** Applies one isolate's batch exactly once (by batch id). */
+  async ingest(batch: MetricsBatch): Promise<IngestReply> {
+    const sql = this.ctx.storage.sql;
+    const now = Date.now();
+    const duplicate = sql.exec("SELECT 1 FROM applied_batches WHERE id = ?", batch.id).toArray().length > 0;
+    const changes: PendingChanges = duplicate ? { changed: new Map(), dropped: 0 } : this.#state.prepare(batch.samples);
+    this.#state.countBatch(changes, duplicate ? "duplicate" : "applied");
+    const shardsSeen = Math.max(this.#shardsSeen, Number.isInteger(batch.shards) && batch.shards > 0 && batch.shards <= 1024 ? batch.shards : 0);
+    this.ctx.storage.transactionSync(() => {
+      for (const [key, sample] of changes.changed) {
+        sql.exec("INSERT INTO metric_series (series_key, sample) VALUES (?, ?) ON CONFLICT (series_key) DO UPDATE SET sample = excluded.sample", key, JSON.stringify(sample));
+      }
+      if (!duplicate) sql.exec("INSERT INTO applied_batches (id, applied_at) VALUES (?, ?)", batch.id, now);
+      if (shardsSeen !== this.#shardsSeen) {
+        sql.exec("INSERT INTO shard_meta (key, value) VALUES ('shards_seen', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(shardsSeen));
+      }
+      if (now - this.#lastPruneAt >= PRUNE_EVERY_MS) sql.exec("DELETE FROM applied_batches WHERE applied_at < ?", now - BATCH_ID_RETENTION_MS);
+    });
+    // Only after the transaction committed does memory change, so memory never runs ahead of storage.
+    this.#state.commit(changes);
+    this.#shardsSeen = shardsSeen;
+    if (now - this.#lastPruneAt >= PRUNE_EVERY_MS) this.#lastPruneAt = now;
+    return { applied: !duplicate, dropped: changes.dropped };
+  }
+
+  /** Every series this shard holds, as totals. */
+  async snapshot(): Promise<ShardSnapshot> {
+    return { shardsSeen: this.#shardsSeen, samples: this.#state.samples() };
   }
 }

@@ -5,6 +5,7 @@ import { bodyLimit } from "./middleware/body-limit";
 import { configMiddleware } from "./middleware/config";
 import { cors } from "./middleware/cors";
 import { init } from "./middleware/init";
+import { metrics } from "./metrics";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
@@ -18,11 +19,13 @@ export { MetricsShard } from "../durable-objects/metrics-shard";
 
 /**
  * Builds the API: middleware in the order ARCHITECTURE.md gives (request id in
- * the factory, then log → config → secure headers → CORS → body limit → services), then routes.
+ * the factory, then log → config → metrics → secure headers → CORS → body limit → services), then routes.
+ * Metrics sit before secure headers, not after the body limit as the sketch has it, so that
+ * CORS preflights and 413s, which those middlewares answer themselves, are counted too.
  */
 export function createApp() {
   const app = newApp();
-  app.use(accessLog(), configMiddleware(), secureHeaders(), cors(), bodyLimit(), init());
+  app.use(accessLog(), configMiddleware(), metrics(), secureHeaders(), cors(), bodyLimit(), init());
   registerHealthRoutes(app);
   registerSystemRoutes(app);
   registerAuthRoutes(app);

@@ -1,3 +1,6 @@
+import type { Metrics } from "../metrics/api";
+import { isolateMetrics } from "../metrics/isolate";
+
 /** Status of one dependency or of the whole service. */
 export type HealthStatus = "healthy" | "degraded" | "unhealthy";
 
@@ -55,9 +58,16 @@ export async function timedProbe(probe: () => Promise<unknown>, limits: { timeou
 /** One line of a report. */
 export type HealthCheckLine = HealthReport["checks"][number];
 
-/** Runs one check and describes it as a report line. */
-export async function runCheck(check: HealthCheck): Promise<HealthCheckLine> {
+const HEALTH_STATUSES: readonly HealthStatus[] = ["healthy", "degraded", "unhealthy"];
+
+/** Runs one check and describes it as a report line; records its status and latency as metrics. */
+export async function runCheck(check: HealthCheck, metrics: Metrics = isolateMetrics()): Promise<HealthCheckLine> {
   const result = await check.health();
+  // One-hot over the statuses, all set together, so the newest check wins for every status series at once.
+  for (const status of HEALTH_STATUSES) {
+    metrics.set("qingyu_dependency_health_status", { dependency: check.name, status }, status === result.status ? 1 : 0);
+  }
+  metrics.set("qingyu_dependency_health_check_duration_seconds", { dependency: check.name }, result.latencyMs / 1000);
   return {
     name: check.name,
     kind: check.kind,
@@ -71,7 +81,7 @@ export async function runCheck(check: HealthCheck): Promise<HealthCheckLine> {
 
 /** Runs every check in parallel and folds them into one report. */
 export async function checkAll(checks: readonly HealthCheck[], meta: { version: string; environment: string }): Promise<HealthReport> {
-  const results = await Promise.all(checks.map(runCheck));
+  const results = await Promise.all(checks.map((check) => runCheck(check)));
   const criticalDown = results.some((result) => result.critical && result.status === "unhealthy");
   const anyImpaired = results.some((result) => result.status !== "healthy");
   return {
