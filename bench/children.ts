@@ -5,11 +5,24 @@
  * so they do not get the terminal's SIGINT. This finds this process's own
  * descendants through /proc and terminates them by pid. Linux only; elsewhere
  * it reports that it could not and the caller waits for startup instead.
+ *
+ * startStack keeps going while we do this (killing the migrations step can let
+ * it go on to spawn the API Worker), so the caller ends with the synchronous
+ * {@link killDescendantsNow} and exits in the same tick: no JavaScript, hence
+ * no new spawn, can run in between.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const GRACE_MS = 5_000;
+
+interface Proc {
+  pid: number;
+  pgid: number;
+}
+
+/** Every descendant ever seen: one whose parent already exited is reparented to init and no longer looks like ours. */
+const seen = new Map<number, Proc>();
 
 /** pid → parent pid and process group, from /proc/<pid>/stat. */
 function processTable(): Map<number, { ppid: number; pgid: number }> {
@@ -28,34 +41,34 @@ function processTable(): Map<number, { ppid: number; pgid: number }> {
   return table;
 }
 
-function descendantsOf(root: number): Array<{ pid: number; pgid: number }> {
+/** Records the current descendants of this process in `seen`. Throws without /proc. */
+function collect(): void {
   const table = processTable();
-  const found: Array<{ pid: number; pgid: number }> = [];
-  const queue = [root];
+  const queue = [process.pid];
   while (queue.length > 0) {
     const parent = queue.shift();
     for (const [pid, info] of table) {
-      if (info.ppid === parent) {
-        found.push({ pid, pgid: info.pgid });
-        queue.push(pid);
-      }
+      if (info.ppid !== parent) continue;
+      seen.set(pid, { pid, pgid: info.pgid });
+      queue.push(pid);
     }
   }
-  return found;
 }
 
+/** Running, not a zombie: a killed workerd reparented to init stays a zombie until init reaps it. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.charAt(stat.lastIndexOf(")") + 2);
+    return state !== "Z" && state !== "X";
   } catch {
     return false;
   }
 }
 
-function signal(target: { pid: number; pgid: number }, name: NodeJS.Signals): void {
+function signal(target: Proc, name: NodeJS.Signals): void {
   try {
-    // A group leader (wrangler) takes its group along: workerd may already have been reparented away.
+    // A group leader (wrangler) takes its group along, including a workerd already reparented away.
     process.kill(target.pgid === target.pid ? -target.pid : target.pid, name);
   } catch {
     // Already gone.
@@ -63,20 +76,38 @@ function signal(target: { pid: number; pgid: number }, name: NodeJS.Signals): vo
 }
 
 /**
- * SIGTERM to every descendant of this process (groups for group leaders),
- * SIGKILL to what is left after a grace period. Returns false when /proc is
- * not available.
+ * SIGTERM to every descendant of this process (whole groups for group leaders),
+ * again for any that appear meanwhile, until none is left or the grace period
+ * ends. Returns false when /proc is not available.
  */
 export async function terminateDescendants(): Promise<boolean> {
-  let targets: Array<{ pid: number; pgid: number }>;
   try {
-    targets = descendantsOf(process.pid);
+    collect();
   } catch {
     return false;
   }
-  for (const target of targets) signal(target, "SIGTERM");
+  const signalled = new Set<number>();
   const deadline = Date.now() + GRACE_MS;
-  while (Date.now() < deadline && targets.some((target) => alive(target.pid))) await sleep(100);
-  for (const target of targets) signal(target, "SIGKILL");
+  while (Date.now() < deadline) {
+    collect();
+    const live = [...seen.values()].filter((target) => alive(target.pid));
+    if (live.length === 0) break;
+    for (const target of live) {
+      if (signalled.has(target.pid)) continue;
+      signalled.add(target.pid);
+      signal(target, "SIGTERM");
+    }
+    await sleep(100);
+  }
   return true;
+}
+
+/** SIGKILL to every descendant seen or still present. Synchronous on purpose: call it right before `process.exit`. */
+export function killDescendantsNow(): void {
+  try {
+    collect();
+  } catch {
+    return;
+  }
+  for (const target of seen.values()) if (alive(target.pid) || target.pgid === target.pid) signal(target, "SIGKILL");
 }

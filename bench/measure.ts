@@ -17,14 +17,16 @@ export interface LoadSettings {
   timeoutS: number;
 }
 
-/** Loopback through wrangler dev does a few thousand req/s; this cap only guards against a runaway loop. */
+/** Loopback through wrangler dev does hundreds to a few thousand req/s; this cap only guards against a runaway loop. */
 const MAX_REQ_PER_SECOND = 100_000;
 const FIRST_ERROR_MAX_CHARS = 500;
 
 let current: autocannon.Instance | undefined;
+let stopped = false;
 
-/** Stops the autocannon run in progress, if any (Ctrl-C); its promise then resolves with partial results. */
-export function stopCurrentRun(): void {
+/** Ctrl-C: stops the autocannon run in progress (it resolves with partial results) and refuses new ones. */
+export function stopRuns(): void {
+  stopped = true;
   current?.stop();
 }
 
@@ -36,6 +38,8 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function runOnce(url: string, requests: BenchRequest[], durationS: number, settings: LoadSettings): Promise<Measurement> {
+  // Otherwise a Ctrl-C during the warm-up would go on to start the measured run.
+  if (stopped) throw new Error("benchmark runs were stopped");
   let firstError: string | undefined;
   // Wrapping onResponse costs little: autocannon buffers every body anyway.
   const watched: autocannon.Request[] = requests.map((request) => ({

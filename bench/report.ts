@@ -40,6 +40,8 @@ export interface ScenarioReport extends Measurement {
   throughputRatio: number | null;
   /** p99 / baseline p99; null when the baseline p99 is 0. */
   p99Ratio: number | null;
+  /** With several rounds: the lowest and highest per-round ratio, to show how much of a ratio is noise. */
+  ratioRange?: { throughput: [number, number]; p99: [number, number] };
   targets?: Targets;
   targetResults?: TargetResult[];
 }
@@ -48,7 +50,7 @@ export interface ScenarioReport extends Measurement {
 export interface BenchReport {
   date: string;
   machine: { cpuModel: string; cpuCount: number; memoryGiB: number; node: string; os: string };
-  settings: { durationS: number; connections: number; warmupS: number; timeoutS: number };
+  settings: { durationS: number; connections: number; warmupS: number; timeoutS: number; rounds: number };
   scenarios: ScenarioReport[];
 }
 
@@ -71,15 +73,62 @@ export function isFailing(m: Pick<Measurement, "non2xx" | "errors">): boolean {
 
 const ratio = (value: number, base: number): number | null => (base > 0 ? Math.round((value / base) * 1000) / 1000 : null);
 
-/** Adds the ratios against the baseline's measurement and checks the targets. */
+/** Median (mean of the middle two for an even count); null for no values. */
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const value = sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return Math.round(value * 1000) / 1000;
+}
+
+/** One measurement from several rounds: medians of rates and latencies, sums of counts, the first error. */
+export function combineRounds(rounds: readonly Measurement[]): Measurement {
+  const pick = (key: "reqPerSec" | "p50Ms" | "p99Ms") => median(rounds.map((round) => round[key])) ?? 0;
+  const sum = (key: "requests" | "non2xx" | "errors" | "timeouts") => rounds.reduce((total, round) => total + round[key], 0);
+  const firstError = rounds.find((round) => round.firstError !== undefined)?.firstError;
+  return {
+    reqPerSec: Math.round(pick("reqPerSec")),
+    p50Ms: pick("p50Ms"),
+    p99Ms: pick("p99Ms"),
+    requests: sum("requests"),
+    non2xx: sum("non2xx"),
+    errors: sum("errors"),
+    timeouts: sum("timeouts"),
+    ...(firstError === undefined ? {} : { firstError }),
+  };
+}
+
+/** Per-round ratios (round i of the scenario against round i of its baseline: same moment, same machine state). */
+function roundRatios(own: readonly Measurement[], base: readonly Measurement[], key: "reqPerSec" | "p99Ms"): number[] {
+  return own.flatMap((round, i) => {
+    const value = ratio(round[key], base[i]?.[key] ?? 0);
+    return value === null ? [] : [value];
+  });
+}
+
+/** Combines the rounds, adds the ratios against the baseline's rounds and checks the targets. */
 export function compare(
   scenario: { name: string; description: string; baseline: string; targets?: Targets },
-  measured: Measurement,
-  baseline: Measurement,
+  ownRounds: readonly Measurement[],
+  baseRounds: readonly Measurement[],
 ): ScenarioReport {
-  const throughputRatio = ratio(measured.reqPerSec, baseline.reqPerSec);
-  const p99Ratio = ratio(measured.p99Ms, baseline.p99Ms);
-  const report: ScenarioReport = { name: scenario.name, description: scenario.description, baseline: scenario.baseline, ...measured, throughputRatio, p99Ratio };
+  const measured = combineRounds(ownRounds);
+  const baseline = combineRounds(baseRounds);
+  const throughputRatios = roundRatios(ownRounds, baseRounds, "reqPerSec");
+  const p99Ratios = roundRatios(ownRounds, baseRounds, "p99Ms");
+  const throughputRatio = median(throughputRatios);
+  const p99Ratio = median(p99Ratios);
+  const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
+  const report: ScenarioReport = {
+    name: scenario.name,
+    description: scenario.description,
+    baseline: scenario.baseline,
+    ...measured,
+    throughputRatio,
+    p99Ratio,
+    ...(ownRounds.length > 1 && throughputRatios.length > 0 && p99Ratios.length > 0 ? { ratioRange: { throughput: range(throughputRatios), p99: range(p99Ratios) } } : {}),
+  };
   if (scenario.targets === undefined) return report;
   const invalid = isFailing(measured) ? "its requests failed" : isFailing(baseline) ? `baseline ${scenario.baseline} failed` : undefined;
   const results: TargetResult[] = [];

@@ -105,7 +105,7 @@ export function defineScenario<S>(spec: StatelessScenario | StatefulScenario<S>)
  * `items` (e.g. 1,000 users' tokens). The counter is shared by all connections,
  * so the users are spread evenly over the whole run, not per connection.
  *
- * @example roundRobin(users, (user) => ({ path: "/api/v1/me", headers: { authorization: `Bearer ${user.token}` } }))
+ * @example roundRobin(users, (user) => ({ path: "/api/v1/user/profile", headers: { authorization: `Bearer ${user.token}` } }))
  */
 export function roundRobin<T>(items: readonly T[], build: (item: T) => BenchRequest): BenchRequest[] {
   if (items.length === 0) throw new Error("roundRobin needs at least one item");

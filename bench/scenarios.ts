@@ -8,16 +8,23 @@
  *
  *   defineScenario({
  *     name: "auth-noop",
- *     description: "GET /api/v1/system/whoami with 1,000 users' tokens, round-robin",
+ *     description: "GET /api/v1/system/ping/auth with 1,000 users' tokens, round-robin",
  *     targets: { minThroughputRatio: 0.9, maxP99Ratio: 1.5 },
  *     setup: (ctx) => benchUsers(ctx),          // once-shared: [{ id, token }, ...]
  *     requests: (_ctx, users) => roundRobin(users, (user) => ({
- *       path: "/api/v1/system/whoami",
+ *       path: "/api/v1/system/ping/auth",
  *       headers: { authorization: `Bearer ${user.token}` },
  *     })),
  *   }),
  */
 import { DEFAULT_BASELINE, defineScenario, type RegisteredScenario } from "./scenario.ts";
+
+/**
+ * API Worker vars for the bench stack, over the test defaults (ENVIRONMENT=test,
+ * LOG_LEVEL=warn). For limits that fixtures would hit, e.g. registering 1,000
+ * users from 127.0.0.1 needs REGISTER_MAX_PER_IP raised from its default of 10.
+ */
+export const STACK_API_VARS: Readonly<Record<string, string>> = {};
 
 /** Every scenario, baseline first. */
 export const SCENARIOS: readonly RegisteredScenario[] = [

@@ -1,0 +1,182 @@
+/**
+ * `npm run bench`: starts a private stack (free ports, temp state, LOG_LEVEL=warn
+ * so per-request logging does not dominate), runs the scenarios one after another
+ * with autocannon on loopback, stops the stack, prints a markdown table and writes
+ * bench/results/latest.json. Ctrl-C at any point stops every process it started.
+ *
+ * Env: BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ONLY=name,...
+ * Exit code: 0 (a missed target is reported, not fatal), 1 when a scenario had
+ * failing requests or the run broke, 130 when interrupted.
+ */
+import { rmSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ROOT, startStack, type Stack } from "../dev/stack.ts";
+import { randomStackOptions } from "../test/support/stack-options.ts";
+import { killDescendantsNow, terminateDescendants } from "./children.ts";
+import { createContext } from "./context.ts";
+import { measure, stopRuns } from "./measure.ts";
+import { compare, isFailing, machineInfo, type BenchReport, type Measurement } from "./report.ts";
+import type { BenchRequest, RegisteredScenario } from "./scenario.ts";
+import { SCENARIOS, STACK_API_VARS } from "./scenarios.ts";
+import { readSettings, selectScenarios } from "./settings.ts";
+import { renderMarkdown } from "./table.ts";
+
+const RESULTS_FILE = join(ROOT, "bench", "results", "latest.json");
+const LOG_TAIL_LINES = 30;
+const progress = (line: string) => console.log(`[bench] ${line}`);
+
+class Interrupted extends Error {}
+
+let stack: Stack | undefined;
+let stateDir: string | undefined;
+let starting = false;
+let interrupted: string | undefined;
+let cleanup: Promise<void> | undefined;
+
+/** Stops the stack and removes its temp state; safe to call from both the main flow and a signal. */
+function stopEverything(): Promise<void> {
+  cleanup ??= (async () => {
+    stopRuns();
+    if (stack !== undefined) {
+      progress("stopping the stack");
+      await stack.stop();
+    }
+    if (stateDir !== undefined) await rm(stateDir, { recursive: true, force: true });
+  })();
+  return cleanup;
+}
+
+/** Stops everything and exits; called on signals and crashes, so it may run while the stack is still starting. */
+async function shutdown(exitCode: number): Promise<void> {
+  stopRuns();
+  if (stack === undefined && starting) {
+    progress("the stack is still starting: terminating the processes it started");
+    // Without /proc, the main flow stops the stack as soon as startStack returns.
+    if (!(await terminateDescendants())) return;
+    // Synchronous to the exit: startStack's pending steps get no chance to spawn anything more.
+    killDescendantsNow();
+    if (stateDir !== undefined) rmSync(stateDir, { recursive: true, force: true });
+    process.exit(exitCode);
+  }
+  await stopEverything();
+  process.exit(exitCode);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  // `npm run` forwards the terminal's SIGINT, so one Ctrl-C can arrive twice.
+  if (interrupted !== undefined) return;
+  interrupted = signal;
+  progress(`${signal}: stopping`);
+  void shutdown(130);
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+
+/**
+ * A throw inside autocannon's socket handlers (e.g. a scenario's setupRequest)
+ * is uncaught; Node would exit at once and orphan the wrangler processes, which
+ * run in their own process groups. Stop the stack first.
+ */
+function onCrash(error: unknown): void {
+  // Every connection hits the same bug; one report is enough.
+  if (interrupted === "crash") return;
+  console.error(`[bench] crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  interrupted = "crash";
+  void shutdown(1);
+}
+process.on("uncaughtException", onCrash);
+process.on("unhandledRejection", onCrash);
+
+async function printLogTails(dir: string): Promise<void> {
+  for (const name of ["api", "exporter"]) {
+    const text = await readFile(join(dir, "logs", `${name}.log`), "utf8").catch(() => undefined);
+    if (text === undefined) continue;
+    console.error(`[bench] last lines of the ${name} Worker's log:\n${text.trimEnd().split("\n").slice(-LOG_TAIL_LINES).join("\n")}`);
+  }
+}
+
+function checkInterrupted(): void {
+  if (interrupted !== undefined) throw new Interrupted(interrupted);
+}
+
+async function main(): Promise<BenchReport> {
+  const settings = readSettings();
+  const selected = selectScenarios(SCENARIOS, process.env.BENCH_ONLY);
+  const options = await randomStackOptions("qingyu-bench-");
+  stateDir = options.stateDir;
+  progress(`scenarios: ${selected.map((s) => s.name).join(", ")}`);
+  progress(`starting the stack (state in ${stateDir})`);
+  const startedAt = Date.now();
+  starting = true;
+  try {
+    stack = await startStack({ ...options, apiVars: { ...options.apiVars, ...STACK_API_VARS }, progress: (line) => progress(`  ${line}`) });
+  } catch (error) {
+    // The worker logs live in the temp state dir, which is removed on exit: show their end now.
+    if (interrupted === undefined) await printLogTails(options.stateDir);
+    throw error;
+  } finally {
+    starting = false;
+  }
+  checkInterrupted();
+  progress(`stack ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${stack.apiUrl}`);
+
+  const ctx = createContext(stack, progress);
+  // Every setup first: creating fixtures (hashing 1,000 passwords) must not load the machine while something is measured.
+  const prepared: Array<{ scenario: RegisteredScenario; requests: BenchRequest[] }> = [];
+  for (const scenario of selected) {
+    checkInterrupted();
+    progress(`${scenario.name}: preparing`);
+    prepared.push({ scenario, requests: await scenario.prepare(ctx) });
+  }
+
+  const measured = new Map<string, Measurement[]>();
+  for (let round = 1; round <= settings.rounds; round++) {
+    const label = settings.rounds > 1 ? `round ${round}/${settings.rounds} ` : "";
+    for (const { scenario, requests } of prepared) {
+      checkInterrupted();
+      progress(`${label}${scenario.name}: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`);
+      const result = await measure(scenario.url(ctx), requests, settings, progress);
+      checkInterrupted();
+      measured.set(scenario.name, [...(measured.get(scenario.name) ?? []), result]);
+      const flag = isFailing(result) ? ` FAILING (${result.non2xx} non-2xx, ${result.errors} errors)` : "";
+      progress(`${label}${scenario.name}: ${result.reqPerSec} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${flag}`);
+    }
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    settings: { durationS: settings.durationS, connections: settings.connections, warmupS: settings.warmupS, timeoutS: settings.timeoutS, rounds: settings.rounds },
+    scenarios: selected.map((scenario) => {
+      const own = measured.get(scenario.name);
+      const base = measured.get(scenario.baseline);
+      // selectScenarios always includes baselines, and every selected scenario was measured above.
+      if (own === undefined || base === undefined) throw new Error(`no measurement for ${scenario.name} or its baseline ${scenario.baseline}`);
+      return compare(scenario, own, base);
+    }),
+  };
+  return report;
+}
+
+let exitCode = 0;
+try {
+  const report = await main();
+  await stopEverything();
+  await mkdir(join(ROOT, "bench", "results"), { recursive: true });
+  await writeFile(RESULTS_FILE, JSON.stringify(report, null, 2) + "\n");
+  progress(`wrote ${RESULTS_FILE.slice(ROOT.length + 1)}\n`);
+  process.stdout.write(renderMarkdown(report));
+  if (report.scenarios.some(isFailing)) exitCode = 1;
+} catch (error) {
+  if (interrupted === "crash") {
+    exitCode = 1;
+  } else if (interrupted !== undefined || error instanceof Interrupted) {
+    exitCode = 130;
+  } else {
+    console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
+    exitCode = 1;
+  }
+} finally {
+  await stopEverything();
+}
+process.exit(exitCode);
