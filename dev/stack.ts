@@ -14,7 +14,7 @@ import { readEnvFile } from "./env-file.ts";
 import { waitFor } from "./net.ts";
 import { startProcess, runToCompletion, type ManagedProcess, type OutputSink } from "./process.ts";
 import { findRedisServer, startRedis, type RedisProcess } from "./redis.ts";
-import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge.ts";
+import { startUpstashBridge } from "./upstash-bridge.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -39,6 +39,14 @@ export interface StackOptions {
   /** Progress lines ("starting redis-server on 127.0.0.1:6379"). */
   progress?: (line: string) => void;
   readyTimeoutMs?: number;
+  /**
+   * Run the Upstash bridge as its own process instead of inside the caller's.
+   * Benchmarks want this: a load generator and the bridge must not share one
+   * Node thread.
+   */
+  bridgeAsProcess?: boolean;
+  /** Aborting stops whatever has started so far and rejects startStack. */
+  signal?: AbortSignal;
 }
 
 /** A running stack. */
@@ -99,7 +107,25 @@ function wranglerDev(name: string, options: StackOptions, args: string[], output
   });
 }
 
-/** Starts everything and resolves once `/health/ready` answers 200. On failure, stops what it started. */
+/** The bridge in a child process (see StackOptions.bridgeAsProcess); ready once it answers HTTP. */
+async function startBridgeProcess(options: StackOptions, token: string, redisUrl: string, sink: OutputSink): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = startProcess("bridge", process.execPath, [join(ROOT, "dev", "upstash-bridge.ts"), "--port", String(options.bridgePort), "--redis", redisUrl], {
+    cwd: ROOT,
+    // The token goes through the environment, never the command line (visible in `ps`).
+    env: { ...process.env, UPSTASH_REDIS_REST_TOKEN: token },
+    output: sink,
+  });
+  const url = `http://127.0.0.1:${options.bridgePort}`;
+  try {
+    await waitFor(async () => (await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: '["PING"]' })).ok, { timeoutMs: 15_000, what: `the bridge at ${url}` });
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return { url, stop: () => child.stop() };
+}
+
+/** Starts everything and resolves once `/health/ready` answers 200. On failure or abort, stops what it started. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const progress = options.progress ?? (() => {});
   const started: Array<{ stop(): Promise<void> }> = [];
@@ -107,7 +133,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const item of started.reverse()) await item.stop().catch(() => {});
     started.length = 0;
   };
+  const { signal } = options;
+  const checkAborted = () => {
+    if (signal?.aborted) throw new Error("stack start aborted");
+  };
+  // Long waits end at once on abort instead of running out their timeouts.
+  const aborted = new Promise<never>((_, reject) => signal?.addEventListener("abort", () => reject(new Error("stack start aborted")), { once: true }));
+  aborted.catch(() => {});
+  const untilAborted = <T>(promise: Promise<T>) => Promise.race([promise, aborted]);
   try {
+    checkAborted();
     findRedisServer();
     await Promise.all([
       assertPortFree(options.apiPort, "QINGYU_API_PORT"),
@@ -129,16 +164,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     progress(`starting redis-server on 127.0.0.1:${options.redisPort}`);
     const redis = await startRedis({ port: options.redisPort, dir: join(options.stateDir, "redis") });
     started.push(redis);
+    checkAborted();
 
+    const sink = (name: string): OutputSink => (options.workerOutput === "terminal" ? "inherit" : { file: join(logsDir, `${name}.log`) });
     progress(`starting the Upstash REST bridge on 127.0.0.1:${options.bridgePort}`);
-    const bridge: UpstashBridge = await startUpstashBridge({ port: options.bridgePort, token: redisToken, redisUrl: redis.url });
+    const bridge: { url: string; stop(): Promise<void> } = options.bridgeAsProcess
+      ? await startBridgeProcess(options, redisToken, redis.url, sink("bridge"))
+      : await startUpstashBridge({ port: options.bridgePort, token: redisToken, redisUrl: redis.url });
     started.push(bridge);
+    checkAborted();
 
     progress("applying local D1 migrations");
     await runToCompletion("d1 migrations", process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", join(options.stateDir, "wrangler")], {
       cwd: ROOT,
       env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
     });
+    checkAborted();
 
     // Stack-specific values go in env files that override .dev.vars (later files win).
     const apiEnvFile = join(options.stateDir, "api.env");
@@ -147,21 +188,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const exporterEnvFile = join(options.stateDir, "exporter.env");
     await writeFile(exporterEnvFile, `METRICS_TOKEN=${metricsToken}\n`, { mode: 0o600 });
 
-    const sink = (name: string): OutputSink => (options.workerOutput === "terminal" ? "inherit" : { file: join(logsDir, `${name}.log`) });
     progress(`starting the API Worker on 127.0.0.1:${options.apiPort}`);
     started.push(wranglerDev("api", options, ["--port", String(options.apiPort), "--env-file", varsFiles.api, "--env-file", apiEnvFile], sink("api")));
     const apiUrl = `http://127.0.0.1:${options.apiPort}`;
     const exporterUrl = `http://127.0.0.1:${options.exporterPort}`;
     const timeoutMs = options.readyTimeoutMs ?? 90_000;
     progress("waiting for /health/ready");
-    await waitFor(async () => (await fetch(`${apiUrl}/health/ready`)).status === 200, { timeoutMs, intervalMs: 250, what: `${apiUrl}/health/ready to answer 200` });
+    await untilAborted(waitFor(async () => (await fetch(`${apiUrl}/health/ready`)).status === 200, { timeoutMs, intervalMs: 250, what: `${apiUrl}/health/ready to answer 200` }));
     // Started only once the API is up: two wrangler processes starting at once raced for an internal port.
     progress(`starting the exporter Worker on 127.0.0.1:${options.exporterPort}`);
     started.push(
       wranglerDev("exporter", options, ["-c", join(ROOT, "monitoring", "wrangler.toml"), "--port", String(options.exporterPort), "--env-file", varsFiles.exporter, "--env-file", exporterEnvFile], sink("exporter")),
     );
 
-    await waitFor(async () => (await fetch(`${exporterUrl}/health`)).ok, { timeoutMs, intervalMs: 250, what: `${exporterUrl}/health` });
+    await untilAborted(waitFor(async () => (await fetch(`${exporterUrl}/health`)).ok, { timeoutMs, intervalMs: 250, what: `${exporterUrl}/health` }));
+    checkAborted();
 
     return { apiUrl, exporterUrl, bridgeUrl: bridge.url, redisToken, metricsToken, redis, options, stop: stopAll };
   } catch (error) {

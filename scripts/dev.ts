@@ -9,12 +9,15 @@ const progress = (line: string) => console.log(`[dev] ${line}`);
 
 let stack: Stack | undefined;
 let stopping = false;
+const starting = new AbortController();
 
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   progress(`${signal}: stopping the stack...`);
-  await stack?.stop();
+  // Still starting: the abort makes startStack stop what it has started, and the catch below exits.
+  if (!stack) return starting.abort();
+  await stack.stop();
   progress("stopped");
   process.exit(0);
 }
@@ -23,8 +26,12 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGHUP", () => void shutdown("SIGHUP"));
 
 try {
-  stack = await startStack({ ...devStackOptions(), progress });
+  stack = await startStack({ ...devStackOptions(), progress, signal: starting.signal });
 } catch (error) {
+  if (starting.signal.aborted) {
+    progress("stopped before it was ready");
+    process.exit(130);
+  }
   console.error(`[dev] could not start the stack: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }

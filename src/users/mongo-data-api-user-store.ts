@@ -34,8 +34,13 @@ interface UserDocument {
 
 /** An error answer of the Data API (`{error, error_code}`). */
 export class DataApiError extends Error {
-  constructor(readonly status: number, message: string, readonly errorCode?: string) {
+  readonly status: number;
+  readonly errorCode: string | undefined;
+
+  constructor(status: number, message: string, errorCode?: string) {
     super(`MongoDB Data API ${status}: ${message}`);
+    this.status = status;
+    this.errorCode = errorCode;
   }
 }
 

@@ -27,8 +27,11 @@ export type ProfilePatch = Partial<Pick<UserRecord, "nickname" | "avatar" | "bio
 
 /** Thrown by `create`/`updateProfile` when a unique field is taken. */
 export class DuplicateUserError extends Error {
-  constructor(readonly field: "username" | "email") {
+  readonly field: "username" | "email";
+
+  constructor(field: "username" | "email") {
     super(`${field} already taken`);
+    this.field = field;
   }
 }
 
