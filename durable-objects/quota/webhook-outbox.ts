@@ -25,6 +25,10 @@ export type OutboxRow = {
 type Attempt = { ok: boolean; status: number | null; error: string | null };
 
 async function send(row: OutboxRow, attempt: number, timeoutMs: number): Promise<Attempt> {
+  // A cleared timer rather than AbortSignal.timeout(): that one's timer outlives a fast delivery
+  // and keeps the alarm event (and so the object) busy until it fires.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
   try {
     // The body was serialised once when the event happened; sending the same bytes keeps the signature stable across retries.
     const type = (JSON.parse(row.body) as QuotaWebhookBody).type;
@@ -38,12 +42,14 @@ async function send(row: OutboxRow, attempt: number, timeoutMs: number): Promise
         [WEBHOOK_HEADERS.attempt]: String(attempt),
       },
       body: row.body,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: controller.signal,
     });
     await response.body?.cancel();
     return { ok: response.ok, status: response.status, error: response.ok ? null : `HTTP ${response.status}` };
   } catch (error) {
     return { ok: false, status: null, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
