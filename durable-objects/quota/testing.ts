@@ -20,10 +20,10 @@ export function testPolicy(totals: { daily?: number | null; monthly?: number | n
   });
 }
 
-/** Unwraps an RPC result, failing the test with the error when it is a failure. */
-export function ok<T extends object>(result: T | QuotaFailure): T {
+/** Unwraps an RPC result (RPC stubs wrap each union member), failing the test when it is a failure. */
+export function ok<R extends object>(result: R): Exclude<R, QuotaFailure> {
   if ("error" in result) throw new Error(`expected success, got ${JSON.stringify(result.error)}`);
-  return result;
+  return result as Exclude<R, QuotaFailure>;
 }
 
 /** Reads storage directly (bypassing the object's logic, so lazy resets do not run). */
