@@ -6,6 +6,8 @@ import { configMiddleware } from "./middleware/config";
 import { cors } from "./middleware/cors";
 import { init } from "./middleware/init";
 import { metrics } from "./metrics";
+import { registerAdminConfigRoutes } from "./routes/admin-config";
+import { registerAdminOperationLogRoutes } from "./routes/admin-operation-logs";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
@@ -16,6 +18,7 @@ import { registerSystemRoutes } from "./routes/system";
 export { QuotaCounter } from "../durable-objects/quota-counter";
 export { Wallet } from "../durable-objects/wallet";
 export { MetricsShard } from "../durable-objects/metrics-shard";
+export { ConfigStore } from "../durable-objects/config-store";
 
 /**
  * Builds the API: middleware in the order ARCHITECTURE.md gives (request id in
@@ -31,6 +34,8 @@ export function createApp() {
   registerAuthRoutes(app);
   registerSessionRoutes(app);
   registerProfileRoutes(app);
+  registerAdminConfigRoutes(app);
+  registerAdminOperationLogRoutes(app);
   registerDocsRoutes(app);
   return app;
 }

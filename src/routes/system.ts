@@ -24,7 +24,7 @@ const serviceHealth = createRoute({
   summary: "Health of one dependency or Durable Object namespace",
   request: {
     params: z.object({
-      service: z.string().min(1).max(64).openapi({ example: "redis", description: "redis, d1, quota_counter, wallet or metrics_shard" }),
+      service: z.string().min(1).max(64).openapi({ example: "redis", description: "redis, d1, quota_counter, wallet, config_store or metrics_shard" }),
     }),
   },
   responses: {

@@ -6,6 +6,8 @@ import { createSessionStore } from "../auth/session-store";
 import type { EnvConfig } from "../config";
 import { createUserStore } from "../users";
 import type { UserStore } from "../users/user-store";
+import type { ConfigSnapshot } from "../../durable-objects/config-store";
+import { getRuntimeConfig } from "../runtime-config/cache";
 import { d1HealthCheck, durableObjectHealthCheck } from "./bindings-health";
 import type { HealthCheck } from "./health";
 import { createRedisRateLimiter, type RateLimiter } from "./rate-limiter";
@@ -19,6 +21,8 @@ export interface Services {
   revocations: RevocationCache;
   readonly users: UserStore;
   readonly auth: AuthService;
+  /** The runtime config (ConfigStore), cached per isolate for CONFIG_CACHE_TTL_MS. */
+  runtimeConfig(): Promise<ConfigSnapshot>;
   /** One check per dependency and Durable Object namespace, in report order (built on demand: off the hot path). */
   healthChecks(): readonly HealthCheck[];
 }
@@ -46,11 +50,13 @@ export function createServices(env: Env, config: EnvConfig): Services {
         revocations,
       }));
     },
+    runtimeConfig: () => getRuntimeConfig(env.CONFIG_STORE, config.CONFIG_CACHE_TTL_MS),
     healthChecks: () => [
       redisHealthCheck(redis, limits),
       d1HealthCheck(env.DB, limits),
       durableObjectHealthCheck("quota_counter", env.QUOTA_COUNTER, limits),
       durableObjectHealthCheck("wallet", env.WALLET, limits),
+      durableObjectHealthCheck("config_store", env.CONFIG_STORE, limits),
       // Losing metrics must not take the API out of rotation.
       durableObjectHealthCheck("metrics_shard", env.METRICS_SHARD, limits, false),
     ],

@@ -86,3 +86,11 @@ export async function forgeToken(claims: Record<string, unknown>, options: { kid
     .setAudience(options.audience ?? "qingyu-clients")
     .sign(options.key ?? testKey("test-new"));
 }
+
+/** A user promoted to admin in D1 (as `npm run user:promote` does), logged in again so the token carries the role. */
+export async function registerAdmin() {
+  const user = await registerUser();
+  await env.DB.prepare(`UPDATE users SET roles = '["reader","admin"]' WHERE username = ?`).bind(user.username).run();
+  const pair = await login(user.username, user.password);
+  return { ...user, pair };
+}

@@ -47,6 +47,7 @@ describe("the real stack (happy)", () => {
       d1: "healthy",
       quota_counter: "healthy",
       wallet: "healthy",
+      config_store: "healthy",
       metrics_shard: "healthy",
     });
   });
@@ -54,6 +55,6 @@ describe("the real stack (happy)", () => {
   it("/api/v1/system/health answers the same report in the envelope", async () => {
     const body = (await (await call("/api/v1/system/health")).json()) as Envelope<{ status: string; checks: unknown[] }>;
     expect(body.code).toBe(0);
-    expect(body.data.checks).toHaveLength(5);
+    expect(body.data.checks).toHaveLength(6);
   });
 });
