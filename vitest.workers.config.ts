@@ -19,6 +19,7 @@ export default defineConfig({
           UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
           // Two keys: tests sign with either to prove rotation works.
           REFRESH_REUSE_GRACE_SECONDS: "1",
+          AI_SERVICE_TOKEN: "test-ai-service-token-0123456789abcdef",
           JWT_KEYS: "test-new:test-jwt-secret-new-key-0123456789abcdef,test-old:test-jwt-secret-old-key-0123456789abcdef",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },

@@ -101,19 +101,43 @@ export class ConfigStore extends DurableObject<Env> {
 
   /** Makes the document of an earlier version current again, as a new version. */
   rollback(input: { version: number; expectedVersion: number; author: string; requestId?: string }): ConfigUpdateResult {
-    if (input.version === 0) return this.update({ mode: "replace", body: {}, expectedVersion: input.expectedVersion, author: input.author, requestId: input.requestId, note: "rollback to defaults" });
+    if (input.version === 0)
+      return this.update({
+        mode: "replace",
+        body: {},
+        expectedVersion: input.expectedVersion,
+        author: input.author,
+        requestId: input.requestId,
+        note: "rollback to defaults",
+      });
     const row = this.ctx.storage.sql.exec<VersionRow>("SELECT * FROM config_versions WHERE version = ?", input.version).toArray()[0];
     if (!row) return { ok: false, reason: "unknown_version", version: input.version };
-    return this.update({ mode: "replace", body: JSON.parse(row.document) as Json, expectedVersion: input.expectedVersion, author: input.author, requestId: input.requestId, note: `rollback to version ${input.version}` });
+    return this.update({
+      mode: "replace",
+      body: JSON.parse(row.document) as Json,
+      expectedVersion: input.expectedVersion,
+      author: input.author,
+      requestId: input.requestId,
+      note: `rollback to version ${input.version}`,
+    });
   }
 
   /** Newest first. */
   history(input: { limit: number; offset: number }): { entries: ConfigHistoryEntry[]; total: number } {
     const total = this.ctx.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM config_versions").one().n;
-    const rows = this.ctx.storage.sql.exec<VersionRow>("SELECT * FROM config_versions ORDER BY version DESC LIMIT ? OFFSET ?", input.limit, input.offset).toArray();
+    const rows = this.ctx.storage.sql
+      .exec<VersionRow>("SELECT * FROM config_versions ORDER BY version DESC LIMIT ? OFFSET ?", input.limit, input.offset)
+      .toArray();
     return {
       total,
-      entries: rows.map((row) => ({ version: row.version, author: row.author, requestId: row.request_id, createdAt: row.created_at, note: row.note, changesJson: row.diff })),
+      entries: rows.map((row) => ({
+        version: row.version,
+        author: row.author,
+        requestId: row.request_id,
+        createdAt: row.created_at,
+        note: row.note,
+        changesJson: row.diff,
+      })),
     };
   }
 }

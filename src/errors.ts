@@ -15,6 +15,7 @@ export const ErrorCodes = {
   TOO_MANY_REQUESTS: { code: 1007, status: 429, message: "too many requests" },
   PAYLOAD_TOO_LARGE: { code: 1008, status: 413, message: "request body too large" },
   UNSUPPORTED_MEDIA_TYPE: { code: 1009, status: 415, message: "unsupported media type" },
+  UPGRADE_REQUIRED: { code: 1010, status: 426, message: "upgrade required" },
   USERNAME_TAKEN: { code: 2003, status: 409, message: "username already taken" },
   EMAIL_TAKEN: { code: 2004, status: 409, message: "email already registered" },
   TOKEN_EXPIRED: { code: 2007, status: 401, message: "token expired" },
@@ -22,6 +23,9 @@ export const ErrorCodes = {
   AUTH_HEADER_MALFORMED: { code: 2009, status: 400, message: "malformed Authorization header" },
   TOKEN_MISSING: { code: 2010, status: 401, message: "missing token" },
   TOKEN_REVOKED: { code: 2016, status: 401, message: "token revoked" },
+  QUOTA_SUSPENDED: { code: 4031, status: 403, message: "quota suspended" },
+  QUOTA_INSUFFICIENT: { code: 4291, status: 429, message: "quota insufficient" },
+  QUOTA_EXHAUSTED: { code: 4292, status: 429, message: "quota exhausted" },
   INTERNAL: { code: 5000, status: 500, message: "internal error" },
   DEPENDENCY_UNAVAILABLE: { code: 5003, status: 503, message: "dependency unavailable" },
 } as const satisfies Record<string, { code: number; status: ContentfulStatusCode; message: string }>;

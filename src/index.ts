@@ -8,6 +8,10 @@ import { init } from "./middleware/init";
 import { metrics } from "./metrics";
 import { registerAdminConfigRoutes } from "./routes/admin-config";
 import { registerAdminOperationLogRoutes } from "./routes/admin-operation-logs";
+import { registerAdminQuotaRoutes } from "./routes/admin-quota";
+import { registerNotificationRoutes } from "./routes/notifications";
+import { registerQuotaRoutes } from "./routes/quota";
+import { registerInternalQuotaRoutes } from "./routes/quota-internal";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
@@ -36,6 +40,10 @@ export function createApp() {
   registerProfileRoutes(app);
   registerAdminConfigRoutes(app);
   registerAdminOperationLogRoutes(app);
+  registerQuotaRoutes(app);
+  registerNotificationRoutes(app);
+  registerInternalQuotaRoutes(app);
+  registerAdminQuotaRoutes(app);
   registerDocsRoutes(app);
   return app;
 }

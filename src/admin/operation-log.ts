@@ -37,7 +37,15 @@ export function createOperationLog(db: D1Database) {
     async record(entry: { adminId: string; action: string; target?: string; details?: unknown; requestId?: string }): Promise<void> {
       await db
         .prepare("INSERT INTO admin_operation_logs (id, admin_id, action, target, details, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(crypto.randomUUID(), entry.adminId, entry.action, entry.target ?? null, entry.details === undefined ? null : JSON.stringify(entry.details), entry.requestId ?? null, Date.now())
+        .bind(
+          crypto.randomUUID(),
+          entry.adminId,
+          entry.action,
+          entry.target ?? null,
+          entry.details === undefined ? null : JSON.stringify(entry.details),
+          entry.requestId ?? null,
+          Date.now(),
+        )
         .run();
     },
 
@@ -55,8 +63,14 @@ export function createOperationLog(db: D1Database) {
       add("created_at >= ?", filter.from);
       add("created_at <= ?", filter.to);
       const where = clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "";
-      const total = await db.prepare(`SELECT count(*) AS n FROM admin_operation_logs ${where}`).bind(...values).first<{ n: number }>();
-      const rows = await db.prepare(`SELECT * FROM admin_operation_logs ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).bind(...values, page.limit, page.offset).all<Row>();
+      const total = await db
+        .prepare(`SELECT count(*) AS n FROM admin_operation_logs ${where}`)
+        .bind(...values)
+        .first<{ n: number }>();
+      const rows = await db
+        .prepare(`SELECT * FROM admin_operation_logs ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`)
+        .bind(...values, page.limit, page.offset)
+        .all<Row>();
       return {
         total: total?.n ?? 0,
         items: rows.results.map((row) => ({

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { api, envelope, registerAdmin } from "../testing/api";
 
-type Snapshot = { version: number; document: { quota: { thresholds: { warningPercent: number; criticalPercent: number } }; features: Record<string, boolean> }; updatedBy: string | null };
+type Snapshot = {
+  version: number;
+  document: { quota: { thresholds: { warningPercent: number; criticalPercent: number } }; features: Record<string, boolean> };
+  updatedBy: string | null;
+};
 
 /** The config store is one global object: each test starts from whatever version is current. */
 async function current(token: string): Promise<Snapshot> {
@@ -13,7 +17,11 @@ describe("runtime config administration (happy)", () => {
     const admin = await registerAdmin();
     const before = await current(admin.pair.token);
     const saved = await envelope<Snapshot>(
-      await api("/api/v1/admin/config", { method: "PUT", token: admin.pair.token, json: { version: before.version, patch: { quota: { thresholds: { warningPercent: 30 } }, features: { new_reader: true } } } }),
+      await api("/api/v1/admin/config", {
+        method: "PUT",
+        token: admin.pair.token,
+        json: { version: before.version, patch: { quota: { thresholds: { warningPercent: 30 } }, features: { new_reader: true } } },
+      }),
       200,
     );
     expect(saved.data.version).toBe(before.version + 1);
@@ -26,7 +34,9 @@ describe("runtime config administration (happy)", () => {
       200,
     );
     expect(history.data[0]?.version).toBe(saved.data.version);
-    expect(history.data[0]?.changes).toEqual(expect.arrayContaining([{ path: "quota.thresholds.warningPercent", before: before.document.quota.thresholds.warningPercent, after: 30 }]));
+    expect(history.data[0]?.changes).toEqual(
+      expect.arrayContaining([{ path: "quota.thresholds.warningPercent", before: before.document.quota.thresholds.warningPercent, after: 30 }]),
+    );
 
     const rolled = await envelope<Snapshot>(
       await api(`/api/v1/admin/config/rollback/${before.version}`, { method: "POST", token: admin.pair.token, json: { expectedVersion: saved.data.version } }),
@@ -35,7 +45,10 @@ describe("runtime config administration (happy)", () => {
     expect(rolled.data.version).toBe(saved.data.version + 1);
     expect(rolled.data.document.quota.thresholds).toEqual(before.document.quota.thresholds);
 
-    const logs = await envelope<Array<{ action: string; adminId: string }>>(await api(`/api/v1/admin/operation-logs?admin_id=${admin.pair.user_id}`, { token: admin.pair.token }), 200);
+    const logs = await envelope<Array<{ action: string; adminId: string }>>(
+      await api(`/api/v1/admin/operation-logs?admin_id=${admin.pair.user_id}`, { token: admin.pair.token }),
+      200,
+    );
     expect(logs.data.map((entry) => entry.action)).toEqual(["config.rollback", "config.patch"]);
   });
 });
@@ -44,7 +57,10 @@ describe("runtime config administration (error)", () => {
   it("a stale version → 409 code 1006 and nothing is saved", async () => {
     const admin = await registerAdmin();
     const before = await current(admin.pair.token);
-    await envelope(await api("/api/v1/admin/config", { method: "PUT", token: admin.pair.token, json: { version: before.version, patch: { features: { a: true } } } }), 200);
+    await envelope(
+      await api("/api/v1/admin/config", { method: "PUT", token: admin.pair.token, json: { version: before.version, patch: { features: { a: true } } } }),
+      200,
+    );
     const stale = await envelope<{ details: { currentVersion: number } }>(
       await api("/api/v1/admin/config", { method: "PUT", token: admin.pair.token, json: { version: before.version, patch: { features: { b: true } } } }),
       409,
@@ -58,7 +74,11 @@ describe("runtime config administration (error)", () => {
     const admin = await registerAdmin();
     const before = await current(admin.pair.token);
     const invalid = await envelope<{ details: Record<string, string> }>(
-      await api("/api/v1/admin/config", { method: "PUT", token: admin.pair.token, json: { version: before.version, patch: { quota: { thresholds: { warningPercent: 5, criticalPercent: 50 }, timeZone: "Nowhere/City" } } } }),
+      await api("/api/v1/admin/config", {
+        method: "PUT",
+        token: admin.pair.token,
+        json: { version: before.version, patch: { quota: { thresholds: { warningPercent: 5, criticalPercent: 50 }, timeZone: "Nowhere/City" } } },
+      }),
       400,
     );
     expect(invalid.code).toBe(1001);

@@ -31,12 +31,26 @@ const UpdateSchema = z
 
 const ChangeSchema = z.object({ path: z.string(), before: z.unknown(), after: z.unknown() });
 const HistoryEntrySchema = z
-  .object({ version: z.number().int(), author: z.string(), requestId: z.string().nullable(), createdAt: z.string(), note: z.string().nullable(), changes: z.array(ChangeSchema) })
+  .object({
+    version: z.number().int(),
+    author: z.string(),
+    requestId: z.string().nullable(),
+    createdAt: z.string(),
+    note: z.string().nullable(),
+    changes: z.array(ChangeSchema),
+  })
   .openapi("RuntimeConfigHistoryEntry");
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-const getConfig = createRoute({ method: "get", path: BASE, tags: ["admin"], summary: "The current runtime config", security, responses: { 200: jsonContent(envelopeOf(SnapshotSchema), "Current version"), ...errors } });
+const getConfig = createRoute({
+  method: "get",
+  path: BASE,
+  tags: ["admin"],
+  summary: "The current runtime config",
+  security,
+  responses: { 200: jsonContent(envelopeOf(SnapshotSchema), "Current version"), ...errors },
+});
 
 const putConfig = createRoute({
   method: "put",
@@ -45,7 +59,11 @@ const putConfig = createRoute({
   summary: "Replace the runtime config or merge-patch it; takes effect everywhere within 5 s",
   security,
   request: { body: { required: true, content: { "application/json": { schema: UpdateSchema } } } },
-  responses: { 200: jsonContent(envelopeOf(SnapshotSchema), "Saved as a new version"), 409: errorResponse("Someone saved a newer version (code 1006)"), ...errors },
+  responses: {
+    200: jsonContent(envelopeOf(SnapshotSchema), "Saved as a new version"),
+    409: errorResponse("Someone saved a newer version (code 1006)"),
+    ...errors,
+  },
 });
 
 const history = createRoute({
@@ -54,7 +72,9 @@ const history = createRoute({
   tags: ["admin"],
   summary: "Who changed what, newest first",
   security,
-  request: { query: z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), page_size: z.coerce.number().int().min(1).max(100).default(20) }) },
+  request: {
+    query: z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), page_size: z.coerce.number().int().min(1).max(100).default(20) }),
+  },
   responses: { 200: jsonContent(paginatedEnvelopeOf(z.array(HistoryEntrySchema)), "History"), ...errors },
 });
 
@@ -74,7 +94,10 @@ const rollback = createRoute({
 /** Turns a store answer into the response, remembers the new version in this isolate and logs the admin action. */
 async function settle(c: Context<AppEnv>, result: ConfigUpdateResult, action: string) {
   if (!result.ok) {
-    if (result.reason === "conflict") throw new ApiError("CONFLICT", `config changed meanwhile: current version is ${result.currentVersion}`, { details: { currentVersion: result.currentVersion } });
+    if (result.reason === "conflict")
+      throw new ApiError("CONFLICT", `config changed meanwhile: current version is ${result.currentVersion}`, {
+        details: { currentVersion: result.currentVersion },
+      });
     if (result.reason === "unknown_version") throw new ApiError("NOT_FOUND", `no config version ${result.version}`);
     throw new ApiError("INVALID_PARAMETER", "invalid config", { details: Object.fromEntries(result.issues.map((issue) => [issue.path, issue.message])) });
   }
@@ -110,14 +133,23 @@ export function registerAdminConfigRoutes(app: OpenAPIHono<AppEnv>): void {
     const { entries, total } = await configStore(c.env.CONFIG_STORE).history({ limit: pageSize, offset: (page - 1) * pageSize });
     return okPage(
       c,
-      entries.map(({ changesJson, ...entry }) => ({ ...entry, createdAt: new Date(entry.createdAt).toISOString(), changes: JSON.parse(changesJson) as ConfigChange[] })),
+      entries.map(({ changesJson, ...entry }) => ({
+        ...entry,
+        createdAt: new Date(entry.createdAt).toISOString(),
+        changes: JSON.parse(changesJson) as ConfigChange[],
+      })),
       paginate(total, page, pageSize),
     );
   });
 
   app.openapi(rollback, async (c) => {
     const { version } = c.req.valid("param");
-    const result = await configStore(c.env.CONFIG_STORE).rollback({ version, expectedVersion: c.req.valid("json").expectedVersion, author: authOf(c).user_id, requestId: c.var.requestId });
+    const result = await configStore(c.env.CONFIG_STORE).rollback({
+      version,
+      expectedVersion: c.req.valid("json").expectedVersion,
+      author: authOf(c).user_id,
+      requestId: c.var.requestId,
+    });
     return settle(c, result, "config.rollback");
   });
 }

@@ -45,9 +45,19 @@ export function registerAdminOperationLogRoutes(app: OpenAPIHono<AppEnv>): void 
   app.openapi(list, async (c) => {
     const query = c.req.valid("query");
     const { items, total } = await createOperationLog(c.env.DB).list(
-      { adminId: query.admin_id, action: query.action, target: query.target, from: query.from ? Date.parse(query.from) : undefined, to: query.to ? Date.parse(query.to) : undefined },
+      {
+        adminId: query.admin_id,
+        action: query.action,
+        target: query.target,
+        from: query.from ? Date.parse(query.from) : undefined,
+        to: query.to ? Date.parse(query.to) : undefined,
+      },
       { limit: query.page_size, offset: (query.page - 1) * query.page_size },
     );
-    return okPage(c, items.map((item) => ({ ...item, createdAt: new Date(item.createdAt).toISOString() })), paginate(total, query.page, query.page_size));
+    return okPage(
+      c,
+      items.map((item) => ({ ...item, createdAt: new Date(item.createdAt).toISOString() })),
+      paginate(total, query.page, query.page_size),
+    );
   });
 }

@@ -41,7 +41,11 @@ export async function getRuntimeConfig(namespace: ConfigNamespace, ttlMs: number
       entries.set(namespace, { snapshot: fallback, fetchedAt: Date.now() - Math.max(0, ttlMs - 500) });
       return fallback;
     });
-  entries.set(namespace, { snapshot: entry?.snapshot ?? { version: 0, document: DEFAULT_RUNTIME_CONFIG, updatedAt: null, updatedBy: null }, fetchedAt: entry?.fetchedAt ?? 0, loading });
+  entries.set(namespace, {
+    snapshot: entry?.snapshot ?? { version: 0, document: DEFAULT_RUNTIME_CONFIG, updatedAt: null, updatedBy: null },
+    fetchedAt: entry?.fetchedAt ?? 0,
+    loading,
+  });
   return loading;
 }
 

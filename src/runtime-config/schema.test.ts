@@ -12,14 +12,19 @@ describe("runtime config schema", () => {
   });
 
   it("keeps given values and defaults the rest", () => {
-    const config = RuntimeConfigSchema.parse({ quota: { thresholds: { warningPercent: 30, criticalPercent: 5 }, plans: { reader: { daily: 5, monthly: 50, total: 500 } } } });
+    const config = RuntimeConfigSchema.parse({
+      quota: { thresholds: { warningPercent: 30, criticalPercent: 5 }, plans: { reader: { daily: 5, monthly: 50, total: 500 } } },
+    });
     expect(config.quota.plans.reader).toEqual({ daily: 5, monthly: 50, total: 500 });
     expect(config.quota.plans.writer).toEqual(DEFAULT_QUOTA_PLANS.writer);
     expect(config.quota.thresholds.warningPercent).toBe(30);
   });
 
   it("refuses a critical threshold above the warning one, an unknown time zone and unknown fields' bad types", () => {
-    const result = RuntimeConfigSchema.safeParse({ quota: { thresholds: { warningPercent: 10, criticalPercent: 20 }, timeZone: "Mars/Olympus" }, features: { x: "yes" } });
+    const result = RuntimeConfigSchema.safeParse({
+      quota: { thresholds: { warningPercent: 10, criticalPercent: 20 }, timeZone: "Mars/Olympus" },
+      features: { x: "yes" },
+    });
     expect(result.success).toBe(false);
     const paths = result.error?.issues.map((issue) => issue.path.join(".")).sort();
     expect(paths).toEqual(["features.x", "quota.thresholds.criticalPercent", "quota.timeZone"]);

@@ -8,7 +8,12 @@ import { z } from "@hono/zod-openapi";
 import { DEFAULT_QUOTA_PLANS, DEFAULT_QUOTA_THRESHOLDS, DEFAULT_QUOTA_TIME_ZONE, DEFAULT_RESERVATION_TTL, QUOTA_ROLES } from "../quota/defaults";
 import { isValidTimeZone, QuotaPlanSchema, QuotaWebhookSchema } from "../quota/policy";
 
-const plans = z.object(Object.fromEntries(QUOTA_ROLES.map((role) => [role, QuotaPlanSchema.default(DEFAULT_QUOTA_PLANS[role])])) as Record<(typeof QUOTA_ROLES)[number], z.ZodDefault<typeof QuotaPlanSchema>>);
+const plans = z.object(
+  Object.fromEntries(QUOTA_ROLES.map((role) => [role, QuotaPlanSchema.default(DEFAULT_QUOTA_PLANS[role])])) as Record<
+    (typeof QUOTA_ROLES)[number],
+    z.ZodDefault<typeof QuotaPlanSchema>
+  >,
+);
 
 /** A quota package users can buy with wallet money. */
 export const QuotaPackageSchema = z.object({

@@ -27,12 +27,19 @@ export interface TokenPairData {
 export const randomIp = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 
 /** Calls the Worker's default export with an optional JSON body and bearer token. */
-export function api(path: string, init: { method?: string; json?: unknown; token?: string; headers?: Record<string, string>; body?: BodyInit } = {}): Promise<Response> {
+export function api(
+  path: string,
+  init: { method?: string; json?: unknown; token?: string; headers?: Record<string, string>; body?: BodyInit } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   if (init.json !== undefined) headers["content-type"] = "application/json";
   if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
   return exports.default.fetch(
-    new Request(`https://api.test${path}`, { method: init.method ?? (init.json !== undefined ? "POST" : "GET"), headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body }),
+    new Request(`https://api.test${path}`, {
+      method: init.method ?? (init.json !== undefined ? "POST" : "GET"),
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    }),
   );
 }
 
@@ -58,7 +65,10 @@ export async function registerUser(overrides: { username?: string; password?: st
   const ip = overrides.ip ?? randomIp();
   const response = await api("/api/v1/shared/auth/register", {
     json: { username, email: `${username.toLowerCase()}@example.com`, password },
-    headers: { "CF-Connecting-IP": ip, "User-Agent": overrides.userAgent ?? "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 Chrome/131.0 Safari/537.36" },
+    headers: {
+      "CF-Connecting-IP": ip,
+      "User-Agent": overrides.userAgent ?? "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
+    },
   });
   const body = await envelope<TokenPairData>(response, 201);
   return { username, password, ip, pair: body.data };
@@ -78,9 +88,21 @@ export function testKey(kid: "test-new" | "test-old"): Uint8Array {
 }
 
 /** Signs arbitrary claims for attack tests; defaults make a token the API would accept. */
-export async function forgeToken(claims: Record<string, unknown>, options: { kid?: string; key?: Uint8Array; alg?: "HS256" | "HS384" | "HS512"; issuer?: string; audience?: string } = {}): Promise<string> {
+export async function forgeToken(
+  claims: Record<string, unknown>,
+  options: { kid?: string; key?: Uint8Array; alg?: "HS256" | "HS384" | "HS512"; issuer?: string; audience?: string } = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ token_type: "access", roles: ["reader"], sid: crypto.randomUUID(), jti: crypto.randomUUID(), iat: now, nbf: now, exp: now + 600, ...claims })
+  return new SignJWT({
+    token_type: "access",
+    roles: ["reader"],
+    sid: crypto.randomUUID(),
+    jti: crypto.randomUUID(),
+    iat: now,
+    nbf: now,
+    exp: now + 600,
+    ...claims,
+  })
     .setProtectedHeader({ alg: options.alg ?? "HS256", kid: options.kid ?? "test-new", typ: "JWT" })
     .setIssuer(options.issuer ?? "qingyu-edge")
     .setAudience(options.audience ?? "qingyu-clients")

@@ -1,0 +1,101 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { QUOTA_DECLINE_CODES, quotaHeaders, retryAfterSeconds } from "./http";
+import { resolveQuotaPolicy, type QuotaPolicy } from "./policy";
+import { isQuotaFailure, type QuotaFailure, type QuotaOutcome } from "./results";
+import type { QuotaRole } from "./schemas";
+import type { QuotaView } from "./views";
+
+/** Highest plan first: a user with several roles gets the most generous one. */
+const ROLE_PRECEDENCE: readonly QuotaRole[] = ["master", "admin", "signed_writer", "writer", "vip_reader", "reader"];
+
+/** The role whose plan applies to a user with these roles. */
+export function planRole(roles: readonly string[]): QuotaRole {
+  return ROLE_PRECEDENCE.find((role) => roles.includes(role)) ?? "reader";
+}
+
+const policies = new Map<string, QuotaPolicy>();
+
+/**
+ * The quota policy for a role under the current runtime config. Built once per
+ * (config version, role) in the isolate: the hot path reuses the same object,
+ * and a new config version produces new policies within the config cache bound.
+ */
+export async function policyFor(c: Context<AppEnv>, role: QuotaRole): Promise<QuotaPolicy> {
+  const snapshot = await c.var.services.runtimeConfig();
+  const key = `${snapshot.version}:${role}`;
+  let policy = policies.get(key);
+  if (!policy) {
+    const quota = snapshot.document.quota;
+    policy = resolveQuotaPolicy(role, {
+      plans: quota.plans,
+      thresholds: quota.thresholds,
+      timeZone: quota.timeZone,
+      reservations: quota.reservations,
+      webhook: quota.webhook,
+    });
+    if (policies.size > 64) policies.clear();
+    policies.set(key, policy);
+  }
+  return policy;
+}
+
+const roleCache = new Map<string, { role: QuotaRole; until: number }>();
+const ROLE_CACHE_MS = 30_000;
+
+/**
+ * The plan role of a user addressed by id (internal and admin routes, where
+ * no user token carries the roles). Cached per isolate for 30 s, so a role
+ * change reaches the quota plan within that time; unknown users → 404.
+ */
+export async function planRoleOfUser(c: Context<AppEnv>, userId: string): Promise<QuotaRole> {
+  const cached = roleCache.get(userId);
+  if (cached && cached.until > Date.now()) return cached.role;
+  const user = await c.var.services.users.findById(userId);
+  if (!user) throw new ApiError("NOT_FOUND", "no such user");
+  const role = planRole(user.roles);
+  if (roleCache.size > 10_000) roleCache.clear();
+  roleCache.set(userId, { role, until: Date.now() + ROLE_CACHE_MS });
+  return role;
+}
+
+/** The user's QuotaCounter. */
+export function quotaCounter(c: Context<AppEnv>, userId: string) {
+  return c.env.QUOTA_COUNTER.getByName(userId);
+}
+
+const FAILURE_TO_ERROR = { invalid_argument: "INVALID_PARAMETER", not_found: "NOT_FOUND", conflict: "CONFLICT" } as const;
+
+/**
+ * Returns the result, or throws the envelope error for a typed RPC failure.
+ * Generic over the RPC stub's own result type (which adds `Disposable`).
+ */
+export function unwrap<R extends object>(result: R): Exclude<R, QuotaFailure> {
+  if (isQuotaFailure(result as object)) {
+    const { code, message, details } = (result as unknown as QuotaFailure).error;
+    throw new ApiError(FAILURE_TO_ERROR[code], message, { details });
+  }
+  return result as Exclude<R, QuotaFailure>;
+}
+
+/** Sets `X-Quota-*` headers (and the IETF RateLimit pair) on the response. */
+export function setQuotaHeaders(c: Context<AppEnv>, quota: QuotaView): void {
+  for (const [name, value] of Object.entries(quotaHeaders(quota))) c.header(name, value);
+  if (!quota.unlimited) {
+    c.header("RateLimit-Limit", String(quota.totalQuota));
+    c.header("RateLimit-Remaining", String(quota.remainingQuota));
+  }
+}
+
+/** A declined consume/reserve → 429 code 4291/4292 with Retry-After, 403 code 4031, or 409 for a reused requestId. */
+export function declineError(outcome: Exclude<QuotaOutcome, "ok">, quota: QuotaView): ApiError {
+  if (outcome === "duplicate") return new ApiError("CONFLICT", "requestId already used with different parameters");
+  const decline = QUOTA_DECLINE_CODES[outcome];
+  const retryAfter = retryAfterSeconds(quota);
+  const name = outcome === "insufficient" ? "QUOTA_INSUFFICIENT" : outcome === "exhausted" ? "QUOTA_EXHAUSTED" : "QUOTA_SUSPENDED";
+  return new ApiError(name, decline.message, {
+    details: { remainingQuota: quota.remainingQuota, resetAt: quota.resetAt, quotaType: quota.quotaType },
+    headers: retryAfter !== null && outcome !== "suspended" ? { "Retry-After": String(retryAfter) } : {},
+  });
+}

@@ -1,0 +1,137 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
+import { envelopeOf, jsonContent, ok } from "../lib/envelope";
+import { requireServiceToken } from "../middleware/service-auth";
+import type { ConsumeResult, ReserveResult } from "../quota/results";
+import { CommitInputSchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../quota/schemas";
+import { declineError, planRoleOfUser, policyFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
+import { QuotaEventSchema, QuotaViewSchema, ReservationViewSchema } from "../quota/views";
+
+const BASE = "/api/v1/internal/quota/{userId}";
+const security = [{ serviceToken: [] }];
+const errors = {
+  ...authErrorResponses,
+  ...commonErrorResponses,
+  403: errorResponse("Quota suspended (code 4031)"),
+  409: errorResponse("requestId reused with different parameters (code 1006)"),
+  429: errorResponse("Quota insufficient (4291) or exhausted (4292); Retry-After until the reset"),
+};
+const userParam = z.object({ userId: z.string().min(1).max(64).openapi({ description: "The user whose quota is spent" }) });
+const json = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
+
+const DecisionSchema = z.object({
+  outcome: z.literal("ok"),
+  requestId: z.string(),
+  quotaType: z.string(),
+  amount: z.number().int(),
+  charged: z.number().int().optional(),
+  transactionId: z.string().nullable(),
+  replayed: z.boolean(),
+  quota: QuotaViewSchema,
+  events: z.array(QuotaEventSchema),
+  reservation: ReservationViewSchema.nullable().optional(),
+});
+
+const consume = createRoute({
+  method: "post",
+  path: `${BASE}/consume`,
+  tags: ["internal"],
+  summary: "Charge tokens atomically; requestId makes replays free",
+  security,
+  request: { params: userParam, ...json(ConsumeInputSchema) },
+  responses: { 200: jsonContent(envelopeOf(DecisionSchema), "Charged"), ...errors },
+});
+const reserve = createRoute({
+  method: "post",
+  path: `${BASE}/reservations`,
+  tags: ["internal"],
+  summary: "Hold an estimate until commit, release or TTL",
+  security,
+  request: { params: userParam, ...json(ReserveInputSchema) },
+  responses: { 201: jsonContent(envelopeOf(DecisionSchema), "Reserved"), ...errors },
+});
+const commit = createRoute({
+  method: "post",
+  path: `${BASE}/reservations/{reservationId}/commit`,
+  tags: ["internal"],
+  summary: "Charge the actual amount and release the rest (overage is charged up to what remains, the rest recorded)",
+  security,
+  request: { params: userParam.extend({ reservationId: ReservationIdSchema }), ...json(CommitInputSchema.omit({ reservationId: true })) },
+  responses: {
+    200: jsonContent(
+      envelopeOf(z.object({ reservation: ReservationViewSchema, charged: z.number().int(), overage: z.number().int(), quota: QuotaViewSchema })),
+      "Committed",
+    ),
+    ...errors,
+  },
+});
+const release = createRoute({
+  method: "delete",
+  path: `${BASE}/reservations/{reservationId}`,
+  tags: ["internal"],
+  summary: "Return a whole reservation",
+  security,
+  request: { params: userParam.extend({ reservationId: ReservationIdSchema }) },
+  responses: {
+    200: jsonContent(envelopeOf(z.object({ reservation: ReservationViewSchema, released: z.number().int(), quota: QuotaViewSchema })), "Released"),
+    ...errors,
+  },
+});
+const noop = createRoute({
+  method: "post",
+  path: `${BASE}/noop`,
+  tags: ["internal"],
+  summary: "No-op RPC to the user's QuotaCounter: the Durable Object hop alone (benchmark floor)",
+  security,
+  request: { params: userParam },
+  responses: { 200: jsonContent(envelopeOf(z.null()), "Done"), ...errors },
+});
+
+/** A consume or reserve decision: headers always; a decline becomes its error. */
+function decide<T extends ConsumeResult | ReserveResult>(c: Context<AppEnv>, decision: T): T & { outcome: "ok" } {
+  setQuotaHeaders(c, decision.quota);
+  if (decision.outcome !== "ok") throw declineError(decision.outcome, decision.quota);
+  return decision as T & { outcome: "ok" };
+}
+
+/** Routes for the AI service that spends users' quota (service token, never a user JWT). */
+export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", "serviceToken", { type: "http", scheme: "bearer", description: "AI_SERVICE_TOKEN" });
+  app.use("/api/v1/internal/quota/*", requireServiceToken());
+
+  app.openapi(consume, async (c) => {
+    const { userId } = c.req.valid("param");
+    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    return ok(c, decide(c, unwrap(await quotaCounter(c, userId).consume(c.req.valid("json"), policy))));
+  });
+
+  app.openapi(reserve, async (c) => {
+    const { userId } = c.req.valid("param");
+    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    const decision = decide(c, unwrap(await quotaCounter(c, userId).reserve(c.req.valid("json"), policy)));
+    return c.json({ code: 0 as const, message: "reserved", data: decision, timestamp: Date.now(), request_id: c.var.requestId }, 201);
+  });
+
+  app.openapi(commit, async (c) => {
+    const { userId, reservationId } = c.req.valid("param");
+    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    const result = unwrap(await quotaCounter(c, userId).commit({ reservationId, actual: c.req.valid("json").actual }, policy));
+    setQuotaHeaders(c, result.quota);
+    return ok(c, result, "committed");
+  });
+
+  app.openapi(release, async (c) => {
+    const { userId, reservationId } = c.req.valid("param");
+    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    const result = unwrap(await quotaCounter(c, userId).release({ reservationId }, policy));
+    setQuotaHeaders(c, result.quota);
+    return ok(c, result, "released");
+  });
+
+  app.openapi(noop, async (c) => {
+    await quotaCounter(c, c.req.valid("param").userId).noop();
+    return ok(c, null);
+  });
+}
