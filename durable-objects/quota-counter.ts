@@ -1,46 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { QuotaPolicy } from "../src/quota/policy";
-import {
-  isQuotaFailure,
-  type CommitResult,
-  type ConsumeResult,
-  type MarkNotificationReadResult,
-  type NotificationsPage,
-  type QuotaFailure,
-  type RechargeResult,
-  type ReleaseResult,
-  type ReserveResult,
-  type RestoreResult,
-  type SetTotalResult,
-  type SuspensionResult,
-  type TransactionsPage,
-} from "../src/quota/results";
-import {
-  CommitInputSchema,
-  ConsumeInputSchema,
-  GetQuotaInputSchema,
-  ListNotificationsInputSchema,
-  ListTransactionsInputSchema,
-  MarkNotificationReadInputSchema,
-  RechargeInputSchema,
-  ReleaseInputSchema,
-  ReserveInputSchema,
-  RestoreInputSchema,
-  SetTotalInputSchema,
-  SuspensionInputSchema,
-  type CommitInput,
-  type ConsumeInput,
-  type GetQuotaInput,
-  type ListNotificationsInput,
-  type ListTransactionsInput,
-  type MarkNotificationReadInput,
-  type RechargeInput,
-  type ReleaseInput,
-  type ReserveInput,
-  type RestoreInput,
-  type SetTotalInput,
-  type SuspensionInput,
-} from "../src/quota/schemas";
+import { isQuotaFailure, type QuotaFailure } from "../src/quota/results";
+import type * as results from "../src/quota/results";
+import * as inputs from "../src/quota/schemas";
 import type { QuotaStatistics, QuotaView } from "../src/quota/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
 import { recharge, restore, setSuspended, setTotal } from "./quota/admin";
@@ -98,63 +60,63 @@ export class QuotaCounter extends DurableObject<Env> {
     return null;
   }
 
-  /** Atomic check-and-debit, idempotent by `requestId` (see `ConsumeResult`). */
-  consume(input: ConsumeInput, policy: QuotaPolicy): ConsumeResult | QuotaFailure {
-    const args = parseInput(ConsumeInputSchema, input);
+  /** Atomic check-and-debit, idempotent by `requestId` (see `results.ConsumeResult`). */
+  consume(input: inputs.ConsumeInput, policy: QuotaPolicy): results.ConsumeResult | QuotaFailure {
+    const args = parseInput(inputs.ConsumeInputSchema, input);
     return args.ok ? this.run(policy, (uow) => consume(uow, args.value)) : args.failure;
   }
 
   /** Holds an estimate until commit, release or TTL; idempotent by `requestId`. */
-  reserve(input: ReserveInput, policy: QuotaPolicy): ReserveResult | QuotaFailure {
-    const args = parseInput(ReserveInputSchema, input);
+  reserve(input: inputs.ReserveInput, policy: QuotaPolicy): results.ReserveResult | QuotaFailure {
+    const args = parseInput(inputs.ReserveInputSchema, input);
     return args.ok ? this.run(policy, (uow) => reserve(uow, args.value)) : args.failure;
   }
 
   /** Charges the actual amount of a reservation and releases the rest (overage policy in reservations.ts). */
-  commit(input: CommitInput, policy: QuotaPolicy): CommitResult | QuotaFailure {
-    const args = parseInput(CommitInputSchema, input);
+  commit(input: inputs.CommitInput, policy: QuotaPolicy): results.CommitResult | QuotaFailure {
+    const args = parseInput(inputs.CommitInputSchema, input);
     return args.ok ? this.run(policy, (uow) => commit(uow, args.value)) : args.failure;
   }
 
   /** Returns a whole reservation. */
-  release(input: ReleaseInput, policy: QuotaPolicy): ReleaseResult | QuotaFailure {
-    const args = parseInput(ReleaseInputSchema, input);
+  release(input: inputs.ReleaseInput, policy: QuotaPolicy): results.ReleaseResult | QuotaFailure {
+    const args = parseInput(inputs.ReleaseInputSchema, input);
     return args.ok ? this.run(policy, (uow) => release(uow, args.value)) : args.failure;
   }
 
   /** Adds tokens (admin now, wallet-paid later); idempotent by `requestId`. */
-  recharge(input: RechargeInput, policy: QuotaPolicy): RechargeResult | QuotaFailure {
-    const args = parseInput(RechargeInputSchema, input);
+  recharge(input: inputs.RechargeInput, policy: QuotaPolicy): results.RechargeResult | QuotaFailure {
+    const args = parseInput(inputs.RechargeInputSchema, input);
     return args.ok ? this.run(policy, (uow) => recharge(uow, args.value)) : args.failure;
   }
 
   /** Refunds a failed call's tokens; idempotent by `requestId`. */
-  restore(input: RestoreInput, policy: QuotaPolicy): RestoreResult | QuotaFailure {
-    const args = parseInput(RestoreInputSchema, input);
+  restore(input: inputs.RestoreInput, policy: QuotaPolicy): results.RestoreResult | QuotaFailure {
+    const args = parseInput(inputs.RestoreInputSchema, input);
     return args.ok ? this.run(policy, (uow) => restore(uow, args.value)) : args.failure;
   }
 
   /** Admin: pins a type's total. */
-  setTotal(input: SetTotalInput, policy: QuotaPolicy): SetTotalResult | QuotaFailure {
-    const args = parseInput(SetTotalInputSchema, input);
+  setTotal(input: inputs.SetTotalInput, policy: QuotaPolicy): results.SetTotalResult | QuotaFailure {
+    const args = parseInput(inputs.SetTotalInputSchema, input);
     return args.ok ? this.run(policy, (uow) => setTotal(uow, args.value)) : args.failure;
   }
 
   /** Admin: suspends one type or all; it stays suspended until `activate`. */
-  suspend(input: SuspensionInput, policy: QuotaPolicy): SuspensionResult | QuotaFailure {
-    const args = parseInput(SuspensionInputSchema, input);
+  suspend(input: inputs.SuspensionInput, policy: QuotaPolicy): results.SuspensionResult | QuotaFailure {
+    const args = parseInput(inputs.SuspensionInputSchema, input);
     return args.ok ? this.run(policy, (uow) => setSuspended(uow, args.value, true)) : args.failure;
   }
 
   /** Admin: lifts a suspension. */
-  activate(input: SuspensionInput, policy: QuotaPolicy): SuspensionResult | QuotaFailure {
-    const args = parseInput(SuspensionInputSchema, input);
+  activate(input: inputs.SuspensionInput, policy: QuotaPolicy): results.SuspensionResult | QuotaFailure {
+    const args = parseInput(inputs.SuspensionInputSchema, input);
     return args.ok ? this.run(policy, (uow) => setSuspended(uow, args.value, false)) : args.failure;
   }
 
   /** One quota (daily by default), created with the plan on first touch. */
-  getQuota(input: GetQuotaInput, policy: QuotaPolicy): QuotaView | QuotaFailure {
-    const args = parseInput(GetQuotaInputSchema, input);
+  getQuota(input: inputs.GetQuotaInput, policy: QuotaPolicy): QuotaView | QuotaFailure {
+    const args = parseInput(inputs.GetQuotaInputSchema, input);
     return args.ok ? this.run(policy, (uow) => uow.view(uow.row(args.value.quotaType))) : args.failure;
   }
 
@@ -169,21 +131,21 @@ export class QuotaCounter extends DurableObject<Env> {
   }
 
   /** A ledger page, newest first, with the total row count. */
-  listTransactions(input: ListTransactionsInput, policy: QuotaPolicy): TransactionsPage | QuotaFailure {
-    const args = parseInput(ListTransactionsInputSchema, input);
+  listTransactions(input: inputs.ListTransactionsInput, policy: QuotaPolicy): results.TransactionsPage | QuotaFailure {
+    const args = parseInput(inputs.ListTransactionsInputSchema, input);
     return args.ok ? this.run(policy, (uow) => transactionsPage(uow, args.value.limit, args.value.offset)) : args.failure;
   }
 
   /** An inbox page, newest first. */
-  listNotifications(input: ListNotificationsInput): NotificationsPage | QuotaFailure {
-    const args = parseInput(ListNotificationsInputSchema, input);
+  listNotifications(input: inputs.ListNotificationsInput): results.NotificationsPage | QuotaFailure {
+    const args = parseInput(inputs.ListNotificationsInputSchema, input);
     if (!args.ok) return args.failure;
     return listNotifications(this.sql, this.userId, args.value.limit, args.value.offset, args.value.unreadOnly);
   }
 
   /** Marks one notification read. */
-  markNotificationRead(input: MarkNotificationReadInput): MarkNotificationReadResult | QuotaFailure {
-    const args = parseInput(MarkNotificationReadInputSchema, input);
+  markNotificationRead(input: inputs.MarkNotificationReadInput): results.MarkNotificationReadResult | QuotaFailure {
+    const args = parseInput(inputs.MarkNotificationReadInputSchema, input);
     return args.ok ? markNotificationRead(this.sql, this.userId, args.value.id, Date.now()) : args.failure;
   }
 

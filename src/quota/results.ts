@@ -36,7 +36,10 @@ export type QuotaOutcome = "ok" | "insufficient" | "exhausted" | "suspended" | "
 type QuotaChange = {
   /** The quota after the operation (`remainingQuota`, `level`, `resetAt` for headers and Retry-After). */
   quota: QuotaView;
-  /** Level events this operation caused, already stored in the inbox and outbox. Empty on replays' originals too if none. */
+  /**
+   * Level events this operation caused, already stored in the inbox and outbox. A replay
+   * carries the original's events: count them in metrics only when `replayed` is false.
+   */
   events: QuotaEvent[];
   /** True when this is a replay of an earlier identical request; the rest of the result is the original. */
   replayed: boolean;
