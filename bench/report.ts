@@ -138,6 +138,7 @@ export function compare(
     results.push({ target, limit, actual, pass, ...(invalid === undefined ? {} : { note: invalid }) });
   };
   check("minThroughputRatio", scenario.targets.minThroughputRatio, throughputRatio, (actual, limit) => actual >= limit);
+  check("maxThroughputRatio", scenario.targets.maxThroughputRatio, throughputRatio, (actual, limit) => actual <= limit);
   check("maxP99Ratio", scenario.targets.maxP99Ratio, p99Ratio, (actual, limit) => actual <= limit);
   return { ...report, targets: scenario.targets, targetResults: results };
 }

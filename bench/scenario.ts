@@ -15,6 +15,8 @@ export type BuiltRequest = autocannon.BuiltRequest;
 export interface Targets {
   /** reqPerSec / baseline reqPerSec must be at least this. */
   minThroughputRatio?: number;
+  /** reqPerSec / baseline reqPerSec must be at most this (a peer that must be slower than the baseline). */
+  maxThroughputRatio?: number;
   /** p99 / baseline p99 must be at most this. */
   maxP99Ratio?: number;
 }

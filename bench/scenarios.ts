@@ -18,19 +18,49 @@
  *   }),
  */
 import { benchUsers } from "./fixtures.ts";
-import { DEFAULT_BASELINE, defineScenario, roundRobin, type RegisteredScenario } from "./scenario.ts";
+import { DEFAULT_BASELINE, defineScenario, mapConcurrent, roundRobin, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
 
 /**
  * API Worker vars for the bench stack, over the test defaults (ENVIRONMENT=test,
  * LOG_LEVEL=warn). For limits that fixtures would hit, e.g. registering 1,000
  * users from 127.0.0.1 needs REGISTER_MAX_PER_IP raised from its default of 10.
  */
+/** The AI service's token in the bench stack (the internal quota routes need it). */
+const SERVICE_TOKEN = "bench-ai-service-token-0123456789abcdef";
+
 export const STACK_API_VARS: Readonly<Record<string, string>> = {
+  AI_SERVICE_TOKEN: SERVICE_TOKEN,
+  ENABLE_BENCH_ROUTES: "true",
   REGISTER_MAX_PER_IP: "100000",
   LOGIN_MAX_FAILURES_PER_IP: "100000",
   // Login scenarios would otherwise evict the sessions whose tokens other scenarios use.
   MAX_SESSIONS_PER_USER: "100",
 };
+
+/**
+ * The 1,000 users with their QuotaCounter objects created and their quota rows
+ * made (one consume each), so the run measures steady state, not first touch.
+ */
+function warmQuotaUsers(ctx: ScenarioContext) {
+  return ctx.once("quota-warm", async () => {
+    const users = await benchUsers(ctx, 1000);
+    ctx.progress("warming 1,000 QuotaCounter objects");
+    await mapConcurrent(users, 16, (user) =>
+      ctx.fetchJson(`/api/v1/internal/quota/${user.id}/consume`, { method: "POST", headers: { authorization: `Bearer ${SERVICE_TOKEN}` }, json: { amount: 1, service: "bench-warmup", requestId: crypto.randomUUID() } }),
+    );
+    return users;
+  });
+}
+
+/** A POST to an internal quota route as the AI service. */
+function internalPost(path: string, body?: unknown) {
+  return {
+    method: "POST" as const,
+    path,
+    headers: { authorization: `Bearer ${SERVICE_TOKEN}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  };
+}
 
 /** Every scenario, baseline first. */
 export const SCENARIOS: readonly RegisteredScenario[] = [
@@ -50,6 +80,28 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     targets: { minThroughputRatio: 0.9 },
     setup: (ctx) => benchUsers(ctx, 1000),
     requests: (_ctx, users) => roundRobin(users, (user) => ({ method: "GET", path: "/api/v1/system/ping/auth", headers: { authorization: `Bearer ${user.token}` } })),
+  }),
+  defineScenario({
+    name: "quota-noop-rpc",
+    description: "POST /api/v1/internal/quota/{userId}/noop: service token + a no-op RPC to the user's QuotaCounter (the floor for DO-backed routes)",
+    setup: warmQuotaUsers,
+    requests: (_ctx, users) => roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/noop`)),
+  }),
+  defineScenario({
+    name: "quota-consume",
+    description: "POST /api/v1/internal/quota/{userId}/consume of 1 token, 1,000 users round-robin (atomic check-and-debit + ledger row + idempotency key in the user's DO)",
+    baseline: "quota-noop-rpc",
+    targets: { minThroughputRatio: 0.9, maxP99Ratio: 1.5 },
+    setup: warmQuotaUsers,
+    requests: (_ctx, users) => roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
+  }),
+  defineScenario({
+    name: "quota-consume-redis-peer",
+    description: "The same consume as an atomic counter in Redis through the Upstash REST path (how Redis-based limiters work); ours must be ≥ 3× faster",
+    baseline: "quota-consume",
+    targets: { maxThroughputRatio: 1 / 3 },
+    setup: (ctx) => benchUsers(ctx, 1000),
+    requests: (_ctx, users) => roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume-redis`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
   }),
   defineScenario({
     name: "login",
