@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { FlushContext } from "./pipeline";
 import { MetricsPipeline } from "./pipeline";
 import type { MetricsBatch } from "./wire";
@@ -93,5 +93,28 @@ describe("MetricsPipeline (happy)", () => {
     pipeline.buffer.inc("qingyu_auth_logins_total", { result: "success" });
     await pipeline.flush(fake.context);
     expect(fake.batches[0]?.samples).toContainEqual(expect.objectContaining({ name: "qingyu_build_info", labels: ["9.9.9", "test"], value: 1 }));
+  });
+
+  it("declares a flush lost when its context never settles it, and re-sends that batch with the same id", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    try {
+      const pipeline = new MetricsPipeline({ ...settings, flushMaxSeries: 1, flushTimeoutMs: 5000 });
+      let hang = true;
+      const fake = fakeContext(() => (hang ? new Promise(() => {}) : Promise.resolve()));
+      pipeline.buffer.inc("qingyu_auth_logins_total", { result: "success" });
+      pipeline.afterWork(fake.context); // its flush never settles: timers frozen, like a dropped context's
+      fake.pending.splice(0);
+      await Promise.resolve();
+      expect(fake.batches).toHaveLength(1);
+      hang = false;
+      vi.setSystemTime(Date.now() + 11_000); // past 2 × flushTimeoutMs
+      pipeline.buffer.inc("qingyu_auth_logins_total", { result: "failure" });
+      pipeline.afterWork(fake.context);
+      await Promise.all(fake.pending.splice(0));
+      expect(fake.batches.map((batch) => batch.id)).toEqual([fake.batches[0]?.id, fake.batches[0]?.id, fake.batches[2]?.id]);
+      expect(fake.batches[2]?.samples).toContainEqual({ kind: "counter", name: "qingyu_auth_logins_total", labels: ["failure"], value: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

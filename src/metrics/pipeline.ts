@@ -25,16 +25,18 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class MetricsPipeline {
   readonly buffer: MetricsBuffer;
   readonly #settings: PipelineSettings;
+  readonly #build: { version: string; environment: string } | undefined;
   #shard = -1;
   #isolateId = "";
   #sequence = 0;
   // Workers freeze the clock at 0 during global scope, so the first afterWork starts the interval.
   #lastFlushAt = 0;
-  #retry: MetricsBatch | null = null;
+  /** The batch being sent or waiting to be re-sent: kept until a shard acknowledged it. */
+  #unsent: MetricsBatch | null = null;
+  #flushStartedAt = 0;
   #flushing = false;
-  #timerPending = false;
-
-  readonly #build: { version: string; environment: string } | undefined;
+  #generation = 0;
+  #timerDueAt = 0;
 
   /** `build` labels qingyu_build_info, re-set on every flush so it never looks stale to the exporter. */
   constructor(settings: PipelineSettings, build?: { version: string; environment: string }) {
@@ -49,59 +51,73 @@ export class MetricsPipeline {
     return this.#shard;
   }
 
+  // The runtime may drop a context's waitUntil work (client gone, reload) without settling its
+  // promises; a flush or timer older than this is treated as lost so the pipeline never stalls.
+  get #staleAfterMs(): number {
+    return this.#settings.flushTimeoutMs * 2;
+  }
+
   /** Called at the end of every request: flush if due, else make sure a delayed flush is scheduled. */
   afterWork(context: FlushContext): void {
-    if (this.buffer.size === 0 && this.#retry === null) return;
+    if (this.buffer.size === 0 && this.#unsent === null) return;
     const now = Date.now();
     if (this.#lastFlushAt === 0) this.#lastFlushAt = now;
     const age = now - this.#lastFlushAt;
-    if (!this.#flushing && (this.buffer.size >= this.#settings.flushMaxSeries || age >= this.#settings.flushIntervalMs)) {
+    const flushing = this.#flushing && now - this.#flushStartedAt < this.#staleAfterMs;
+    if (!flushing && (this.buffer.size >= this.#settings.flushMaxSeries || age >= this.#settings.flushIntervalMs)) {
       context.waitUntil(this.flush(context));
-    } else if (!this.#timerPending) {
-      this.#timerPending = true;
+    } else if (this.#timerDueAt === 0 || now > this.#timerDueAt + this.#staleAfterMs) {
       const delay = Math.max(0, this.#settings.flushIntervalMs - age);
+      const dueAt = now + delay;
+      this.#timerDueAt = dueAt;
       context.waitUntil(
         sleep(delay).then(() => {
-          this.#timerPending = false;
+          if (this.#timerDueAt === dueAt) this.#timerDueAt = 0;
           return this.flush(context);
         }),
       );
     }
   }
 
-  /** Sends the retry batch (if any), then everything pending. Never throws. */
+  /** Sends the unacknowledged batch (if any), then everything pending as a new batch. Never throws. */
   async flush(context: FlushContext): Promise<void> {
-    if (this.#flushing) return;
+    if (this.#flushing && Date.now() - this.#flushStartedAt < this.#staleAfterMs) return;
+    const generation = ++this.#generation;
     this.#flushing = true;
+    this.#flushStartedAt = Date.now();
     try {
-      if (this.#retry) {
-        if (!(await this.#send(context, this.#retry))) return;
-        this.#retry = null;
-      }
+      if (this.#unsent && !(await this.#sendUnsent(context))) return;
       if (this.#build) this.buffer.set("qingyu_build_info", this.#build, 1);
       const samples = this.buffer.drain();
       if (samples.length === 0) return;
       if (!this.#isolateId) this.#isolateId = crypto.randomUUID();
-      const batch: MetricsBatch = { id: `${this.#isolateId}:${++this.#sequence}`, shards: this.#settings.shards, samples };
-      if (!(await this.#send(context, batch))) this.#retry = batch;
+      this.#unsent = { id: `${this.#isolateId}:${++this.#sequence}`, shards: this.#settings.shards, samples };
+      await this.#sendUnsent(context);
     } finally {
-      this.#lastFlushAt = Date.now();
-      this.#flushing = false;
+      // A flush declared lost and superseded must not clear the newer flush's state.
+      if (generation === this.#generation) {
+        this.#lastFlushAt = Date.now();
+        this.#flushing = false;
+      }
     }
   }
 
-  async #send(context: FlushContext, batch: MetricsBatch): Promise<boolean> {
+  async #sendUnsent(context: FlushContext): Promise<boolean> {
+    const batch = this.#unsent;
+    if (!batch) return true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error("metrics flush timed out")), this.#settings.flushTimeoutMs);
       });
       await Promise.race([context.shard(this.shardIndex).ingest(batch), timeout]);
+      if (this.#unsent === batch) this.#unsent = null;
       this.buffer.inc("qingyu_metrics_flushes_total", { result: "ok" });
       return true;
-    } catch {
-      // The samples are kept in the retry batch; the count shows up once a later flush succeeds.
+    } catch (error) {
+      // The batch stays unsent and goes again, same id, next time; this count arrives with a later flush.
       this.buffer.inc("qingyu_metrics_flushes_total", { result: "error" });
+      console.warn(JSON.stringify({ level: "warn", msg: "metrics flush failed", shard: this.shardIndex, batch: batch.id, error: error instanceof Error ? error.message : String(error) }));
       return false;
     } finally {
       if (timer !== undefined) clearTimeout(timer);
