@@ -1,13 +1,241 @@
 import { DurableObject } from "cloudflare:workers";
+import { walletObjectSettings, type WalletObjectSettings } from "../src/wallet/config";
+import type {
+  CompleteRechargeResult,
+  ConsumeResult,
+  CreditResult,
+  FreezeResult,
+  InFlight,
+  LedgerVerification,
+  Page,
+  RechargeResult,
+  ReviewResult,
+  TransferResult,
+  WalletFailure,
+  WithdrawResult,
+} from "../src/wallet/results";
+import {
+  CompleteRechargeInputSchema,
+  ConsumeInputSchema,
+  CreditTransferInputSchema,
+  FreezeInputSchema,
+  ListTransactionsInputSchema,
+  ListWithdrawalsInputSchema,
+  RechargeInputSchema,
+  ReviewInputSchema,
+  TransferInputSchema,
+  WithdrawInputSchema,
+  type CompleteRechargeInput,
+  type ConsumeInput,
+  type CreditTransferInput,
+  type FreezeInput,
+  type ListTransactionsInput,
+  type ListWithdrawalsInput,
+  type RechargeInput,
+  type ReviewInput,
+  type TransferInput,
+  type WithdrawInput,
+} from "../src/wallet/schemas";
+import type { LedgerEntry, RechargeOrder, WalletView, Withdrawal } from "../src/wallet/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
+import { OutboxDelivery } from "./outbox/delivery";
+import { WalletBook } from "./wallet/book";
+import { settleWalletMessage, walletHandlers } from "./wallet/deliveries";
+import { pruneRequests } from "./wallet/idempotency";
+import { inFlight, setFrozen, transactionsPage } from "./wallet/reads";
+import { completeRecharge, createRecharge, getRecharge } from "./wallet/recharge";
+import { migrate } from "./wallet/schema";
+import { consume, creditTransfer, transfer, TRANSFER_CREDIT, transferStatus } from "./wallet/spend";
+import { parseInput } from "./wallet/validation";
+import { verifyLedger } from "./wallet/verify";
+import { requestWithdraw, reviewWithdraw, withdrawalsPage } from "./wallet/withdraw";
+
+/** Idempotency records are pruned at most this often (inline, by an indexed delete). */
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
- * Per-user wallet balance and append-only ledger. The wallet issue gives it its operations; for now it answers the health ping.
+ * One user's wallet: balance, held money, the admin freeze flag, an
+ * append-only ledger, recharge orders, withdrawals, and an outbox for money
+ * that moves to other objects. One object per user:
+ * `env.WALLET.getByName(userId)`.
+ *
+ * Every operation runs as one synchronous SQLite transaction with no awaits,
+ * so concurrent calls serialise and nothing interleaves between a check and
+ * its debit. Business failures come back as `{ error }` values (`WalletFailure`).
+ * Transfers debit here and deliver the credit through the outbox: inline right
+ * after the debit, then from the alarm with backoff until acknowledged.
  */
 export class Wallet extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly settings: WalletObjectSettings;
+  private readonly delivery: OutboxDelivery;
+  /** The alarm time this object last set (null: none), so the hot path never reads it from storage. */
+  private alarmAt: number | null = null;
+  private lastPruneAt = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.settings = walletObjectSettings(env);
+    this.delivery = new OutboxDelivery(
+      ctx.storage,
+      walletHandlers(env),
+      (message, outcome, now) => settleWalletMessage(this.book(now), message, outcome),
+      () => this.settings.outbox,
+    );
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(this.sql, ctx.storage);
+      this.alarmAt = await ctx.storage.getAlarm();
+      // Owed deliveries whose alarm was lost (or never set before an upgrade) are picked up here.
+      if (this.alarmAt === null && this.delivery.nextRunAt() !== null) this.scheduleAlarm(Date.now());
+    });
+  }
+
   /** Health probe: proves the object runs and its SQLite storage answers. */
   async ping(): Promise<PingReply> {
-    this.ctx.storage.sql.exec("SELECT 1").one();
+    this.sql.exec("SELECT 1").one();
     return { ok: true, version: DURABLE_OBJECT_CODE_VERSION };
+  }
+
+  /** The wallet, created empty on first touch. */
+  getWallet(): WalletView {
+    return this.run((book) => book.view());
+  }
+
+  /** Pays from the available balance; idempotent by key. */
+  consume(input: ConsumeInput): ConsumeResult | WalletFailure {
+    const args = parseInput(ConsumeInputSchema, input);
+    return args.ok ? this.run((book) => consume(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure;
+  }
+
+  /** Creates a pending recharge order (credited at once when `sandbox`); idempotent by key. */
+  createRecharge(input: RechargeInput): RechargeResult | WalletFailure {
+    const args = parseInput(RechargeInputSchema, input);
+    return args.ok ? this.run((book) => createRecharge(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure;
+  }
+
+  /** Credits an order from the provider's verified callback, once per order. */
+  completeRecharge(input: CompleteRechargeInput): CompleteRechargeResult | WalletFailure {
+    const args = parseInput(CompleteRechargeInputSchema, input);
+    return args.ok ? this.run((book) => completeRecharge(book, args.value)) : args.failure;
+  }
+
+  /** One recharge order. */
+  getRecharge(orderId: string): RechargeOrder | WalletFailure {
+    return this.run((book) => getRecharge(book, String(orderId)));
+  }
+
+  /**
+   * Debits and sends the credit to `toUserId` through the outbox, then tries
+   * to deliver it at once, so the answer is usually `completed`; otherwise the
+   * alarm retries until the receiver acknowledges.
+   */
+  async transfer(input: TransferInput): Promise<TransferResult | WalletFailure> {
+    const args = parseInput(TransferInputSchema, input);
+    if (!args.ok) return args.failure;
+    const result = this.run((book) => transfer(book, args.value, this.settings.idempotencyTtlSeconds));
+    if ("error" in result) return result;
+    const transferId = result.transfer.transfer_id;
+    if (!result.replayed) {
+      const delivering = this.delivery.deliverNow([transferId]);
+      this.scheduleDelivery();
+      await delivering;
+    }
+    return { ...result, transfer: { ...result.transfer, status: this.run((book) => transferStatus(book, transferId)) } };
+  }
+
+  /** The receiving side of a transfer: credits once per transfer id. */
+  creditTransfer(input: CreditTransferInput): CreditResult | WalletFailure {
+    const args = parseInput(CreditTransferInputSchema, input);
+    return args.ok ? this.run((book) => creditTransfer(book, args.value)) : args.failure;
+  }
+
+  /** Holds money for a withdrawal (at least `minimum`); idempotent by key. */
+  requestWithdraw(input: WithdrawInput): WithdrawResult | WalletFailure {
+    const args = parseInput(WithdrawInputSchema, input);
+    if (!args.ok) return args.failure;
+    const result = this.run((book) => requestWithdraw(book, args.value, this.settings.idempotencyTtlSeconds));
+    if (!("error" in result)) this.scheduleDelivery();
+    return result;
+  }
+
+  /** Admin review of a withdrawal; a second review is a conflict. */
+  reviewWithdraw(input: ReviewInput): ReviewResult | WalletFailure {
+    const args = parseInput(ReviewInputSchema, input);
+    if (!args.ok) return args.failure;
+    const result = this.run((book) => reviewWithdraw(book, args.value));
+    if (!("error" in result)) this.scheduleDelivery();
+    return result;
+  }
+
+  /** Admin freeze: no consume, transfer or withdraw; the wallet still receives. */
+  setFrozen(input: FreezeInput): FreezeResult | WalletFailure {
+    const args = parseInput(FreezeInputSchema, input);
+    return args.ok ? this.run((book) => setFrozen(book, args.value)) : args.failure;
+  }
+
+  /** A ledger page, newest first, optionally of one type. */
+  listTransactions(input: ListTransactionsInput): Page<LedgerEntry> | WalletFailure {
+    const args = parseInput(ListTransactionsInputSchema, input);
+    return args.ok ? this.run((book) => transactionsPage(book, args.value)) : args.failure;
+  }
+
+  /** A withdrawals page, newest first, optionally of one status. */
+  listWithdrawals(input: ListWithdrawalsInput): Page<Withdrawal> | WalletFailure {
+    const args = parseInput(ListWithdrawalsInputSchema, input);
+    return args.ok ? this.run((book) => withdrawalsPage(book, args.value)) : args.failure;
+  }
+
+  /** Replays the ledger from zero against the stored balances (see `LedgerVerification`). */
+  verifyLedger(): LedgerVerification {
+    return verifyLedger(this.sql);
+  }
+
+  /** Money debited here whose delivery is not acknowledged yet. */
+  inFlight(): InFlight {
+    return inFlight(this.sql, { transfer: TRANSFER_CREDIT, quota: "quota_recharge" });
+  }
+
+  /** Delivers what is due, then sleeps until the next retry. */
+  override async alarm(): Promise<void> {
+    // This alarm is spent; anything scheduled while it runs sets a new one.
+    this.alarmAt = null;
+    await this.delivery.deliverDue();
+    this.scheduleDelivery();
+  }
+
+  private get userId(): string {
+    return this.ctx.id.name ?? this.ctx.id.toString();
+  }
+
+  private book(now: number = Date.now()): WalletBook {
+    return new WalletBook(this.sql, this.userId, now);
+  }
+
+  /** Runs one operation as a single synchronous transaction. */
+  private run<T>(operation: (book: WalletBook) => T): T {
+    const now = Date.now();
+    return this.ctx.storage.transactionSync(() => {
+      if (now - this.lastPruneAt >= PRUNE_EVERY_MS) {
+        pruneRequests(this.sql, now, this.settings.idempotencyTtlSeconds);
+        this.lastPruneAt = now;
+      }
+      return operation(this.book(now));
+    });
+  }
+
+  /** Makes sure the alarm runs by the next owed delivery. */
+  private scheduleDelivery(): void {
+    const next = this.delivery.nextRunAt();
+    if (next !== null) this.scheduleAlarm(next);
+  }
+
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    // Not awaited: the output gate holds the reply until the alarm is durable, like any write.
+    this.ctx.storage.setAlarm(at).catch(() => {
+      this.alarmAt = null;
+    });
   }
 }
