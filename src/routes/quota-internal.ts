@@ -118,6 +118,8 @@ function assertBenchRoutes(c: Context<AppEnv>): void {
 /** A consume or reserve decision: headers always; a decline becomes its error. */
 function decide<T extends ConsumeResult | ReserveResult>(c: Context<AppEnv>, decision: T): T & { outcome: "ok" } {
   setQuotaHeaders(c, decision.quota);
+  // A replay returns the original decision; the header tells the caller nothing new was charged.
+  if (decision.replayed) c.header("Idempotent-Replayed", "true");
   if (decision.outcome !== "ok") throw declineError(decision.outcome, decision.quota);
   return decision as T & { outcome: "ok" };
 }

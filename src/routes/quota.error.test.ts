@@ -40,6 +40,7 @@ describe("AI quota routes (error)", () => {
     const responses = await Promise.all(Array.from({ length: 10 }, () => consume(pair.user_id, 700, requestId)));
     const bodies = await Promise.all(responses.map((response) => envelope<{ transactionId: string; charged: number }>(response, 200)));
     expect(new Set(bodies.map((body) => body.data.transactionId)).size).toBe(1);
+    expect(responses.filter((response) => response.headers.get("idempotent-replayed") === "true")).toHaveLength(9);
     const quota = await envelope<Quota>(await api("/api/v1/ai/quota", { token: pair.token }), 200);
     expect(quota.data.usedQuota).toBe(700);
     expect((await envelope(await consume(pair.user_id, 800, requestId), 409)).code).toBe(1006);
