@@ -3,6 +3,7 @@
  * raw body, and the retry schedule. Shared by the Durable Object that sends
  * and by receivers (and tests) that verify.
  */
+import { signSha256Header, verifySha256Header } from "../lib/hmac";
 import type { QuotaPolicy } from "./policy";
 import type { QuotaEvent } from "./views";
 
@@ -22,40 +23,19 @@ export function webhookBody(event: QuotaEvent): QuotaWebhookBody {
   return { id: event.id, type: `quota.level.${event.level}`, createdAt: event.createdAt, data: event };
 }
 
-const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  // Importing a key costs more than the HMAC itself; a secret rarely changes, so keep its key.
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    keyCache.set(secret, key);
-  }
-  return key;
-}
-
-function toHex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
 /**
  * The `X-Qingyu-Signature` value for a raw body: `sha256=<hex HMAC-SHA256(secret, body)>`.
  *
  * @example
  * const ok = (await signWebhookBody(secret, await request.text())) === request.headers.get(WEBHOOK_HEADERS.signature);
  */
-export async function signWebhookBody(secret: string, rawBody: string): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(rawBody));
-  return `sha256=${toHex(mac)}`;
+export function signWebhookBody(secret: string, rawBody: string): Promise<string> {
+  return signSha256Header(secret, rawBody);
 }
 
 /** Verifies a signature header in constant time (WebCrypto's verify), for receivers. */
-export async function verifyWebhookSignature(secret: string, rawBody: string, header: string | null): Promise<boolean> {
-  const match = /^sha256=([0-9a-f]{64})$/.exec(header ?? "");
-  if (!match?.[1]) return false;
-  const mac = new Uint8Array(match[1].match(/../g)!.map((pair) => parseInt(pair, 16)));
-  return crypto.subtle.verify("HMAC", await hmacKey(secret), mac, encoder.encode(rawBody));
+export function verifyWebhookSignature(secret: string, rawBody: string, header: string | null): Promise<boolean> {
+  return verifySha256Header(secret, rawBody, header);
 }
 
 /**
