@@ -48,6 +48,8 @@ async function responseBytes(c: Context): Promise<number | undefined> {
   const body = await response.arrayBuffer();
   const sized = new Response(body, response);
   sized.headers.set("content-length", String(body.byteLength));
+  // Clearing first skips Hono's merge (a second Response and a header copy): `sized` already has every header.
+  c.res = undefined;
   c.res = sized;
   return body.byteLength;
 }
