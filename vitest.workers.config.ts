@@ -20,6 +20,9 @@ export default defineConfig({
           // Two keys: tests sign with either to prove rotation works.
           REFRESH_REUSE_GRACE_SECONDS: "1",
           AI_SERVICE_TOKEN: "test-ai-service-token-0123456789abcdef",
+          // Recharges complete only through signed callbacks in tests, whatever a developer's .dev.vars says.
+          WALLET_RECHARGE_SANDBOX: "false",
+          WALLET_CALLBACK_SECRET: "test-wallet-callback-secret-0123456789abcdef",
           JWT_KEYS: "test-new:test-jwt-secret-new-key-0123456789abcdef,test-old:test-jwt-secret-old-key-0123456789abcdef",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },

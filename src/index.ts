@@ -18,6 +18,9 @@ import { registerHealthRoutes } from "./routes/health";
 import { registerProfileRoutes } from "./routes/profile";
 import { registerSessionRoutes } from "./routes/sessions";
 import { registerSystemRoutes } from "./routes/system";
+import { registerAdminWalletRoutes } from "./routes/admin-wallet";
+import { registerWalletRoutes } from "./routes/wallet";
+import { registerWalletCallbackRoute } from "./routes/wallet-callback";
 
 export { QuotaCounter } from "../durable-objects/quota-counter";
 export { Wallet } from "../durable-objects/wallet";
@@ -44,6 +47,9 @@ export function createApp() {
   registerNotificationRoutes(app);
   registerInternalQuotaRoutes(app);
   registerAdminQuotaRoutes(app);
+  registerWalletRoutes(app);
+  registerWalletCallbackRoute(app);
+  registerAdminWalletRoutes(app);
   registerDocsRoutes(app);
   return app;
 }

@@ -8,6 +8,8 @@ import { createUserStore } from "../users";
 import type { UserStore } from "../users/user-store";
 import type { ConfigSnapshot } from "../../durable-objects/config-store";
 import { getRuntimeConfig } from "../runtime-config/cache";
+import { loadWalletConfig } from "../wallet/config";
+import { createWalletService, type WalletService } from "../wallet/service";
 import { d1HealthCheck, durableObjectHealthCheck } from "./bindings-health";
 import type { HealthCheck } from "./health";
 import { createRedisRateLimiter, type RateLimiter } from "./rate-limiter";
@@ -21,6 +23,8 @@ export interface Services {
   revocations: RevocationCache;
   readonly users: UserStore;
   readonly auth: AuthService;
+  /** The wallet (Wallet Durable Objects); reading it validates the WALLET_* config. */
+  readonly wallet: WalletService;
   /** The runtime config (ConfigStore), cached per isolate for CONFIG_CACHE_TTL_MS. */
   runtimeConfig(): Promise<ConfigSnapshot>;
   /** One check per dependency and Durable Object namespace, in report order (built on demand: off the hot path). */
@@ -34,6 +38,7 @@ export function createServices(env: Env, config: EnvConfig): Services {
   const revocations = revocationCacheFor(config.UPSTASH_REDIS_REST_URL);
   let users: UserStore | undefined;
   let auth: AuthService | undefined;
+  let wallet: WalletService | undefined;
   return {
     redis,
     rateLimiter: createRedisRateLimiter(redis),
@@ -49,6 +54,9 @@ export function createServices(env: Env, config: EnvConfig): Services {
         throttle: createLoginThrottle(redis, { perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, perIp: config.LOGIN_MAX_FAILURES_PER_IP, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
         revocations,
       }));
+    },
+    get wallet() {
+      return (wallet ??= createWalletService(env, loadWalletConfig(env), this.users));
     },
     runtimeConfig: () => getRuntimeConfig(env.CONFIG_STORE, config.CONFIG_CACHE_TTL_MS),
     healthChecks: () => [

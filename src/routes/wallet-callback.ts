@@ -1,0 +1,70 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError, commonErrorResponses, errorResponse } from "../errors";
+import { envelopeOf, jsonContent, ok } from "../lib/envelope";
+import { CALLBACK_SIGNATURE_HEADER, freshTimestamp, RechargeCallbackSchema, verifyCallback } from "../wallet/callback";
+import { fenOf, markReplay } from "../wallet/http";
+import { BalancesSchema, LedgerEntrySchema, RechargeOrderSchema } from "../wallet/views";
+
+const PATH = "/api/v1/finance/wallet/recharge/callback";
+
+const callback = createRoute({
+  method: "post",
+  path: PATH,
+  tags: ["wallet"],
+  summary: "Payment provider callback: credits a recharge order once (HMAC-SHA256 over the raw body, timestamp window)",
+  description: `Signed by the provider with WALLET_CALLBACK_SECRET: \`${CALLBACK_SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of the raw body>\`. A repeat of a credited order answers the same result with \`replayed: true\` and credits nothing.`,
+  request: {
+    headers: z.object({
+      [CALLBACK_SIGNATURE_HEADER.toLowerCase()]: z
+        .string()
+        .optional()
+        .openapi({ param: { name: CALLBACK_SIGNATURE_HEADER, in: "header" } }),
+    }),
+    body: { required: true, content: { "application/json": { schema: RechargeCallbackSchema } } },
+  },
+  responses: {
+    200: jsonContent(
+      envelopeOf(BalancesSchema.extend({ order: RechargeOrderSchema, transaction: LedgerEntrySchema, replayed: z.boolean() })),
+      "Credited (or already)",
+    ),
+    ...commonErrorResponses,
+    400: errorResponse("Invalid body, or the amount does not match the order (1001)"),
+    401: errorResponse("Bad or missing signature, or a timestamp outside the window (1002)"),
+  },
+});
+
+/**
+ * Verifies the signature over the raw bytes before anything parses the body
+ * (the validator then reads the same cached text), so unsigned input learns
+ * nothing, not even whether it was well-formed.
+ */
+function verifySignature(): MiddlewareHandler<AppEnv> {
+  return async function verifySignature(c, next) {
+    const secret = c.var.services.wallet.config.callbackSecret;
+    const raw = await c.req.text();
+    if (!secret || !(await verifyCallback(secret, raw, c.req.header(CALLBACK_SIGNATURE_HEADER)))) {
+      c.var.logger.warn("recharge callback refused", { reason: secret ? "bad signature" : "no WALLET_CALLBACK_SECRET configured" });
+      throw new ApiError("UNAUTHORIZED", "invalid callback signature");
+    }
+    await next();
+  };
+}
+
+/** The provider's recharge callback (no user token: the signature is the authentication). */
+export function registerWalletCallbackRoute(app: OpenAPIHono<AppEnv>): void {
+  app.use(PATH, verifySignature());
+
+  app.openapi(callback, async (c) => {
+    const body = c.req.valid("json");
+    const { wallet } = c.var.services;
+    if (!freshTimestamp(body.timestamp, Date.now(), wallet.config.callbackWindowSeconds)) {
+      c.var.logger.warn("recharge callback refused", { reason: "timestamp outside the window", order_id: body.order_id });
+      throw new ApiError("UNAUTHORIZED", `callback timestamp outside the ${wallet.config.callbackWindowSeconds} s window`);
+    }
+    const result = await wallet.completeRecharge(body.order_id, fenOf(c, body.amount), body.provider_txn_id ?? null);
+    markReplay(c, result.replayed);
+    return ok(c, result, result.replayed ? "already credited" : "credited");
+  });
+}

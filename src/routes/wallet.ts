@@ -1,0 +1,105 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { authErrorResponses, commonErrorResponses } from "../errors";
+import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
+import { authOf, requireAuth } from "../middleware/auth";
+import { rateLimit } from "../middleware/rate-limit";
+import { LEDGER_TYPES, LedgerEntrySchema, RechargeOrderSchema, WalletViewSchema, WITHDRAWAL_STATUSES, WithdrawalSchema } from "../wallet/views";
+import { PagingQuerySchema, toWindow } from "./paging";
+import { registerWalletMoneyRoutes } from "./wallet-money";
+
+/** Where every wallet route lives (the Go backend's paths). */
+export const WALLET_BASE = "/api/v1/finance/wallet";
+const security = [{ bearerAuth: [] }];
+const errors = { ...authErrorResponses, ...commonErrorResponses };
+
+/** Every path behind the user's token; the recharge callback is the one wallet path that is not. */
+const USER_PATHS = ["/balance", "/detail", "/transactions", "/withdraws", "/recharge", "/recharge/orders/:orderId", "/consume", "/transfer", "/withdraw"];
+
+const balance = createRoute({
+  method: "get",
+  path: `${WALLET_BASE}/balance`,
+  tags: ["wallet"],
+  summary: "The caller's balance in fen (held money included; see /detail for available)",
+  security,
+  responses: { 200: jsonContent(envelopeOf(z.number().int().openapi({ example: 1234 })), "Balance in fen"), ...errors },
+});
+
+const detail = createRoute({
+  method: "get",
+  path: `${WALLET_BASE}/detail`,
+  tags: ["wallet"],
+  summary: "The caller's wallet: balance, held (frozen_amount), available, the freeze flag, income and expense",
+  security,
+  responses: { 200: jsonContent(envelopeOf(WalletViewSchema), "Wallet"), ...errors },
+});
+
+const transactions = createRoute({
+  method: "get",
+  path: `${WALLET_BASE}/transactions`,
+  tags: ["wallet"],
+  summary: "The caller's ledger, newest first, optionally one type",
+  security,
+  request: { query: PagingQuerySchema.extend({ type: z.enum(LEDGER_TYPES).optional() }) },
+  responses: { 200: jsonContent(paginatedEnvelopeOf(z.array(LedgerEntrySchema)), "A page of ledger rows"), ...errors },
+});
+
+const withdraws = createRoute({
+  method: "get",
+  path: `${WALLET_BASE}/withdraws`,
+  tags: ["wallet"],
+  summary: "The caller's withdrawals, newest first, optionally one status",
+  security,
+  request: { query: PagingQuerySchema.extend({ status: z.enum(WITHDRAWAL_STATUSES).optional() }) },
+  responses: { 200: jsonContent(paginatedEnvelopeOf(z.array(WithdrawalSchema)), "A page of withdrawals"), ...errors },
+});
+
+const rechargeOrder = createRoute({
+  method: "get",
+  path: `${WALLET_BASE}/recharge/orders/{orderId}`,
+  tags: ["wallet"],
+  summary: "One of the caller's recharge orders (poll after paying)",
+  security,
+  request: { params: z.object({ orderId: z.string().min(1).max(128) }) },
+  responses: { 200: jsonContent(envelopeOf(RechargeOrderSchema), "The order"), ...errors },
+});
+
+/**
+ * The wallet's user routes: JWT with the strict revocation policy (a wallet
+ * fails closed when revocations cannot be checked) and a per-user rate limit
+ * (WALLET_RATE_LIMIT per WALLET_RATE_LIMIT_WINDOW_SECONDS) on every one.
+ */
+export function registerWalletRoutes(app: OpenAPIHono<AppEnv>): void {
+  const guard = [
+    requireAuth({ policy: "strict" }),
+    rateLimit({
+      name: "wallet",
+      limit: (c) => c.var.services.wallet.config.rateLimit,
+      windowSeconds: (c) => c.var.services.wallet.config.rateLimitWindowSeconds,
+      key: (c) => c.var.auth?.user_id,
+    }),
+  ];
+  for (const path of USER_PATHS) app.use(`${WALLET_BASE}${path}`, ...guard);
+
+  app.openapi(balance, async (c) => ok(c, (await c.var.services.wallet.wallet(authOf(c).user_id)).balance));
+
+  app.openapi(detail, async (c) => ok(c, await c.var.services.wallet.wallet(authOf(c).user_id)));
+
+  app.openapi(transactions, async (c) => {
+    const query = c.req.valid("query");
+    const window = toWindow(query);
+    const page = await c.var.services.wallet.transactions(authOf(c).user_id, { type: query.type ?? null, limit: window.limit, offset: window.offset });
+    return okPage(c, page.items, paginate(page.total, window.page, window.pageSize));
+  });
+
+  app.openapi(withdraws, async (c) => {
+    const query = c.req.valid("query");
+    const window = toWindow(query);
+    const page = await c.var.services.wallet.withdrawals(authOf(c).user_id, { status: query.status ?? null, limit: window.limit, offset: window.offset });
+    return okPage(c, page.items, paginate(page.total, window.page, window.pageSize));
+  });
+
+  app.openapi(rechargeOrder, async (c) => ok(c, await c.var.services.wallet.rechargeOrder(authOf(c).user_id, c.req.valid("param").orderId)));
+
+  registerWalletMoneyRoutes(app);
+}

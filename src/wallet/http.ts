@@ -1,0 +1,47 @@
+/**
+ * Helpers the wallet routes share: yuan → fen with the envelope's field
+ * names, the `Idempotency-Key` header, and the replay header.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { parseYuan } from "./money";
+import { IdempotencyKeySchema } from "./schemas";
+
+/** A yuan amount as the clients send it; parsed exactly by `fenOf`. */
+export const YuanSchema = z
+  .union([z.string(), z.number()], { error: "must be a number or a decimal string in yuan" })
+  .openapi({ description: "Yuan, at most 2 decimals, > 0, at most WALLET_MAX_AMOUNT_YUAN; a number or a string", example: "12.34" });
+
+/** The optional `Idempotency-Key` header of money-moving routes. */
+export const IdempotencyHeadersSchema = z.object({
+  "idempotency-key": IdempotencyKeySchema.optional().openapi({
+    param: { name: "Idempotency-Key", in: "header" },
+    description: "Repeat a request with the same key to get the original result without moving money again (kept WALLET_IDEMPOTENCY_TTL_SECONDS)",
+    example: "order-7f3a9c",
+  }),
+});
+
+/** Header set on a response that replays an earlier request's result. */
+export const REPLAY_HEADER = "Idempotent-Replayed";
+
+/**
+ * Fen for a yuan amount, or a 400 (code 1001) naming the field. Whatever
+ * was wrong with the amount, nothing has moved yet.
+ */
+export function fenOf(c: Context<AppEnv>, value: unknown, field = "json.amount"): number {
+  const parsed = parseYuan(value, c.var.services.wallet.config.maxAmountFen);
+  if (!parsed.ok) throw new ApiError("INVALID_PARAMETER", "invalid parameters", { details: { [field]: parsed.message } });
+  return parsed.fen;
+}
+
+/** The caller's Idempotency-Key, or a fresh one (a request without a key is its own request). */
+export function idempotencyKeyOf(headers: { "idempotency-key"?: string | undefined }): string {
+  return headers["idempotency-key"] ?? `auto-${crypto.randomUUID()}`;
+}
+
+/** Marks a replayed result so clients and logs can tell. */
+export function markReplay(c: Context<AppEnv>, replayed: boolean): void {
+  if (replayed) c.header(REPLAY_HEADER, "true");
+}
