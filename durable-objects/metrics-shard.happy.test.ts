@@ -15,6 +15,14 @@ describe("MetricsShard (happy)", () => {
     expect(await shard("ping").ping()).toMatchObject({ ok: true });
   });
 
+  it("starts the pipeline's own counters at 0, so 'nothing dropped' is a value, not an absence", async () => {
+    const snapshot = await shard("fresh").snapshot();
+    for (const reason of ["cardinality", "invalid_label", "invalid_value", "unknown_metric", "schema"]) {
+      expect(find(snapshot, "qingyu_metrics_dropped_samples_total", [reason]), reason).toMatchObject({ value: 0 });
+    }
+    expect(find(snapshot, "qingyu_metrics_shard_batches_total", ["applied"])).toMatchObject({ value: 0 });
+  });
+
   it("adds counters and histograms, sums deltas, keeps the newest set-gauge", async () => {
     const stub = shard("merge");
     const histogram = (count: number): Sample => ({

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadMetricsConfig } from "../src/metrics/config";
+import { METRICS } from "../src/metrics/definitions";
 import { ShardState, type PendingChanges } from "../src/metrics/shard-state";
 import type { IngestReply, MetricsBatch, MetricsShardApi, Sample, ShardSnapshot } from "../src/metrics/wire";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
@@ -7,6 +8,15 @@ import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
 /** How long applied batch ids are remembered: far longer than any retry (a flush times out in seconds). */
 const BATCH_ID_RETENTION_MS = 10 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 1000;
+
+/**
+ * The pipeline's own counters start at 0 in every shard, so "nothing dropped"
+ * is a 0 that alerts and panels can read, not an absent series.
+ */
+const PIPELINE_COUNTERS_AT_ZERO: Sample[] = [
+  ...METRICS.qingyu_metrics_dropped_samples_total.labels.reason.map((reason): Sample => ({ kind: "counter", name: "qingyu_metrics_dropped_samples_total", labels: [reason], value: 0 })),
+  ...METRICS.qingyu_metrics_shard_batches_total.labels.result.map((result): Sample => ({ kind: "counter", name: "qingyu_metrics_shard_batches_total", labels: [result], value: 0 })),
+];
 
 /**
  * One shard of the metrics store. Isolates flush batches here (`ingest`), the
@@ -32,6 +42,7 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
       for (const row of sql.exec<{ sample: string }>("SELECT sample FROM metric_series")) {
         this.#state.load(JSON.parse(row.sample) as Sample);
       }
+      this.#state.initialise(PIPELINE_COUNTERS_AT_ZERO.map((sample) => ({ ...sample, labels: [...sample.labels] })));
       const seen = sql.exec<{ value: string }>("SELECT value FROM shard_meta WHERE key = 'shards_seen'").toArray()[0];
       this.#shardsSeen = seen ? Number(seen.value) : 0;
     });

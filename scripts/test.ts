@@ -8,6 +8,7 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ROOT } from "../dev/stack.ts";
 import { vendorSwaggerUi } from "./vendor-swagger-ui.ts";
+import { monitoringChecks } from "./monitoring-checks.ts";
 
 interface SuiteResult {
   name: string;
@@ -53,12 +54,26 @@ async function vitestSuite(name: string, config: string): Promise<SuiteResult> {
   }
 }
 
+/** promtool / amtool / dashboard checks (scripts/monitoring-checks.ts), each counted as one test. */
+async function monitoringSuite(): Promise<SuiteResult> {
+  const started = Date.now();
+  console.log("\n=== monitoring tests (promtool, amtool, dashboards) ===");
+  const checks = await monitoringChecks();
+  for (const check of checks) {
+    console.log(`${check.ok ? "✓" : "×"} ${check.name}`);
+    if (!check.ok) console.log(check.output.trim().replace(/^/gm, "    "));
+  }
+  const failed = checks.filter((check) => !check.ok).length;
+  return { name: "monitoring", passed: checks.length - failed, failed, skipped: 0, seconds: (Date.now() - started) / 1000 };
+}
+
 await mkdir(RESULTS_DIR, { recursive: true });
 await vendorSwaggerUi(ROOT);
 const only = process.argv.slice(2);
 const suites: Array<[string, () => Promise<SuiteResult>]> = [
   ["workers", () => vitestSuite("workers", "vitest.workers.config.ts")],
   ["node", () => vitestSuite("node", "vitest.node.config.ts")],
+  ["monitoring", monitoringSuite],
 ];
 const results: SuiteResult[] = [];
 for (const [name, runSuite] of suites) {

@@ -42,6 +42,8 @@ const WALLET_TYPES = ["recharge", "consume", "transfer_out", "transfer_in", "wit
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Bytes: 64 B to 1 MiB, ×4 steps (bodies are capped by MAX_BODY_BYTES, 100 KiB by default). */
 const SIZE_BUCKETS = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
+/** Remaining-quota ratios, with bounds on the warning (20%) and critical (10%) levels. */
+const RATIO_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1];
 /** Seconds of revocation staleness: the README promises 1 s, the degraded policy allows 60 s. */
 const LAG_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120];
 
@@ -53,7 +55,7 @@ export const METRICS = {
   qingyu_http_request_size_bytes: histogram("Request body size as declared by Content-Length; requests without a body count as 0, streamed bodies without a length are not observed.", { method: HTTP_METHODS, route: FREE }, SIZE_BUCKETS),
   qingyu_http_response_size_bytes: histogram("Response body size in bytes.", { method: HTTP_METHODS, route: FREE, status: STATUS_CLASSES }, SIZE_BUCKETS),
   qingyu_http_requests_in_flight: gauge("sum", "Requests being handled right now, summed over isolates as of their last flush.", {}),
-  qingyu_build_info: gauge("last", "Version and environment of the API Worker that flushed most recently (value is always 1).", { version: FREE, environment: FREE }),
+  qingyu_build_info: gauge("last", "Version and environment of API Worker isolates that flushed within the gauge TTL (value is always 1).", { version: FREE, environment: FREE }),
 
   // Dependencies and services
   qingyu_dependency_health_status: gauge("last", "Last health check result per dependency, one-hot over status (1 = current status).", { dependency: FREE, status: HEALTH_STATUSES }),
@@ -66,6 +68,7 @@ export const METRICS = {
   qingyu_quota_tokens_consumed_total: counter("AI tokens charged to users' quotas.", { quota_type: QUOTA_TYPES }),
   qingyu_quota_consume_total: counter("Quota consume decisions by result.", { quota_type: QUOTA_TYPES, result: ["ok", "insufficient", "exhausted", "suspended", "duplicate"] }),
   qingyu_quota_threshold_events_total: counter("Downward level crossings (exactly one per level per period per user).", { level: ["warning", "critical", "exhausted"] }),
+  qingyu_quota_remaining_ratio: histogram("Share of the quota left after each successful consume (remaining / total): how close consuming users are to the 20% and 10% levels.", { quota_type: QUOTA_TYPES }, RATIO_BUCKETS),
   qingyu_quota_users: gauge("sum", "Users by quota level, kept by +1/−1 on every level change.", { level: QUOTA_LEVELS }),
   qingyu_quota_reservations_total: counter("Quota reservations by lifecycle event.", { event: ["created", "committed", "released", "expired"] }),
   qingyu_quota_webhook_deliveries_total: counter("Threshold webhook delivery attempts by result.", { result: ["delivered", "failed", "gave_up"] }),

@@ -32,6 +32,17 @@ export class ShardState {
     return true;
   }
 
+  /** Adds counters at 0 where they do not exist yet (in memory; they are persisted once they change). */
+  initialise(samples: readonly Sample[]): void {
+    for (const sample of samples) {
+      const key = seriesKey(sample.name, sample.labels);
+      if (!this.#series.has(key) && sampleProblem(sample) === null) {
+        this.#series.set(key, sample);
+        this.#perFamily.set(sample.name, (this.#perFamily.get(sample.name) ?? 0) + 1);
+      }
+    }
+  }
+
   /** Folds samples into new series versions; invalid samples and series over the cap are dropped and counted. */
   prepare(samples: readonly Sample[]): PendingChanges {
     const changed = new Map<string, Sample>();
