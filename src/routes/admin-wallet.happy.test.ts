@@ -126,4 +126,17 @@ describe("admin wallet routes (happy)", () => {
     const log = await env.DB.prepare("SELECT action FROM admin_operation_logs WHERE admin_id = ? ORDER BY created_at").bind(boss.pair.user_id).all();
     expect(log.results.map((row) => row.action)).toEqual(["wallet.freeze", "wallet.unfreeze"]);
   });
+
+  it("verify replays a wallet's ledger and shows what is in flight", async () => {
+    const boss = await registerAdmin();
+    const { pair } = await registerUser();
+    await fundWallet(pair.token, "100");
+    await envelope(await walletApi("/consume", pair.token, { json: { amount: "1.5", reason: "x" } }), 200);
+    const report = await envelope(await admin(`/api/v1/admin/wallet/${pair.user_id}/verify`, boss.pair.token), 200);
+    expect(report.data).toEqual({
+      ledger: { ok: true, rows: 2, balance: 9850, held: 0, replayed_balance: 9850, replayed_held: 0, problems: [] },
+      in_flight: { transfers: 0, quota_purchases: 0, messages: 0 },
+    });
+    expect((await failureOf(await admin(`/api/v1/admin/wallet/${crypto.randomUUID()}/verify`, boss.pair.token), 404)).code).toBe(1004);
+  });
 });

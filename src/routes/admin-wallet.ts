@@ -75,6 +75,35 @@ const freezeRoute = (action: "freeze" | "unfreeze") =>
     responses: { 200: jsonContent(envelopeOf(WalletViewSchema), "The wallet"), ...errors },
   });
 
+const verify = createRoute({
+  method: "get",
+  path: "/api/v1/admin/wallet/{userId}/verify",
+  tags: ["admin", "wallet"],
+  summary: "Reconcile a wallet: replay its ledger from zero against the balance, and show money sent but not yet acknowledged",
+  security,
+  request: { params: z.object({ userId: z.string().min(1).max(64) }) },
+  responses: {
+    200: jsonContent(
+      envelopeOf(
+        z.object({
+          ledger: z.object({
+            ok: z.boolean(),
+            rows: z.number().int(),
+            balance: z.number().int(),
+            held: z.number().int(),
+            replayed_balance: z.number().int(),
+            replayed_held: z.number().int(),
+            problems: z.array(z.string()),
+          }),
+          in_flight: z.object({ transfers: z.number().int(), quota_purchases: z.number().int(), messages: z.number().int() }),
+        }),
+      ),
+      "Reconciliation",
+    ),
+    ...errors,
+  },
+});
+
 /** Bare dates cover the whole day: `from` its first millisecond, `to` its last. */
 function filterOf(query: z.infer<typeof FilterQuerySchema> & { status?: WithdrawalFilter["status"] }): WithdrawalFilter {
   const bareDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
@@ -116,6 +145,8 @@ export function registerAdminWalletRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(stats, async (c) => ok(c, await createWithdrawalIndex(c.env.DB).stats(filterOf(c.req.valid("query")))));
+
+  app.openapi(verify, async (c) => ok(c, await c.var.services.wallet.reconcile(c.req.valid("param").userId)));
 
   for (const action of ["freeze", "unfreeze"] as const) {
     app.openapi(freezeRoute(action), async (c) => {

@@ -21,6 +21,7 @@ describeAuthSecurity("wallet", [
   { method: "GET", path: "/api/v1/admin/withdrawals/stats", roles: ["admin"] },
   { method: "POST", path: `/api/v1/admin/wallet/${someone}/freeze`, roles: ["admin"] },
   { method: "POST", path: `/api/v1/admin/wallet/${someone}/unfreeze`, roles: ["admin"] },
+  { method: "GET", path: `/api/v1/admin/wallet/${someone}/verify`, roles: ["admin"] },
 ]);
 
 describe("one user never touches another's wallet (security)", () => {

@@ -122,6 +122,13 @@ export function createWalletService(env: Env, config: WalletConfig, users: UserS
       return unwrapWallet(await call(async () => await stub(owner).reviewWithdraw(input)));
     },
 
+    /** Admin reconciliation: the ledger replayed from zero, and money sent but not yet acknowledged. */
+    async reconcile(userId: string) {
+      if (!(await users.findById(userId))) throw new ApiError("NOT_FOUND", "no such user");
+      const [ledger, inFlight] = await Promise.all([call(async () => await stub(userId).verifyLedger()), call(async () => await stub(userId).inFlight())]);
+      return { ledger, in_flight: inFlight };
+    },
+
     /** Admin freeze or unfreeze of an existing account's wallet. */
     async setFrozen(userId: string, frozen: boolean, reason: string | null, by: string) {
       if (!(await users.findById(userId))) throw new ApiError("NOT_FOUND", "no such user");
