@@ -1,5 +1,6 @@
 import { timedProbe, type HealthCheck } from "../services/health";
-import { DuplicateUserError, type ProfilePatch, type Role, type UserRecord, type UserStatus, type UserStore } from "./user-store";
+import { SET_ROLES_SQL, SET_STATUS_SQL, userWhere } from "./d1-user-queries";
+import { DuplicateUserError, effectiveStatus, type AdminWriteResult, type ProfilePatch, type Role, type UserRecord, type UserStatus, type UserStore } from "./user-store";
 
 interface UserRow {
   id: string;
@@ -11,22 +12,27 @@ interface UserRow {
   nickname: string | null;
   avatar: string | null;
   bio: string | null;
+  ban_reason: string | null;
+  banned_until: number | null;
   created_at: number;
   updated_at: number;
   last_login_at: number | null;
 }
 
-function toRecord(row: UserRow): UserRecord {
+function toRecord(row: UserRow, now = Date.now()): UserRecord {
+  const status = effectiveStatus(row.status, row.banned_until, now);
   return {
     id: row.id,
     username: row.username,
     email: row.email,
     passwordHash: row.password_hash,
     roles: JSON.parse(row.roles) as Role[],
-    status: row.status,
+    status,
     nickname: row.nickname,
     avatar: row.avatar,
     bio: row.bio,
+    banReason: status === "active" ? null : (row.ban_reason ?? null),
+    bannedUntil: status === "active" ? null : (row.banned_until ?? null),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at,
@@ -43,6 +49,8 @@ function duplicateField(error: unknown): "username" | "email" | undefined {
 /** Accounts in D1. Every query is parameterised: usernames are data, never SQL. */
 export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; degradedMs: number }): UserStore {
   const byId = (id: string) => db.prepare("SELECT * FROM users WHERE id = ?").bind(id).first<UserRow>();
+  /** Why a guarded UPDATE changed nothing: no such row, or the guard refused. */
+  const missingOrLastAdmin = async (id: string): Promise<AdminWriteResult> => ((await byId(id)) ? "last_admin" : "not_found");
   return {
     health: {
       name: "user_store",
@@ -75,7 +83,7 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
         if (field) throw new DuplicateUserError(field);
         throw error;
       }
-      return { ...user, email: user.email.toLowerCase(), updatedAt: user.createdAt, lastLoginAt: null, nickname: null, avatar: null, bio: null };
+      return { ...user, email: user.email.toLowerCase(), updatedAt: user.createdAt, lastLoginAt: null, nickname: null, avatar: null, bio: null, banReason: null, bannedUntil: null };
     },
 
     async updateProfile(id, patch: ProfilePatch, now) {
@@ -102,6 +110,36 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
 
     async recordLogin(id, now) {
       await db.prepare("UPDATE users SET last_login_at = ? WHERE id = ?").bind(now, id).run();
+    },
+
+    async list(filter, page, now) {
+      const { sql, values } = userWhere(filter, now);
+      const [count, rows] = await db.batch([
+        db.prepare(`SELECT count(*) AS n FROM users ${sql}`).bind(...values),
+        db.prepare(`SELECT * FROM users ${sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).bind(...values, page.limit, page.offset),
+      ]);
+      return {
+        total: (count?.results[0] as { n: number } | undefined)?.n ?? 0,
+        users: ((rows?.results ?? []) as UserRow[]).map((row) => toRecord(row, now)),
+      };
+    },
+
+    async count(filter, now) {
+      const { sql, values } = userWhere(filter, now);
+      const row = await db.prepare(`SELECT count(*) AS n FROM users ${sql}`).bind(...values).first<{ n: number }>();
+      return row?.n ?? 0;
+    },
+
+    async setStatus(id, change, now) {
+      const keepsAdmin = change.status === "active" ? 1 : 0;
+      const row = await db.prepare(SET_STATUS_SQL).bind(now, id, keepsAdmin, change.status, change.reason, change.until).first<UserRow>();
+      return row ? toRecord(row, now) : missingOrLastAdmin(id);
+    },
+
+    async setRoles(id, roles, now) {
+      const keepsAdmin = roles.includes("admin") ? 1 : 0;
+      const row = await db.prepare(SET_ROLES_SQL).bind(now, id, keepsAdmin, JSON.stringify(roles)).first<UserRow>();
+      return row ? toRecord(row, now) : missingOrLastAdmin(id);
     },
   };
 }

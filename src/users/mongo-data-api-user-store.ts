@@ -1,8 +1,18 @@
 import { timedProbe } from "../services/health";
-import { DuplicateUserError, type ProfilePatch, type Role, type UserRecord, type UserStatus, type UserStore } from "./user-store";
+import { activeAdmins, userQuery } from "./mongo-user-queries";
+import {
+  DuplicateUserError,
+  effectiveStatus,
+  type AdminWriteResult,
+  type ProfilePatch,
+  type Role,
+  type UserRecord,
+  type UserStatus,
+  type UserStore,
+} from "./user-store";
 
 /**
- * Accounts in MongoDB through the Atlas Data API v1 (`POST {base}/action/{findOne|find|insertOne|updateOne|deleteOne}`,
+ * Accounts in MongoDB through the Atlas Data API v1 (`POST {base}/action/{findOne|find|insertOne|updateOne|deleteOne|aggregate}`,
  * `apiKey` header, relaxed JSON). Tested against the documented wire contract
  * only: no MongoDB server can run on our machines (see README).
  */
@@ -27,6 +37,8 @@ interface UserDocument {
   nickname: string | null;
   avatar: string | null;
   bio: string | null;
+  ban_reason?: string | null;
+  banned_until?: number | null;
   created_at: number;
   updated_at: number;
   last_login_at: number | null;
@@ -44,17 +56,20 @@ export class DataApiError extends Error {
   }
 }
 
-function toRecord(doc: UserDocument): UserRecord {
+function toRecord(doc: UserDocument, now = Date.now()): UserRecord {
+  const status = effectiveStatus(doc.status, doc.banned_until ?? null, now);
   return {
     id: doc._id,
     username: doc.username,
     email: doc.email,
     passwordHash: doc.password_hash,
     roles: doc.roles,
-    status: doc.status,
+    status,
     nickname: doc.nickname ?? null,
     avatar: doc.avatar ?? null,
     bio: doc.bio ?? null,
+    banReason: status === "active" ? null : (doc.ban_reason ?? null),
+    bannedUntil: status === "active" ? null : (doc.banned_until ?? null),
     createdAt: doc.created_at,
     updatedAt: doc.updated_at,
     lastLoginAt: doc.last_login_at ?? null,
@@ -72,7 +87,7 @@ export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserS
   const base = options.baseUrl.replace(/\/$/, "");
   const target = { dataSource: options.dataSource, database: options.database, collection: options.collection ?? "users" };
 
-  async function action<T>(name: "findOne" | "find" | "insertOne" | "updateOne" | "deleteOne", body: Record<string, unknown>): Promise<T> {
+  async function action<T>(name: "findOne" | "find" | "insertOne" | "updateOne" | "deleteOne" | "aggregate", body: Record<string, unknown>): Promise<T> {
     const response = await doFetch(`${base}/action/${name}`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json", apiKey: options.apiKey },
@@ -96,6 +111,31 @@ export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserS
     const { document } = await action<{ document: UserDocument | null }>("findOne", { filter });
     return document ? toRecord(document) : null;
   };
+
+  const countWhere = async (filter: Record<string, unknown>) => {
+    const { documents } = await action<{ documents: Array<{ n: number }> }>("aggregate", { pipeline: [{ $match: filter }, { $count: "n" }] });
+    return documents[0]?.n ?? 0;
+  };
+
+  /**
+   * An admin write the Data API cannot guard in one statement: write, then
+   * count the active admins, and put the old values back if none is left. Two
+   * admins demoting each other at once may then both be refused, but never both
+   * succeed.
+   */
+  async function guardedWrite(id: string, set: Record<string, unknown>, keepsAdmin: boolean, now: number): Promise<AdminWriteResult> {
+    const { document: before } = await action<{ document: UserDocument | null }>("findOne", { filter: { _id: id } });
+    if (!before) return "not_found";
+    await action("updateOne", { filter: { _id: id }, update: { $set: { ...set, updated_at: now } } });
+    const wasActiveAdmin = before.roles.includes("admin") && effectiveStatus(before.status, before.banned_until ?? null, now) === "active";
+    if (!keepsAdmin && wasActiveAdmin && (await countWhere(activeAdmins(now))) === 0) {
+      const restore = Object.fromEntries(Object.keys(set).map((key) => [key, (before as unknown as Record<string, unknown>)[key] ?? null]));
+      await action("updateOne", { filter: { _id: id }, update: { $set: { ...restore, updated_at: before.updated_at } } });
+      return "last_admin";
+    }
+    const { document: after } = await action<{ document: UserDocument | null }>("findOne", { filter: { _id: id } });
+    return after ? toRecord(after, now) : "not_found";
+  }
 
   return {
     health: {
@@ -135,6 +175,22 @@ export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserS
       }
       return toRecord(document);
     },
+
+    async list(filter, page, now) {
+      const query = userQuery(filter, now);
+      const [{ documents }, total] = await Promise.all([
+        action<{ documents: UserDocument[] }>("find", { filter: query, sort: { created_at: -1, _id: 1 }, skip: page.offset, limit: page.limit }),
+        countWhere(query),
+      ]);
+      return { users: documents.map((doc) => toRecord(doc, now)), total };
+    },
+
+    count: (filter, now) => countWhere(userQuery(filter, now)),
+
+    setStatus: (id, change, now) =>
+      guardedWrite(id, { status: change.status, ban_reason: change.reason, banned_until: change.until }, change.status === "active", now),
+
+    setRoles: (id, roles, now) => guardedWrite(id, { roles }, roles.includes("admin"), now),
 
     async updateProfile(id, patch: ProfilePatch, now) {
       const set: Record<string, unknown> = { updated_at: now };

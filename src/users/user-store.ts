@@ -17,10 +17,45 @@ export interface UserRecord {
   nickname: string | null;
   avatar: string | null;
   bio: string | null;
+  /** Why an admin banned or disabled the account (null when active). */
+  banReason: string | null;
+  /** When a ban ends on its own (null: until lifted). A ban past this time reads as `active`. */
+  bannedUntil: number | null;
   createdAt: number;
   updatedAt: number;
   lastLoginAt: number | null;
 }
+
+/**
+ * The status an account has at `now`: a ban whose `bannedUntil` has passed
+ * counts as active, so an expired ban needs no job to lift it.
+ */
+export function effectiveStatus(status: UserStatus, bannedUntil: number | null, now: number): UserStatus {
+  return status === "banned" && bannedUntil !== null && bannedUntil <= now ? "active" : status;
+}
+
+/** Filters of the admin user listing and statistics; every field narrows. */
+export interface UserFilter {
+  /** Part of the username, email or nickname (case-insensitive). */
+  keyword?: string;
+  /** Effective status (an expired ban is `active`). */
+  status?: UserStatus;
+  role?: Role;
+  /** Created at or after (epoch ms). */
+  createdFrom?: number;
+  /** Last logged in at or after (epoch ms). */
+  lastLoginFrom?: number;
+}
+
+/** An admin status change: `reason` and `until` apply to bans and disables, and are cleared on reactivation. */
+export interface StatusChange {
+  status: UserStatus;
+  reason: string | null;
+  until: number | null;
+}
+
+/** The account after an admin write, or why it was not written. */
+export type AdminWriteResult = UserRecord | "not_found" | "last_admin";
 
 /** Fields a user may change about themselves. */
 export type ProfilePatch = Partial<Pick<UserRecord, "nickname" | "avatar" | "bio" | "email">>;
@@ -44,8 +79,16 @@ export interface UserStore {
   findById(id: string): Promise<UserRecord | null>;
   /** Looks up by username (case-insensitive) or, when `login` contains "@", by email. */
   findByLogin(login: string): Promise<UserRecord | null>;
-  create(user: Omit<UserRecord, "updatedAt" | "lastLoginAt" | "nickname" | "avatar" | "bio">): Promise<UserRecord>;
+  create(user: Omit<UserRecord, "updatedAt" | "lastLoginAt" | "nickname" | "avatar" | "bio" | "banReason" | "bannedUntil">): Promise<UserRecord>;
   updateProfile(id: string, patch: ProfilePatch, now: number): Promise<UserRecord | null>;
   updatePassword(id: string, passwordHash: string, now: number): Promise<void>;
   recordLogin(id: string, now: number): Promise<void>;
+  /** Admin listing, newest first; `total` counts every match. */
+  list(filter: UserFilter, page: { limit: number; offset: number }, now: number): Promise<{ users: UserRecord[]; total: number }>;
+  /** How many accounts match (admin statistics). */
+  count(filter: UserFilter, now: number): Promise<number>;
+  /** Bans, disables or reactivates; refuses (`last_admin`) to leave no active admin. */
+  setStatus(id: string, change: StatusChange, now: number): Promise<AdminWriteResult>;
+  /** Replaces the roles; refuses (`last_admin`) to leave no active admin. */
+  setRoles(id: string, roles: Role[], now: number): Promise<AdminWriteResult>;
 }

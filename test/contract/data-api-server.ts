@@ -1,14 +1,16 @@
 /**
  * A local stand-in for the MongoDB Atlas Data API v1, built from its published
  * contract (operation pages of atlas-data-api-v1): POST /action/{findOne, find,
- * insertOne, updateOne, deleteOne}, `apiKey` header, JSON bodies with
+ * insertOne, updateOne, deleteOne, aggregate}, `apiKey` header, JSON bodies with
  * dataSource/database/collection, documented success shapes ({document},
  * {documents}, {insertedId}, {matchedCount, modifiedCount}, {deletedCount}) and
  * errors ({error, error_code}; 401 InvalidSession). It rejects any request
  * that departs from the contract, so the adapter's requests are checked exactly.
  * Unique-index violations answer 400 with an E11000 message, as MongoDB words them.
+ * Queries are evaluated by mongo-match.ts (the operators the store uses, no more).
  */
 import { createServer, type Server } from "node:http";
+import { aggregate, matches, sortBy, UnsupportedQuery } from "./mongo-match.ts";
 
 type Doc = Record<string, unknown>;
 
@@ -19,7 +21,6 @@ export interface DataApiServer {
 }
 
 const isObject = (value: unknown): value is Doc => typeof value === "object" && value !== null && !Array.isArray(value);
-const matches = (doc: Doc, filter: Doc) => Object.entries(filter).every(([key, value]) => doc[key] === value);
 
 export async function startDataApiServer(options: { apiKey: string; dataSource: string; database: string; uniqueFields: string[] }): Promise<DataApiServer> {
   const documents: Doc[] = [];
@@ -35,7 +36,8 @@ export async function startDataApiServer(options: { apiKey: string; dataSource: 
       const action = /\/endpoint\/data\/v1\/action\/(\w+)$/.exec(req.url ?? "")?.[1];
       if (req.method !== "POST" || !action) return reply(404, { error: "no matching route", error_code: "NotFound" });
       if (req.headers.apikey !== options.apiKey) return reply(401, { error: "invalid session: error finding user for endpoint", error_code: "InvalidSession" });
-      if (!/^application\/e?json/.test(req.headers["content-type"] ?? "")) return reply(400, { error: "unsupported content type", error_code: "InvalidParameter" });
+      if (!/^application\/e?json/.test(req.headers["content-type"] ?? ""))
+        return reply(400, { error: "unsupported content type", error_code: "InvalidParameter" });
       let body: Doc;
       try {
         body = JSON.parse(raw) as Doc;
@@ -47,21 +49,42 @@ export async function startDataApiServer(options: { apiKey: string; dataSource: 
         return reply(400, { error: "dataSource, database and collection are required", error_code: "MissingParameter" });
       }
       const filter = body.filter;
+      try {
+        return answer(action, body, filter, reply);
+      } catch (error) {
+        if (error instanceof UnsupportedQuery) return reply(400, { error: error.message, error_code: "InvalidParameter" });
+        throw error;
+      }
+    });
+
+    function answer(action: string, body: Doc, filter: unknown, reply: (status: number, body: unknown) => void) {
       switch (action) {
         case "findOne":
           if (!isObject(filter)) return reply(400, { error: "filter is required", error_code: "MissingParameter" });
           return reply(200, { document: documents.find((doc) => matches(doc, filter)) ?? null });
         case "find": {
           if (!isObject(filter)) return reply(400, { error: "filter is required", error_code: "MissingParameter" });
+          const skip = typeof body.skip === "number" ? body.skip : 0;
           const limit = typeof body.limit === "number" ? body.limit : documents.length;
-          return reply(200, { documents: documents.filter((doc) => matches(doc, filter)).slice(0, limit) });
+          return reply(200, {
+            documents: sortBy(
+              documents.filter((doc) => matches(doc, filter)),
+              body.sort,
+            ).slice(skip, skip + limit),
+          });
         }
+        case "aggregate":
+          if (!Array.isArray(body.pipeline)) return reply(400, { error: "pipeline is required", error_code: "MissingParameter" });
+          return reply(200, { documents: aggregate(documents, body.pipeline) });
         case "insertOne": {
           const document = body.document;
           if (!isObject(document)) return reply(400, { error: "document is required", error_code: "MissingParameter" });
           for (const field of options.uniqueFields) {
             if (documents.some((doc) => doc[field] === document[field])) {
-              return reply(400, { error: `Failed to insert document: FunctionError: E11000 duplicate key error collection: ${options.database}.${body.collection} index: ${field}_1 dup key`, error_code: "GeneralError" });
+              return reply(400, {
+                error: `Failed to insert document: FunctionError: E11000 duplicate key error collection: ${options.database}.${body.collection} index: ${field}_1 dup key`,
+                error_code: "GeneralError",
+              });
             }
           }
           documents.push(document);
@@ -93,7 +116,7 @@ export async function startDataApiServer(options: { apiKey: string; dataSource: 
         default:
           return reply(404, { error: `unknown action ${action}`, error_code: "NotFound" });
       }
-    });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
