@@ -1,4 +1,5 @@
 import type { EnvConfig } from "../config";
+import { isolateMetrics } from "../metrics/isolate";
 import { ApiError } from "../errors";
 import { DuplicateUserError, type Role, type UserRecord, type UserStore } from "../users/user-store";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "./passwords";
@@ -40,8 +41,11 @@ type Deps = {
 /** Accounts, logins, refresh rotation and revocation; no HTTP types inside. */
 export function createAuthService({ config, users, sessions, throttle, revocations }: Deps) {
   const times = (now: number) => ({ now, refreshTtlMs: config.REFRESH_TOKEN_TTL_SECONDS * 1000, accessTtlMs: config.ACCESS_TOKEN_TTL_SECONDS * 1000 });
-  const forgetSessions = (sids: string[], now: number) => {
+  type RevocationReason = "logout" | "logout_all" | "session_evicted" | "password_change" | "reuse_detected" | "admin";
+  /** Applies revocations in this isolate at once and counts them. */
+  const forgetSessions = (sids: string[], now: number, reason: RevocationReason) => {
     for (const sid of sids) revocations.add("session", sid, now + config.ACCESS_TOKEN_TTL_SECONDS * 1000);
+    if (sids.length > 0) isolateMetrics().inc("qingyu_auth_revocations_total", { reason }, sids.length);
   };
 
   async function issue(user: UserRecord, sid: string, refreshToken: string, now: number): Promise<TokenPair> {
@@ -61,7 +65,7 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
       maxSessions: config.MAX_SESSIONS_PER_USER,
       ...times(now),
     });
-    forgetSessions(evicted, now);
+    forgetSessions(evicted, now, "session_evicted");
     return issue(user, sid, refreshToken, now);
   }
 
@@ -119,13 +123,13 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
       if (result.status === "unknown") throw new ApiError("TOKEN_INVALID", "refresh token invalid");
       if (result.status === "gone") throw new ApiError("TOKEN_REVOKED", "session revoked or expired");
       if (result.status === "reuse") {
-        forgetSessions([sid], now);
+        forgetSessions([sid], now, "reuse_detected");
         throw new ApiError("TOKEN_REVOKED", "refresh token reuse detected; the session has been revoked");
       }
       const user = await users.findById(result.userId);
       if (!user || user.status !== "active") {
         await sessions.revoke({ userId: result.userId, mode: "own", sid, ...times(now) });
-        forgetSessions([sid], now);
+        forgetSessions([sid], now, "admin");
         throw new ApiError("TOKEN_REVOKED", "account no longer active");
       }
       return issue(user, sid, rotated, now);
@@ -135,7 +139,7 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
     async logout(claims: AccessClaims): Promise<void> {
       const now = Date.now();
       await sessions.revoke({ userId: claims.user_id, mode: "own", sid: claims.sid, jti: { id: claims.jti, expMs: claims.exp * 1000 }, ...times(now) });
-      forgetSessions([claims.sid], now);
+      forgetSessions([claims.sid], now, "logout");
       revocations.add("token", claims.jti, claims.exp * 1000);
     },
 
@@ -143,7 +147,7 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
     async endSessions(claims: AccessClaims, which: "all" | "others"): Promise<number> {
       const now = Date.now();
       const ended = await sessions.revoke({ userId: claims.user_id, mode: which, sid: claims.sid, ...times(now) });
-      forgetSessions(ended, now);
+      forgetSessions(ended, now, which === "all" ? "logout_all" : "password_change");
       return ended.length;
     },
 
@@ -151,7 +155,7 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
       const now = Date.now();
       const ended = await sessions.revoke({ userId: claims.user_id, mode: "one", sid, ...times(now) });
       if (ended.length === 0) throw new ApiError("NOT_FOUND", "no such session");
-      forgetSessions([sid], now);
+      forgetSessions([sid], now, "logout");
     },
 
     async listSessions(claims: AccessClaims): Promise<Array<SessionInfo & { current: boolean }>> {

@@ -2,6 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newApp } from "../app";
+import { metrics } from "../metrics";
 import { ok } from "../lib/envelope";
 import { registerUser } from "../testing/api";
 import { requireAuth } from "./auth";
@@ -15,7 +16,7 @@ import { init } from "./init";
  */
 function policyApp(maxStalenessMs: number) {
   const app = newApp();
-  app.use(configMiddleware(), init());
+  app.use(configMiddleware(), metrics(), init());
   app.get("/standard", requireAuth({ policy: "standard" }), (c) => ok(c, { route: "standard" }));
   app.get("/strict", requireAuth({ policy: "strict" }), (c) => ok(c, { route: "strict" }));
   const url = `${env.UPSTASH_REDIS_REST_URL}/?cache=${crypto.randomUUID()}`;

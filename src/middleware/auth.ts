@@ -39,11 +39,14 @@ export function requireAuth(options: RequireAuthOptions = {}): MiddlewareHandler
     const claims = await verifyAccessToken(c.var.config, bearerToken(c.req.header("Authorization")));
     const { revocations, redis } = c.var.services;
     const fresh = await revocations.ensureFresh(redis, c.var.config.REVOCATION_SYNC_INTERVAL_MS, (promise) => c.executionCtx.waitUntil(promise));
+    const staleForMs = revocations.lastSyncedAt === 0 ? Infinity : Date.now() - revocations.lastSyncedAt;
+    if (Number.isFinite(staleForMs)) c.var.metrics.observe("qingyu_auth_revocation_sync_lag_seconds", {}, staleForMs / 1000);
     if (!fresh) {
-      const staleForMs = revocations.lastSyncedAt === 0 ? Infinity : Date.now() - revocations.lastSyncedAt;
       const allowed = policy === "standard" && staleForMs <= c.var.config.REVOCATION_MAX_STALENESS_MS;
       c.var.logger.warn("auth decision on stale revocations", { policy, allowed, stale_for_ms: Number.isFinite(staleForMs) ? staleForMs : null });
-      if (!allowed) throw new ApiError("DEPENDENCY_UNAVAILABLE", "cannot verify token revocation right now; retry shortly", { headers: { "Retry-After": "1" } });
+      c.var.metrics.inc("qingyu_auth_degraded_decisions_total", { route_class: routeClass(c.req.path), decision: allowed ? "allowed_stale" : "denied" });
+      if (!allowed)
+        throw new ApiError("DEPENDENCY_UNAVAILABLE", "cannot verify token revocation right now; retry shortly", { headers: { "Retry-After": "1" } });
     }
     if (revocations.isRevoked(claims.sid, claims.jti)) throw new ApiError("TOKEN_REVOKED");
     if (options.roles && !options.roles.some((role) => claims.roles.includes(role))) {
@@ -52,6 +55,13 @@ export function requireAuth(options: RequireAuthOptions = {}): MiddlewareHandler
     c.set("auth", claims);
     await next();
   };
+}
+
+/** The route class a degraded decision is counted under. */
+function routeClass(path: string): "admin" | "wallet" | "default" {
+  if (path.startsWith("/api/v1/admin/")) return "admin";
+  if (path.startsWith("/api/v1/finance/")) return "wallet";
+  return "default";
 }
 
 /** The verified claims of the caller; only valid behind `requireAuth`. */

@@ -7,6 +7,7 @@ import { authErrorResponses, commonErrorResponses, errorResponse } from "../erro
 import { clientInfo, clientIp } from "../lib/client";
 import { created, envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { rateLimit } from "../middleware/rate-limit";
+import { countLogins, countRefreshes, countRegistrations } from "./auth-metrics";
 import { LoginBodySchema, RefreshBodySchema, RegisterBodySchema, TokenPairSchema } from "./auth-schemas";
 
 /** Both prefixes the Qingyu clients use for the same auth endpoints. */
@@ -69,6 +70,9 @@ async function logout(c: Context<AppEnv>) {
 /** Registers register, login, refresh and logout under both prefixes. */
 export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
   for (const prefix of PREFIXES) {
+    app.use(`${prefix}/register`, countRegistrations());
+    app.use(`${prefix}/login`, countLogins());
+    app.use(`${prefix}/refresh`, countRefreshes());
     app.use(
       `${prefix}/register`,
       rateLimit({ name: "register", limit: (c) => c.var.config.REGISTER_MAX_PER_IP, windowSeconds: (c) => c.var.config.REGISTER_WINDOW_SECONDS, key: (c) => (c.req.method === "POST" ? clientIp(c) : undefined) }),

@@ -8,7 +8,7 @@ import { requireServiceToken } from "../middleware/service-auth";
 import type { ConsumeResult, ReserveResult } from "../quota/results";
 import { CommitInputSchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../quota/schemas";
 import { declineError, planRoleOfUser, policyFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
-import { QuotaEventSchema, QuotaViewSchema, ReservationViewSchema } from "../quota/views";
+import { QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../quota/views";
 
 const BASE = "/api/v1/internal/quota/{userId}";
 const security = [{ serviceToken: [] }];
@@ -115,9 +115,30 @@ function assertBenchRoutes(c: Context<AppEnv>): void {
   if (!c.var.config.ENABLE_BENCH_ROUTES) throw new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`);
 }
 
+/**
+ * Metrics of a quota change. A replay changed nothing, so it is not counted
+ * again (its events were counted the first time).
+ */
+function countChange(c: Context<AppEnv>, change: { quota: QuotaView; events: QuotaEvent[]; replayed: boolean }, charged: number): void {
+  if (change.replayed) return;
+  const metrics = c.var.metrics;
+  if (charged > 0) metrics.inc("qingyu_quota_tokens_consumed_total", { quota_type: change.quota.quotaType }, charged);
+  for (const event of change.events) metrics.inc("qingyu_quota_threshold_events_total", { level: event.level });
+  if (!change.quota.unlimited && change.quota.totalQuota > 0)
+    metrics.observe("qingyu_quota_remaining_ratio", { quota_type: change.quota.quotaType }, change.quota.remainingQuota / change.quota.totalQuota);
+}
+
+function countDecision(c: Context<AppEnv>, decision: ConsumeResult | ReserveResult): void {
+  if (decision.replayed) return;
+  if ("charged" in decision) c.var.metrics.inc("qingyu_quota_consume_total", { quota_type: decision.quotaType, result: decision.outcome });
+  else if (decision.outcome === "ok") c.var.metrics.inc("qingyu_quota_reservations_total", { event: "created" });
+  countChange(c, decision, "charged" in decision ? decision.charged : 0);
+}
+
 /** A consume or reserve decision: headers always; a decline becomes its error. */
 function decide<T extends ConsumeResult | ReserveResult>(c: Context<AppEnv>, decision: T): T & { outcome: "ok" } {
   setQuotaHeaders(c, decision.quota);
+  countDecision(c, decision);
   // A replay returns the original decision; the header tells the caller nothing new was charged.
   if (decision.replayed) c.header("Idempotent-Replayed", "true");
   if (decision.outcome !== "ok") throw declineError(decision.outcome, decision.quota);
@@ -147,6 +168,8 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const policy = await policyFor(c, await planRoleOfUser(c, userId));
     const result = unwrap(await quotaCounter(c, userId).commit({ reservationId, actual: c.req.valid("json").actual }, policy));
     setQuotaHeaders(c, result.quota);
+    if (!result.replayed) c.var.metrics.inc("qingyu_quota_reservations_total", { event: "committed" });
+    countChange(c, result, result.charged);
     return ok(c, result, "committed");
   });
 
@@ -155,6 +178,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const policy = await policyFor(c, await planRoleOfUser(c, userId));
     const result = unwrap(await quotaCounter(c, userId).release({ reservationId }, policy));
     setQuotaHeaders(c, result.quota);
+    if (!result.replayed) c.var.metrics.inc("qingyu_quota_reservations_total", { event: "released" });
     return ok(c, result, "released");
   });
 
@@ -170,7 +194,9 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const input = c.req.valid("json");
     const policy = await policyFor(c, await planRoleOfUser(c, userId));
     const total = policy.plan[input.quotaType] ?? Number.MAX_SAFE_INTEGER;
-    const remaining = await dependencyCall("redis", () => c.var.services.redis.eval<string[], number>(REDIS_CONSUME, [`peer:quota:${userId}:${input.quotaType}`], [String(input.amount), String(total)]));
+    const remaining = await dependencyCall("redis", () =>
+      c.var.services.redis.eval<string[], number>(REDIS_CONSUME, [`peer:quota:${userId}:${input.quotaType}`], [String(input.amount), String(total)]),
+    );
     if (remaining < 0) throw new ApiError("QUOTA_INSUFFICIENT");
     return ok(c, { remaining });
   });
