@@ -17,10 +17,7 @@ const callback = createRoute({
   description: `Signed by the provider with WALLET_CALLBACK_SECRET: \`${CALLBACK_SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of the raw body>\`. A repeat of a credited order answers the same result with \`replayed: true\` and credits nothing.`,
   request: {
     headers: z.object({
-      [CALLBACK_SIGNATURE_HEADER.toLowerCase()]: z
-        .string()
-        .optional()
-        .openapi({ param: { name: CALLBACK_SIGNATURE_HEADER, in: "header" } }),
+      [CALLBACK_SIGNATURE_HEADER.toLowerCase()]: z.string().optional().openapi({ description: "sha256=<hex HMAC-SHA256 of the raw body>" }),
     }),
     body: { required: true, content: { "application/json": { schema: RechargeCallbackSchema } } },
   },

@@ -1,10 +1,46 @@
 import { describe, expect, it } from "vitest";
-import { envelope, registerUser } from "../testing/api";
+import { api, envelope, registerUser } from "../testing/api";
 import { balanceOf, fundWallet, sendCallback, walletApi, type OrderData } from "../testing/wallet";
 
 type Paged<T> = { data: T[]; pagination: { total: number; page: number; page_size: number; total_pages: number; has_next: boolean } };
 
 describe("wallet routes (happy)", () => {
+  it("every wallet route is in the OpenAPI document, with the error envelope and the Idempotency-Key header", async () => {
+    const response = await api("/openapi.json");
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters?: Array<{ name: string; in: string }> }>>;
+    };
+    const expected = [
+      ["get", "/api/v1/finance/wallet/balance"],
+      ["get", "/api/v1/finance/wallet/detail"],
+      ["get", "/api/v1/finance/wallet/transactions"],
+      ["get", "/api/v1/finance/wallet/withdraws"],
+      ["get", "/api/v1/finance/wallet/recharge/orders/{orderId}"],
+      ["post", "/api/v1/finance/wallet/recharge"],
+      ["post", "/api/v1/finance/wallet/recharge/callback"],
+      ["post", "/api/v1/finance/wallet/consume"],
+      ["post", "/api/v1/finance/wallet/transfer"],
+      ["post", "/api/v1/finance/wallet/withdraw"],
+      ["post", "/api/v1/admin/withdraw/review"],
+      ["get", "/api/v1/admin/withdrawals"],
+      ["get", "/api/v1/admin/withdrawals/stats"],
+      ["post", "/api/v1/admin/wallet/{userId}/freeze"],
+      ["post", "/api/v1/admin/wallet/{userId}/unfreeze"],
+      ["get", "/api/v1/admin/wallet/{userId}/verify"],
+    ] as const;
+    for (const [method, path] of expected) {
+      const operation = document.paths[path]?.[method];
+      expect(operation, `${method} ${path}`).toBeDefined();
+      expect(Object.keys(operation!.responses), path).toEqual(expect.arrayContaining(["400", "500", "503"]));
+    }
+    for (const path of ["/recharge", "/consume", "/transfer", "/withdraw"]) {
+      expect(document.paths[`/api/v1/finance/wallet${path}`]?.post?.parameters).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: "idempotency-key", in: "header" })]),
+      );
+    }
+  });
+
   it("a new user's wallet: balance 0 and the Go backend's detail fields", async () => {
     const { pair } = await registerUser();
     expect(await balanceOf(pair.token)).toBe(0);

@@ -17,7 +17,6 @@ export const YuanSchema = z
 /** The optional `Idempotency-Key` header of money-moving routes. */
 export const IdempotencyHeadersSchema = z.object({
   "idempotency-key": IdempotencyKeySchema.optional().openapi({
-    param: { name: "Idempotency-Key", in: "header" },
     description: "Repeat a request with the same key to get the original result without moving money again (kept WALLET_IDEMPOTENCY_TTL_SECONDS)",
     example: "order-7f3a9c",
   }),
