@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { cacheKeys, cacheTags, loadCacheConfig } from "../cache";
 import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
@@ -84,9 +85,19 @@ export function registerProfileRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use("/api/v1/user/password", requireAuth());
 
   app.openapi(getProfile, async (c) => {
-    const user = await c.var.services.users.findById(authOf(c).user_id);
-    if (!user) throw new ApiError("NOT_FOUND", "account not found");
-    return ok(c, toProfile(user));
+    const userId = authOf(c).user_id;
+    const { services } = c.var;
+    // Cached without secrets; every write to the account drops it (services.users invalidates the user's tag).
+    const profile = await services.cache.getOrLoad(
+      cacheKeys.profile(userId),
+      async () => {
+        const user = await services.users.findById(userId);
+        return user ? toProfile(user) : undefined;
+      },
+      { name: "profile", ttlSeconds: loadCacheConfig(c.env).profileTtlSeconds, tags: [cacheTags.user(userId)] },
+    );
+    if (!profile) throw new ApiError("NOT_FOUND", "account not found");
+    return ok(c, profile);
   });
 
   app.openapi(putProfile, async (c) => {

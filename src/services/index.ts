@@ -3,7 +3,11 @@ import { createAuthService, type AuthService } from "../auth/auth-service";
 import { createLoginThrottle } from "../auth/login-throttle";
 import { revocationCacheFor, type RevocationCache } from "../auth/revocation";
 import { createSessionStore } from "../auth/session-store";
+import { cacheIsolateState, createCache, loadCacheConfig, type Cache } from "../cache";
+import { invalidatingUserStore } from "../cache/invalidating-user-store";
 import type { EnvConfig } from "../config";
+import { createLogger } from "../lib/logger";
+import { isolateMetrics } from "../metrics/isolate";
 import { createUserStore } from "../users";
 import type { UserStore } from "../users/user-store";
 import type { ConfigSnapshot } from "../../durable-objects/config-store";
@@ -21,8 +25,11 @@ export interface Services {
   rateLimiter: RateLimiter;
   /** The isolate's revocation copy (see auth/revocation.ts). */
   revocations: RevocationCache;
+  /** Accounts; every write also invalidates the account's cached views. */
   readonly users: UserStore;
   readonly auth: AuthService;
+  /** Get-or-load through Redis (src/cache); reading it validates the CACHE_* config. */
+  readonly cache: Cache;
   /** The wallet (Wallet Durable Objects); reading it validates the WALLET_* config. */
   readonly wallet: WalletService;
   /** The runtime config (ConfigStore), cached per isolate for CONFIG_CACHE_TTL_MS. */
@@ -38,13 +45,23 @@ export function createServices(env: Env, config: EnvConfig): Services {
   const revocations = revocationCacheFor(config.UPSTASH_REDIS_REST_URL);
   let users: UserStore | undefined;
   let auth: AuthService | undefined;
+  let cache: Cache | undefined;
   let wallet: WalletService | undefined;
   return {
     redis,
     rateLimiter: createRedisRateLimiter(redis),
     revocations,
     get users() {
-      return (users ??= createUserStore(env, config, limits));
+      return (users ??= invalidatingUserStore(createUserStore(env, config, limits), () => this.cache));
+    },
+    get cache() {
+      return (cache ??= createCache({
+        redis,
+        config: loadCacheConfig(env),
+        state: cacheIsolateState(config.UPSTASH_REDIS_REST_URL),
+        metrics: isolateMetrics(),
+        logger: createLogger(config.LOG_LEVEL, { component: "cache" }),
+      }));
     },
     get auth() {
       return (auth ??= createAuthService({
