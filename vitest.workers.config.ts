@@ -24,6 +24,7 @@ export default defineConfig({
           WALLET_RECHARGE_SANDBOX: "false",
           WALLET_CALLBACK_SECRET: "test-wallet-callback-secret-0123456789abcdef",
           JWT_KEYS: "test-new:test-jwt-secret-new-key-0123456789abcdef,test-old:test-jwt-secret-old-key-0123456789abcdef",
+          ALERT_WEBHOOK_TOKEN: "test-alert-webhook-token-0123456789",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },
       },

@@ -6,6 +6,7 @@ import { configMiddleware } from "./middleware/config";
 import { cors } from "./middleware/cors";
 import { init } from "./middleware/init";
 import { metrics } from "./metrics";
+import { registerAdminAlertRoutes } from "./routes/admin-alerts";
 import { registerAdminConfigRoutes } from "./routes/admin-config";
 import { registerAdminOperationLogRoutes } from "./routes/admin-operation-logs";
 import { registerAdminQuotaRoutes } from "./routes/admin-quota";
@@ -41,6 +42,7 @@ export function createApp() {
   registerAuthRoutes(app);
   registerSessionRoutes(app);
   registerProfileRoutes(app);
+  registerAdminAlertRoutes(app);
   registerAdminConfigRoutes(app);
   registerAdminOperationLogRoutes(app);
   registerQuotaRoutes(app);

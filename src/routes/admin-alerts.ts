@@ -1,0 +1,75 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { AlertInbox, AlertmanagerWebhookSchema, StoredAlertSchema } from "../alerts/inbox";
+import type { AppEnv } from "../env";
+import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
+import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
+import { dependencyCall } from "../lib/dependency";
+import { bearerToken, requireAuth } from "../middleware/auth";
+import { PagingQuerySchema, toWindow } from "./paging";
+
+const BASE = "/api/v1/admin/alerts";
+const errors = { ...authErrorResponses, ...commonErrorResponses };
+const encoder = new TextEncoder();
+
+/** Secrets shorter than this are treated as unset: the webhook then refuses every call. */
+const MIN_TOKEN_LENGTH = 16;
+const DEFAULT_MAX_ALERTS = 1000;
+
+/** Constant-time comparison through SHA-256 digests (equal lengths whatever the inputs). */
+async function sameSecret(given: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([crypto.subtle.digest("SHA-256", encoder.encode(given)), crypto.subtle.digest("SHA-256", encoder.encode(expected))]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+function inbox(c: Context<AppEnv>): AlertInbox {
+  const configured = Number(c.env.ALERT_INBOX_MAX_ALERTS);
+  return new AlertInbox(c.var.services.redis, Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_ALERTS);
+}
+
+const webhook = createRoute({
+  method: "post",
+  path: `${BASE}/webhook`,
+  tags: ["admin"],
+  summary: "Alertmanager webhook receiver: stores alerts in the admin inbox (bearer ALERT_WEBHOOK_TOKEN)",
+  security: [{ bearerAuth: [] }],
+  request: { body: { required: true, content: { "application/json": { schema: AlertmanagerWebhookSchema } } } },
+  responses: { 200: jsonContent(envelopeOf(z.object({ stored: z.number().int() })), "Stored"), ...errors },
+});
+
+const list = createRoute({
+  method: "get",
+  path: BASE,
+  tags: ["admin"],
+  summary: "Alerts received from Alertmanager, newest first (latest state per alert)",
+  security: [{ bearerAuth: [] }],
+  request: { query: PagingQuerySchema.extend({ status: z.enum(["firing", "resolved"]).optional() }) },
+  responses: { 200: jsonContent(paginatedEnvelopeOf(z.array(StoredAlertSchema)), "Alerts"), ...errors },
+});
+
+/**
+ * The admin alert inbox: Alertmanager posts to the webhook with its own token
+ * (never a user JWT), admins list what arrived. Registered before the other
+ * admin routes' middleware would see the webhook path.
+ */
+export function registerAdminAlertRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.use(`${BASE}/webhook`, async function requireAlertWebhookToken(c, next) {
+    const expected = c.env.ALERT_WEBHOOK_TOKEN ?? "";
+    const given = bearerToken(c.req.header("Authorization"));
+    if (expected.length < MIN_TOKEN_LENGTH || !(await sameSecret(given, expected))) throw new ApiError("UNAUTHORIZED", "invalid alert webhook token");
+    await next();
+  });
+  app.use(BASE, requireAuth({ roles: ["admin"], policy: "strict" }));
+
+  app.openapi(webhook, async (c) => {
+    const stored = await dependencyCall("redis", () => inbox(c).record(c.req.valid("json"), Date.now()));
+    return ok(c, { stored });
+  });
+
+  app.openapi(list, async (c) => {
+    const query = c.req.valid("query");
+    const window = toWindow(query);
+    const { alerts, total } = await dependencyCall("redis", () => inbox(c).list({ status: query.status, offset: window.offset, limit: window.limit }));
+    return okPage(c, alerts, paginate(total, window.page, window.pageSize));
+  });
+}
