@@ -8,6 +8,7 @@ import type {
   InFlight,
   LedgerVerification,
   Page,
+  QuotaPurchaseResult,
   RechargeResult,
   ReviewResult,
   TransferResult,
@@ -21,6 +22,7 @@ import {
   FreezeInputSchema,
   ListTransactionsInputSchema,
   ListWithdrawalsInputSchema,
+  QuotaPurchaseInputSchema,
   RechargeInputSchema,
   ReviewInputSchema,
   TransferInputSchema,
@@ -31,6 +33,7 @@ import {
   type FreezeInput,
   type ListTransactionsInput,
   type ListWithdrawalsInput,
+  type QuotaPurchaseInput,
   type RechargeInput,
   type ReviewInput,
   type TransferInput,
@@ -42,6 +45,7 @@ import { OutboxDelivery } from "./outbox/delivery";
 import { WalletBook } from "./wallet/book";
 import { settleWalletMessage, walletHandlers } from "./wallet/deliveries";
 import { pruneRequests } from "./wallet/idempotency";
+import { purchaseQuota, purchaseState, QUOTA_RECHARGE } from "./wallet/quota-purchase";
 import { inFlight, setFrozen, transactionsPage } from "./wallet/reads";
 import { completeRecharge, createRecharge, getRecharge } from "./wallet/recharge";
 import { migrate } from "./wallet/schema";
@@ -144,6 +148,30 @@ export class Wallet extends DurableObject<Env> {
     return { ...result, transfer: { ...result.transfer, status: this.run((book) => transferStatus(book, transferId)) } };
   }
 
+  /**
+   * Buys AI quota: debits the price and sends the recharge to the user's
+   * QuotaCounter through the outbox, delivering at once when it can. Refused
+   * by the quota side → refunded.
+   */
+  async purchaseQuota(input: QuotaPurchaseInput): Promise<QuotaPurchaseResult | WalletFailure> {
+    const args = parseInput(QuotaPurchaseInputSchema, input);
+    if (!args.ok) return args.failure;
+    const result = this.run((book) => purchaseQuota(book, args.value, this.settings.idempotencyTtlSeconds));
+    if ("error" in result) return result;
+    const purchaseId = result.purchase.purchase_id;
+    if (!result.replayed) {
+      const delivering = this.delivery.deliverNow([purchaseId]);
+      this.scheduleDelivery();
+      await delivering;
+    }
+    // A fresh purchase reports the balances after its delivery (a refund may already have come back); a replay keeps the original ones.
+    return this.run((book) => ({
+      ...result,
+      ...(result.replayed ? {} : book.balances()),
+      purchase: { ...result.purchase, ...purchaseState(book, purchaseId) },
+    }));
+  }
+
   /** The receiving side of a transfer: credits once per transfer id. */
   creditTransfer(input: CreditTransferInput): CreditResult | WalletFailure {
     const args = parseInput(CreditTransferInputSchema, input);
@@ -193,7 +221,7 @@ export class Wallet extends DurableObject<Env> {
 
   /** Money debited here whose delivery is not acknowledged yet. */
   inFlight(): InFlight {
-    return inFlight(this.sql, { transfer: TRANSFER_CREDIT, quota: "quota_recharge" });
+    return inFlight(this.sql, { transfer: TRANSFER_CREDIT, quota: QUOTA_RECHARGE });
   }
 
   /** Delivers what is due, then sleeps until the next retry. */

@@ -22,6 +22,7 @@ import { registerSystemRoutes } from "./routes/system";
 import { registerAdminWalletRoutes } from "./routes/admin-wallet";
 import { registerWalletRoutes } from "./routes/wallet";
 import { registerWalletCallbackRoute } from "./routes/wallet-callback";
+import { registerQuotaPurchaseRoute } from "./routes/wallet-quota-purchase";
 
 export { QuotaCounter } from "../durable-objects/quota-counter";
 export { Wallet } from "../durable-objects/wallet";
@@ -51,6 +52,7 @@ export function createApp() {
   registerAdminQuotaRoutes(app);
   registerWalletRoutes(app);
   registerWalletCallbackRoute(app);
+  registerQuotaPurchaseRoute(app);
   registerAdminWalletRoutes(app);
   registerDocsRoutes(app);
   return app;

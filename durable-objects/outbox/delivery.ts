@@ -6,7 +6,7 @@
  * refused; a refusal runs the owner's compensation in the same transaction
  * that settles the message.
  */
-import { dueMessages, pendingMessage, reschedule, retryDelayMs, settle, nextAttemptAt, type DeliveryOutcome, type OutboxMessage } from "./outbox";
+import { beginAttempt, dueMessages, nextAttemptAt, pendingMessage, reschedule, retryDelayMs, settle, type DeliveryOutcome, type OutboxMessage } from "./outbox";
 
 /** Delivers one kind of message. Throwing (or timing out) means "try again later". */
 export type OutboxHandler = (message: OutboxMessage) => Promise<DeliveryOutcome>;
@@ -82,8 +82,9 @@ export class OutboxDelivery {
     await Promise.all(
       mine.map(async (message) => {
         report.attempted += 1;
+        const sendNumber = beginAttempt(this.storage.sql, message.id);
         try {
-          const outcome = await this.send(message);
+          const outcome = await this.send({ ...message, attempts: sendNumber - 1 });
           // A settle that throws (a compensation broke an invariant) is a bug: it is recorded and retried like a failed send.
           this.storage.transactionSync(() => {
             const now = Date.now();
@@ -92,7 +93,7 @@ export class OutboxDelivery {
           report[outcome.type === "acked" ? "acked" : "rejected"] += 1;
         } catch (error) {
           report.failed += 1;
-          const delay = retryDelayMs(message.attempts + 1, this.timing());
+          const delay = retryDelayMs(sendNumber, this.timing());
           reschedule(this.storage.sql, message.id, Date.now() + delay, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
         } finally {
           this.inflight.delete(message.id);

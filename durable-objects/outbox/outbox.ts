@@ -4,7 +4,7 @@
  * effect that owes it and settled with the effect its outcome causes.
  */
 
-/** A message to deliver. `payload` is JSON the handler for `kind` understands. */
+/** A message to deliver. `payload` is JSON the handler for `kind` understands; `attempts` counts the sends before this one. */
 export type OutboxMessage = {
   id: string;
   kind: string;
@@ -61,13 +61,25 @@ export function pendingMessage(sql: SqlStorage, id: string): OutboxMessage | nul
 }
 
 /**
+ * Counts a send before it starts and returns its number (1 for the first).
+ * The write is durable before the send leaves: a Durable Object's output gate
+ * holds outgoing messages until pending storage writes are confirmed. So a
+ * handler that sees `attempts === 0` knows no earlier send can have reached
+ * the receiver, even one cut off by a crash.
+ */
+export function beginAttempt(sql: SqlStorage, id: string): number {
+  sql.exec("UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND status = 'pending'", id);
+  return sql.exec<{ attempts: number }>("SELECT attempts FROM outbox WHERE id = ?", id).one().attempts;
+}
+
+/**
  * Marks a message settled. Returns false when it already was, so the caller's
  * compensation (a refund) can never run twice even if two attempts raced.
  */
 export function settle(sql: SqlStorage, id: string, outcome: DeliveryOutcome, now: number): boolean {
   const result = outcome.type === "acked" ? outcome.result : outcome.reason;
   const cursor = sql.exec(
-    "UPDATE outbox SET status = ?, result = ?, settled_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND status = 'pending'",
+    "UPDATE outbox SET status = ?, result = ?, settled_at = ?, last_error = NULL WHERE id = ? AND status = 'pending'",
     outcome.type,
     result,
     now,
@@ -78,12 +90,7 @@ export function settle(sql: SqlStorage, id: string, outcome: DeliveryOutcome, no
 
 /** Records a failed attempt and when to try again. */
 export function reschedule(sql: SqlStorage, id: string, nextAttemptAt: number, error: string): void {
-  sql.exec(
-    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'",
-    nextAttemptAt,
-    error.slice(0, 500),
-    id,
-  );
+  sql.exec("UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'", nextAttemptAt, error.slice(0, 500), id);
 }
 
 /** The earliest pending attempt time, or null when nothing is owed. */

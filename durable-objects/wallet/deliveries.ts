@@ -5,6 +5,7 @@
 import type { OutboxHandler } from "../outbox/delivery";
 import type { DeliveryOutcome, OutboxMessage } from "../outbox/outbox";
 import type { WalletBook } from "./book";
+import { QUOTA_RECHARGE, type QuotaRechargePayload } from "./quota-purchase";
 import { settleDebit, TRANSFER_CREDIT, type TransferCreditPayload } from "./spend";
 import { WITHDRAWAL_INDEX, type WithdrawalIndexPayload } from "./withdraw";
 
@@ -26,6 +27,22 @@ export function walletHandlers(env: Env): Record<string, OutboxHandler> {
       // Only a refusal of the input itself is final; the receiver never refuses a valid credit.
       if ("error" in result) return { type: "rejected", reason: result.error.message };
       return { type: "acked", result: JSON.stringify(result) };
+    },
+    async [QUOTA_RECHARGE](message: OutboxMessage): Promise<DeliveryOutcome> {
+      const { input, policy } = JSON.parse(message.payload) as QuotaRechargePayload;
+      const counter = env.QUOTA_COUNTER.getByName(message.target);
+      // QuotaCounter.recharge adds tokens to a suspended quota, so a suspended buyer is refused here. Only
+      // before the first send: once a recharge may have reached the counter (a send was counted durably
+      // before it left), the purchase must complete, or the buyer would keep both the tokens and the money.
+      if (message.attempts === 0) {
+        const quota = await counter.getQuota({ quotaType: input.quotaType }, policy);
+        if ("error" in quota) return { type: "rejected", reason: quota.error.message };
+        if (quota.status === "suspended") return { type: "rejected", reason: `${input.quotaType} quota is suspended` };
+      }
+      const result = await counter.recharge(input, policy);
+      // A typed failure is the counter refusing this recharge for good (invalid, above the maximum total, key reuse).
+      if ("error" in result) return { type: "rejected", reason: result.error.message };
+      return { type: "acked", result: JSON.stringify({ transactionId: result.transactionId, replayed: result.replayed }) };
     },
     async [WITHDRAWAL_INDEX](message: OutboxMessage): Promise<DeliveryOutcome> {
       const row = JSON.parse(message.payload) as WithdrawalIndexPayload;
@@ -52,4 +69,5 @@ export function walletHandlers(env: Env): Record<string, OutboxHandler> {
 /** What the sending wallet does when a message is settled (inside the settling transaction). */
 export function settleWalletMessage(book: WalletBook, message: OutboxMessage, outcome: DeliveryOutcome): void {
   if (message.kind === TRANSFER_CREDIT) settleDebit(book, "transfer_out", message, outcome);
+  if (message.kind === QUOTA_RECHARGE) settleDebit(book, "quota_purchase", message, outcome);
 }

@@ -45,6 +45,8 @@ const WalletVarsSchema = z.object({
   WALLET_OUTBOX_MAX_DELAY_MS: intFromString("WALLET_OUTBOX_MAX_DELAY_MS", 10, 86_400_000).default(60_000),
   /** One delivery attempt slower than this counts as failed (and is retried). */
   WALLET_OUTBOX_TIMEOUT_MS: intFromString("WALLET_OUTBOX_TIMEOUT_MS", 100, 60_000).default(10_000),
+  /** AI tokens one yuan buys when quota is bought by amount (packages carry their own price in the runtime config). */
+  WALLET_QUOTA_TOKENS_PER_YUAN: intFromString("WALLET_QUOTA_TOKENS_PER_YUAN", 1, 100_000_000).default(10_000),
 });
 
 /** The wallet vars with their cross-field rules. */
@@ -76,6 +78,7 @@ export interface WalletConfig {
   rateLimitWindowSeconds: number;
   idempotencyTtlSeconds: number;
   outbox: OutboxTiming;
+  quotaTokensPerYuan: number;
 }
 
 const cache = new WeakMap<object, WalletConfig>();
@@ -108,6 +111,7 @@ export function loadWalletConfig(env: object): WalletConfig {
     rateLimitWindowSeconds: data.WALLET_RATE_LIMIT_WINDOW_SECONDS,
     idempotencyTtlSeconds: data.WALLET_IDEMPOTENCY_TTL_SECONDS,
     outbox: { baseDelayMs: data.WALLET_OUTBOX_BASE_DELAY_MS, maxDelayMs: data.WALLET_OUTBOX_MAX_DELAY_MS, timeoutMs: data.WALLET_OUTBOX_TIMEOUT_MS },
+    quotaTokensPerYuan: data.WALLET_QUOTA_TOKENS_PER_YUAN,
   };
   cache.set(env, config);
   return config;

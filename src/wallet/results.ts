@@ -3,7 +3,7 @@
  * `WalletFailure` value, not a thrown error, because Workers RPC keeps only an
  * exception's message: the code and per-field details would be lost.
  */
-import type { Balances, LedgerEntry, RechargeOrder, Transfer, WalletView, Withdrawal } from "./views";
+import type { Balances, LedgerEntry, QuotaPurchase, RechargeOrder, Transfer, WalletView, Withdrawal } from "./views";
 
 /**
  * Failure codes, each mapped to one row of the error table by the service:
@@ -52,6 +52,9 @@ export type CompleteRechargeResult = Replayable & Balances & { order: RechargeOr
 
 /** `transfer`: the debit is done; the credit is `completed` once the receiver acknowledged it. */
 export type TransferResult = Replayable & Balances & { transfer: Transfer; transaction: LedgerEntry };
+
+/** `purchaseQuota`: the debit is done; the tokens are `completed` once the QuotaCounter acknowledged, `refunded` if it refused. */
+export type QuotaPurchaseResult = Replayable & Balances & { purchase: QuotaPurchase; transaction: LedgerEntry };
 
 /** `creditTransfer` on the receiving wallet; `duplicate` when this transfer id was applied before. */
 export type CreditResult = { transfer_id: string; transaction_id: string; duplicate: boolean };

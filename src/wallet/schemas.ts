@@ -4,6 +4,7 @@
  * schemas (defence in depth), so a bad caller cannot break an invariant.
  */
 import { z } from "zod";
+import { QuotaPolicySchema } from "../quota/policy";
 import { LEDGER_TYPES, PAYMENT_METHODS, WITHDRAWAL_STATUSES } from "./views";
 
 /** No single movement may exceed this many fen, whatever the config says (1e13 fen = 100 billion yuan). */
@@ -118,3 +119,19 @@ export type ListTransactionsInput = z.input<typeof ListTransactionsInputSchema>;
 export const ListWithdrawalsInputSchema = z.object({ ...page, status: z.enum(WITHDRAWAL_STATUSES).nullable().default(null) });
 /** What `listWithdrawals` accepts. */
 export type ListWithdrawalsInput = z.input<typeof ListWithdrawalsInputSchema>;
+
+/**
+ * `purchaseQuota`: pay `amount` fen for `tokens` of one quota type. `policy`
+ * is the buyer's QuotaPolicy at purchase time, carried to the QuotaCounter by
+ * the outbox (validated here too, so a bad one is refused before any debit).
+ */
+export const QuotaPurchaseInputSchema = z.object({
+  amount: FenSchema,
+  quotaType: z.enum(["daily", "monthly", "total"]),
+  tokens: z.number().int().positive().max(1_000_000_000),
+  packageId: z.string().min(1).max(32).nullable().default(null),
+  idempotencyKey: IdempotencyKeySchema,
+  policy: QuotaPolicySchema,
+});
+/** What `purchaseQuota` accepts. */
+export type QuotaPurchaseInput = z.input<typeof QuotaPurchaseInputSchema>;

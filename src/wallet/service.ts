@@ -15,6 +15,7 @@ import {
   type ConsumeInput,
   type ListTransactionsInput,
   type ListWithdrawalsInput,
+  type QuotaPurchaseInput,
   type RechargeInput,
   type TransferInput,
   type WithdrawInput,
@@ -107,6 +108,9 @@ export function createWalletService(env: Env, config: WalletConfig, users: UserS
       if (!recipient) throw new ApiError("UNKNOWN_RECIPIENT", "no account with that user id", { details: { "json.to_user_id": "no such account" } });
       return unwrapWallet(await call(async () => await stub(userId).transfer(input)));
     },
+
+    /** Buys AI quota with wallet money (the route resolved the package or amount and the buyer's quota policy). */
+    purchaseQuota: async (userId: string, input: QuotaPurchaseInput) => unwrapWallet(await call(async () => await stub(userId).purchaseQuota(input))),
 
     withdraw: async (userId: string, input: Omit<WithdrawInput, "minimum">) =>
       unwrapWallet(await call(async () => await stub(userId).requestWithdraw({ ...input, minimum: config.minWithdrawFen }))),

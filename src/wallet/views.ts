@@ -141,3 +141,19 @@ export type Transfer = z.infer<typeof TransferSchema>;
 export const BalancesSchema = z.object({ balance: fen("Balance"), frozen_amount: fen("Held"), available_amount: fen("Available") });
 /** Balances after a call. */
 export type Balances = z.infer<typeof BalancesSchema>;
+
+/** A purchase of AI quota with wallet money: `pending` until the quota side acknowledged, `refunded` if it refused. */
+export const QuotaPurchaseSchema = z
+  .object({
+    purchase_id: z.string(),
+    package_id: z.string().nullable().openapi({ description: "The runtime-config package bought, or null for an amount" }),
+    quota_type: z.enum(["daily", "monthly", "total"]),
+    tokens: z.number().int().openapi({ description: "AI tokens added", example: 100_000 }),
+    price: fen("Price paid"),
+    status: z.enum(["pending", "completed", "refunded"]),
+    refund_reason: z.string().nullable(),
+    created_at: time,
+  })
+  .openapi("QuotaPurchase");
+/** A quota purchase. */
+export type QuotaPurchase = z.infer<typeof QuotaPurchaseSchema>;
