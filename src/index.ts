@@ -10,6 +10,7 @@ import { registerAdminAlertRoutes } from "./routes/admin-alerts";
 import { registerAdminConfigRoutes } from "./routes/admin-config";
 import { registerAdminOperationLogRoutes } from "./routes/admin-operation-logs";
 import { registerAdminQuotaRoutes } from "./routes/admin-quota";
+import { registerAdminUserRoutes } from "./routes/admin-users";
 import { registerNotificationRoutes } from "./routes/notifications";
 import { registerQuotaRoutes } from "./routes/quota";
 import { registerInternalQuotaRoutes } from "./routes/quota-internal";
@@ -46,6 +47,7 @@ export function createApp() {
   registerAdminAlertRoutes(app);
   registerAdminConfigRoutes(app);
   registerAdminOperationLogRoutes(app);
+  registerAdminUserRoutes(app);
   registerQuotaRoutes(app);
   registerNotificationRoutes(app);
   registerInternalQuotaRoutes(app);

@@ -11,7 +11,7 @@ export interface CacheReadOptions<T = unknown> {
   /** Which cache this is: the `cache` label of the hit/miss metrics and the name in logs. */
   name: string;
   /** Lifetime before jitter; a function when the value itself bounds it (e.g. a ban that ends sooner). */
-  ttlSeconds: number | ((value: T) => number);
+  ttlSeconds: number | ((value: Exclude<T, undefined>) => number);
   /** Tags to invalidate the entry by (e.g. `user:<id>`). */
   tags?: readonly string[];
   /** Skip the cached copy: load from the source and store the result. */
@@ -122,7 +122,7 @@ export function createCache({ redis, config, state, metrics = NO_METRICS, logger
     return { hit: false };
   }
 
-  async function fill<T>(key: string, value: T, stamp: string, token: string, options: CacheReadOptions<T>): Promise<void> {
+  async function fill<T>(key: string, value: Exclude<T, undefined>, stamp: string, token: string, options: CacheReadOptions<T>): Promise<void> {
     let payload: string;
     try {
       payload = serializeCacheValue(key, value, config.maxValueBytes);
@@ -189,7 +189,7 @@ export function createCache({ redis, config, state, metrics = NO_METRICS, logger
       throw error;
     }
     if (value === undefined) await release();
-    else await fill(key, value, lock[1], token, options);
+    else await fill(key, value as Exclude<T, undefined>, lock[1], token, options);
     return { value, fromCache: false };
   }
 

@@ -1,0 +1,95 @@
+import type { RevocationCache } from "../auth/revocation";
+import type { SessionStore } from "../auth/session-store";
+import { hashPassword } from "../auth/passwords";
+import { ApiError } from "../errors";
+import type { AdminWriteResult, Role, StatusChange, UserRecord, UserStore } from "../users/user-store";
+
+/**
+ * A login reads the account, hashes the password (tens of ms), then creates its
+ * session. One that read the account just before a ban could create its session
+ * just after the ban's revocation sweep; a second sweep this much later ends it.
+ * Not a tuning knob: it only has to exceed that read-to-session time.
+ */
+const BAN_RESWEEP_MS = 2_000;
+
+/** Temporary passwords: 16 characters without look-alikes (0/O, 1/l/I), at least one letter and one digit. */
+const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+const TEMPORARY_PASSWORD_LENGTH = 16;
+
+/** A random password that meets the password rules; rejection sampling keeps every character equally likely. */
+export function temporaryPassword(): string {
+  for (;;) {
+    let password = "";
+    while (password.length < TEMPORARY_PASSWORD_LENGTH) {
+      for (const byte of crypto.getRandomValues(new Uint8Array(32))) {
+        if (byte < ALPHABET.length * Math.floor(256 / ALPHABET.length) && password.length < TEMPORARY_PASSWORD_LENGTH)
+          password += ALPHABET[byte % ALPHABET.length];
+      }
+    }
+    if (/[A-Za-z]/.test(password) && /\d/.test(password)) return password;
+  }
+}
+
+/** What the admin user actions need; no HTTP types. */
+export interface UserAdminDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  revocations: RevocationCache;
+  accessTokenTtlMs: number;
+  /** Keeps the ban's second sweep alive after the response (the request's waitUntil). */
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+function settle(result: AdminWriteResult, id: string): UserRecord {
+  if (result === "not_found") throw new ApiError("NOT_FOUND", `no user ${id}`);
+  if (result === "last_admin") throw new ApiError("CONFLICT", "that would leave no active admin; make another admin first");
+  return result;
+}
+
+/** Status, roles and password resets of other people's accounts. */
+export function createUserAdmin({ users, sessions, revocations, accessTokenTtlMs, waitUntil }: UserAdminDeps) {
+  /** Ends every session of the user: their tokens fail with 2016 here at once and everywhere within the revocation bound. */
+  async function endAllSessions(userId: string): Promise<number> {
+    const now = Date.now();
+    const ended = await sessions.revoke({ userId, mode: "all", now, accessTtlMs: accessTokenTtlMs });
+    for (const sid of ended) revocations.add("session", sid, now + accessTokenTtlMs);
+    return ended.length;
+  }
+
+  return {
+    endAllSessions,
+
+    /** Bans, disables or reactivates. A ban or disable ends every session of the user. */
+    async setStatus(adminId: string, id: string, change: StatusChange): Promise<{ user: UserRecord; revokedSessions: number }> {
+      if (id === adminId) throw new ApiError("CONFLICT", "you cannot change your own status");
+      // The account is written first, so logins and refreshes are refused before the sessions go.
+      const user = settle(await users.setStatus(id, change, Date.now()), id);
+      if (change.status === "active") return { user, revokedSessions: 0 };
+      const revokedSessions = await endAllSessions(id);
+      waitUntil(new Promise((resolve) => setTimeout(resolve, BAN_RESWEEP_MS)).then(() => endAllSessions(id)).catch(() => undefined));
+      return { user, revokedSessions };
+    },
+
+    /**
+     * Replaces the roles. Tokens carry roles, so removing one ends the user's
+     * sessions (they log in again with the new roles); adding one shows at the next refresh.
+     */
+    async setRoles(id: string, roles: Role[]): Promise<{ user: UserRecord; before: Role[]; revokedSessions: number }> {
+      const current = await users.findById(id);
+      if (!current) throw new ApiError("NOT_FOUND", `no user ${id}`);
+      const user = settle(await users.setRoles(id, roles, Date.now()), id);
+      const removed = current.roles.some((role) => !roles.includes(role));
+      return { user, before: current.roles, revokedSessions: removed ? await endAllSessions(id) : 0 };
+    },
+
+    /** Sets a fresh temporary password and ends every session. The password is returned once and never stored or logged. */
+    async resetPassword(id: string): Promise<{ temporaryPassword: string; revokedSessions: number }> {
+      if (!(await users.findById(id))) throw new ApiError("NOT_FOUND", `no user ${id}`);
+      const password = temporaryPassword();
+      await users.updatePassword(id, await hashPassword(password), Date.now());
+      return { temporaryPassword: password, revokedSessions: await endAllSessions(id) };
+    },
+  };
+}
+
+export type UserAdmin = ReturnType<typeof createUserAdmin>;
