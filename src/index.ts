@@ -10,6 +10,7 @@ import { registerAdminAlertRoutes } from "./routes/admin-alerts";
 import { registerAdminConfigRoutes } from "./routes/admin-config";
 import { registerAdminOperationLogRoutes } from "./routes/admin-operation-logs";
 import { registerAdminQuotaRoutes } from "./routes/admin-quota";
+import { registerAdminStatsRoutes } from "./routes/admin-stats";
 import { registerAdminUserRoutes } from "./routes/admin-users";
 import { registerNotificationRoutes } from "./routes/notifications";
 import { registerQuotaRoutes } from "./routes/quota";
@@ -48,6 +49,7 @@ export function createApp() {
   registerAdminConfigRoutes(app);
   registerAdminOperationLogRoutes(app);
   registerAdminUserRoutes(app);
+  registerAdminStatsRoutes(app);
   registerQuotaRoutes(app);
   registerNotificationRoutes(app);
   registerInternalQuotaRoutes(app);

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createOperationLog } from "../admin/operation-log";
+import { trackQuotaActivity } from "../admin/quota-activity";
 import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
@@ -84,6 +85,7 @@ export function registerAdminQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const body = c.req.valid("json");
     const policy = await policyFor(c, await planRoleOfUser(c, userId));
     const result = unwrap(await quotaCounter(c, userId).setTotal(body, policy));
+    trackQuotaActivity(c, result.quota, 0);
     await audit(c, "quota.set_total", userId, body);
     return ok(c, result.quota, "quota updated");
   });
@@ -104,6 +106,7 @@ export function registerAdminQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
       const policy = await policyFor(c, await planRoleOfUser(c, userId));
       const counter = quotaCounter(c, userId);
       const result = unwrap(action === "suspend" ? await counter.suspend(input, policy) : await counter.activate(input, policy));
+      for (const quota of result.quotas) trackQuotaActivity(c, quota, 0);
       await audit(c, `quota.${action}`, userId, input);
       return ok(c, result.quotas, `quota ${action}d`);
     });
@@ -114,6 +117,7 @@ export function registerAdminQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const body = c.req.valid("json");
     const policy = await policyFor(c, await planRoleOfUser(c, userId));
     const result = unwrap(await quotaCounter(c, userId).recharge(body, policy));
+    if (!result.replayed) trackQuotaActivity(c, result.quota, 0);
     if (!result.replayed) await audit(c, "quota.recharge", userId, body);
     return ok(c, { quota: result.quota, amount: result.amount, transactionId: result.transactionId, replayed: result.replayed }, "recharged");
   });

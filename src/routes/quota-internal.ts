@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { trackQuotaActivity } from "../admin/quota-activity";
 import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { dependencyCall } from "../lib/dependency";
@@ -121,6 +122,7 @@ function assertBenchRoutes(c: Context<AppEnv>): void {
  */
 function countChange(c: Context<AppEnv>, change: { quota: QuotaView; events: QuotaEvent[]; replayed: boolean }, charged: number): void {
   if (change.replayed) return;
+  trackQuotaActivity(c, change.quota, charged);
   const metrics = c.var.metrics;
   if (charged > 0) metrics.inc("qingyu_quota_tokens_consumed_total", { quota_type: change.quota.quotaType }, charged);
   for (const event of change.events) metrics.inc("qingyu_quota_threshold_events_total", { level: event.level });
@@ -179,6 +181,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const result = unwrap(await quotaCounter(c, userId).release({ reservationId }, policy));
     setQuotaHeaders(c, result.quota);
     if (!result.replayed) c.var.metrics.inc("qingyu_quota_reservations_total", { event: "released" });
+    if (!result.replayed) trackQuotaActivity(c, result.quota, 0);
     return ok(c, result, "released");
   });
 

@@ -1,0 +1,88 @@
+/**
+ * Quota activity for the admin statistics (migrations/0005_quota_activity.sql).
+ *
+ * Why an aggregate: each user's quota lives in its own QuotaCounter object, so
+ * counting users by level from the objects would cost one RPC per user on every
+ * statistics request. Instead the quota routes report what they already hold (the
+ * quota after each charge or change) and one D1 batch records it, off the response
+ * path. Cost: one D1 write per charging call. Limits: only calls through the quota
+ * routes are seen (a wallet quota purchase goes object to object, so a level raised
+ * by it shows when that user's next call reports it, or at the daily reset), and a
+ * failed write is logged, not retried.
+ */
+import type { Context } from "hono";
+import { periodStart } from "../../durable-objects/quota/calendar";
+import type { AppEnv } from "../env";
+import type { QuotaLevel } from "../quota/schemas";
+import type { QuotaView } from "../quota/views";
+
+const UPSERT_USAGE = `INSERT INTO quota_usage_daily (day_start, user_id, tokens) VALUES (?, ?, ?)
+  ON CONFLICT (day_start, user_id) DO UPDATE SET tokens = tokens + excluded.tokens`;
+
+const UPSERT_LEVEL = `INSERT INTO quota_levels (user_id, level, status, resets_at, updated_at) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (user_id) DO UPDATE SET level = excluded.level, status = excluded.status, resets_at = excluded.resets_at, updated_at = excluded.updated_at
+  WHERE excluded.updated_at >= quota_levels.updated_at`;
+
+/** Records one quota change: tokens charged today, and the daily quota's level. */
+export async function recordQuotaActivity(db: D1Database, quota: QuotaView, charged: number, timeZone: string, now = Date.now()): Promise<void> {
+  const statements: D1PreparedStatement[] = [];
+  if (charged > 0) statements.push(db.prepare(UPSERT_USAGE).bind(periodStart("daily", now, timeZone), quota.userId, charged));
+  if (quota.quotaType === "daily") {
+    statements.push(
+      db
+        .prepare(UPSERT_LEVEL)
+        .bind(quota.userId, quota.level, quota.status, quota.resetAt === null ? null : Date.parse(quota.resetAt), Date.parse(quota.updatedAt)),
+    );
+  }
+  if (statements.length > 0) await db.batch(statements);
+}
+
+/**
+ * The route-side hook: records after the response (waitUntil), never fails the
+ * request. Callers skip replays, whose charge was recorded the first time.
+ *
+ * @example trackQuotaActivity(c, result.quota, result.charged)
+ */
+export function trackQuotaActivity(c: Context<AppEnv>, quota: QuotaView, charged: number): void {
+  const work = (async () => {
+    const { document } = await c.var.services.runtimeConfig();
+    await recordQuotaActivity(c.env.DB, quota, charged, document.quota.timeZone);
+  })().catch((error: unknown) => c.var.logger.warn("quota activity not recorded", { user_id: quota.userId, error: String(error) }));
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    // No execution context (app.request in tests): the write still runs, unawaited.
+  }
+}
+
+/** What the statistics read back. */
+export interface QuotaActivitySummary {
+  tokensConsumedToday: number;
+  usersChargedToday: number;
+  /** Users per daily-quota level; users with no level recorded since their last reset are `ok`. */
+  usersByLevel: Record<QuotaLevel, number>;
+  suspendedUsers: number;
+}
+
+/** Reads the aggregate for the day starting at `dayStart`; `totalUsers` fills the `ok` count. */
+export async function quotaActivitySummary(db: D1Database, dayStart: number, totalUsers: number, now = Date.now()): Promise<QuotaActivitySummary> {
+  const [usage, levels] = await db.batch([
+    db.prepare("SELECT coalesce(sum(tokens), 0) AS tokens, count(*) AS users FROM quota_usage_daily WHERE day_start = ?").bind(dayStart),
+    db
+      .prepare(
+        `SELECT CASE WHEN resets_at IS NOT NULL AND resets_at <= ? THEN 'ok' ELSE level END AS level,
+                sum(CASE WHEN status = 'suspended' THEN 1 ELSE 0 END) AS suspended, count(*) AS n
+           FROM quota_levels GROUP BY 1`,
+      )
+      .bind(now),
+  ]);
+  const used = (usage?.results[0] ?? { tokens: 0, users: 0 }) as { tokens: number; users: number };
+  const usersByLevel: Record<QuotaLevel, number> = { ok: 0, warning: 0, critical: 0, exhausted: 0 };
+  let suspendedUsers = 0;
+  for (const row of (levels?.results ?? []) as Array<{ level: QuotaLevel; suspended: number; n: number }>) {
+    if (row.level !== "ok") usersByLevel[row.level] = row.n;
+    suspendedUsers += row.suspended;
+  }
+  usersByLevel.ok = Math.max(0, totalUsers - usersByLevel.warning - usersByLevel.critical - usersByLevel.exhausted);
+  return { tokensConsumedToday: used.tokens, usersChargedToday: used.users, usersByLevel, suspendedUsers };
+}
