@@ -19,6 +19,7 @@
  */
 import { benchUsers } from "./fixtures.ts";
 import { DEFAULT_BASELINE, defineScenario, mapConcurrent, roundRobin, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
+import { WALLET_BENCH_VARS, WALLET_SCENARIOS } from "./wallet-scenarios.ts";
 
 /**
  * API Worker vars for the bench stack, over the test defaults (ENVIRONMENT=test,
@@ -35,6 +36,7 @@ export const STACK_API_VARS: Readonly<Record<string, string>> = {
   LOGIN_MAX_FAILURES_PER_IP: "100000",
   // Login scenarios would otherwise evict the sessions whose tokens other scenarios use.
   MAX_SESSIONS_PER_USER: "100",
+  ...WALLET_BENCH_VARS,
 };
 
 /**
@@ -115,4 +117,5 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
         body: JSON.stringify({ username: user.username, password: user.password }),
       })),
   }),
+  ...WALLET_SCENARIOS,
 ];

@@ -1,0 +1,65 @@
+/**
+ * Wallet benchmark scenarios: consume and transfer through the whole stack
+ * (strict JWT check, the per-user rate limit in Redis, the user's Wallet
+ * object), 1,000 users round-robin, as ratios to the no-op route.
+ */
+import { benchUsers, type BenchUser } from "./fixtures.ts";
+import { defineScenario, mapConcurrent, roundRobin, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
+
+/**
+ * Vars the wallet scenarios need on the bench stack: sandbox recharges fund
+ * the users without a payment provider, and the per-user limit is raised so
+ * that requests are counted (the limiter still runs) but never refused.
+ */
+export const WALLET_BENCH_VARS: Readonly<Record<string, string>> = {
+  WALLET_RECHARGE_SANDBOX: "true",
+  WALLET_RATE_LIMIT: "1000000",
+};
+
+/** The 1,000 bench users, each with 1,000 yuan from a sandbox recharge (which also creates their Wallet objects). */
+function fundedUsers(ctx: ScenarioContext): Promise<BenchUser[]> {
+  return ctx.once("wallet-funded", async () => {
+    const users = await benchUsers(ctx, 1000);
+    ctx.progress("funding 1,000 wallets (sandbox recharges)");
+    await mapConcurrent(users, 16, (user) =>
+      ctx.fetchJson("/api/v1/finance/wallet/recharge", { method: "POST", token: user.token, json: { amount: "1000", method: "alipay" } }),
+    );
+    return users;
+  });
+}
+
+const post = (user: BenchUser, path: string, body: unknown) => ({
+  method: "POST" as const,
+  path,
+  headers: { authorization: `Bearer ${user.token}`, "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+/** The wallet scenarios, in the order they run. */
+export const WALLET_SCENARIOS: readonly RegisteredScenario[] = [
+  defineScenario({
+    name: "wallet-balance",
+    description: "GET /api/v1/finance/wallet/balance, 1,000 users round-robin (strict auth + Redis rate limit + one Wallet RPC)",
+    setup: fundedUsers,
+    requests: (_ctx, users) =>
+      roundRobin(users, (user) => ({ method: "GET", path: "/api/v1/finance/wallet/balance", headers: { authorization: `Bearer ${user.token}` } })),
+  }),
+  defineScenario({
+    name: "wallet-consume",
+    description:
+      "POST /api/v1/finance/wallet/consume of 0.01 yuan, 1,000 users round-robin (exact parse, check-and-debit + ledger row + idempotency record in one transaction)",
+    setup: fundedUsers,
+    requests: (_ctx, users) => roundRobin(users, (user) => post(user, "/api/v1/finance/wallet/consume", { amount: "0.01", reason: "bench" })),
+  }),
+  defineScenario({
+    name: "wallet-transfer",
+    description:
+      "POST /api/v1/finance/wallet/transfer of 0.01 yuan to the next user, 1,000 users round-robin (D1 recipient check, debit + outbox, credit delivered to the receiver's object before the answer)",
+    setup: fundedUsers,
+    requests: (_ctx, users) =>
+      roundRobin(
+        users.map((user, index) => ({ user, to: users[(index + 1) % users.length]! })),
+        ({ user, to }) => post(user, "/api/v1/finance/wallet/transfer", { to_user_id: to.id, amount: "0.01" }),
+      ),
+  }),
+];
