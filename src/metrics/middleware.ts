@@ -33,25 +33,32 @@ function requestBytes(c: Context): number | undefined {
   return c.req.raw.body === null ? 0 : undefined;
 }
 
-/**
- * The response size. Envelope responses are built from a string without a
- * Content-Length, so JSON bodies (small and already in memory) are read once
- * and re-wrapped with their length; other bodies without a length (streams)
- * and WebSocket upgrades are not measured rather than buffered.
- */
-async function responseBytes(c: Context): Promise<number | undefined> {
+/** Response body size from Content-Length; bodies without one (streams, WebSocket upgrades) are not measured. */
+function responseBytes(c: Context): number | undefined {
   const response = c.res;
+  if (response.body === null) return response.status === 101 ? undefined : 0;
   const declared = response.headers.get("content-length");
-  if (declared !== null) return Number(declared);
-  if (response.body === null) return 0;
-  if (response.status === 101 || !response.headers.get("content-type")?.includes("json")) return undefined;
-  const body = await response.arrayBuffer();
-  const sized = new Response(body, response);
-  sized.headers.set("content-length", String(body.byteLength));
-  // Clearing first skips Hono's merge (a second Response and a header copy): `sized` already has every header.
-  c.res = undefined;
-  c.res = sized;
-  return body.byteLength;
+  return declared === null ? undefined : Number(declared);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Makes this request's `c.json` send its body as bytes with a Content-Length,
+ * exactly as Hono's own `c.json` would otherwise (same default Content-Type,
+ * caller's headers win). Envelope responses are all built by `c.json`, and a
+ * Response made from a string exposes no length, so this is how their size is
+ * known without reading the body back (which cost more than all the rest of
+ * the recording together).
+ */
+function sizeJsonResponses(c: Context): void {
+  // Hono's body() takes a status or an init as its second argument at run time; its overloads split the two.
+  const body = c.body as unknown as (data: Uint8Array, arg?: number | ResponseInit, headers?: Record<string, string | string[]>) => Response;
+  const json = (object: unknown, arg?: number | ResponseInit, headers?: Record<string, string | string[]>) => {
+    const bytes = encoder.encode(JSON.stringify(object));
+    return body(bytes, arg, { "Content-Type": "application/json", ...headers, "Content-Length": String(bytes.byteLength) });
+  };
+  c.json = json as unknown as typeof c.json;
 }
 
 function flushContext(c: Context<AppEnv>): FlushContext | undefined {
@@ -86,6 +93,7 @@ export function metrics(options: MetricsMiddlewareOptions = {}): MiddlewareHandl
     const recorder = pipeline.buffer;
     c.set("metrics", recorder);
     const startedAt = performance.now();
+    sizeJsonResponses(c);
     recorder.add("qingyu_http_requests_in_flight", {}, 1);
     try {
       await next();
@@ -98,7 +106,7 @@ export function metrics(options: MetricsMiddlewareOptions = {}): MiddlewareHandl
       recorder.observe("qingyu_http_request_duration_seconds", { method, route, status }, (performance.now() - startedAt) / 1000);
       const received = requestBytes(c);
       if (received !== undefined) recorder.observe("qingyu_http_request_size_bytes", { method, route }, received);
-      const sent = await responseBytes(c).catch(() => undefined);
+      const sent = responseBytes(c);
       if (sent !== undefined) recorder.observe("qingyu_http_response_size_bytes", { method, route, status }, sent);
       const context = flushContext(c);
       if (context) pipeline.afterWork(context);
