@@ -1,44 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { walletObjectSettings, type WalletObjectSettings } from "../src/wallet/config";
-import type {
-  CompleteRechargeResult,
-  ConsumeResult,
-  CreditResult,
-  FreezeResult,
-  InFlight,
-  LedgerVerification,
-  Page,
-  QuotaPurchaseResult,
-  RechargeResult,
-  ReviewResult,
-  TransferResult,
-  WalletFailure,
-  WithdrawResult,
-} from "../src/wallet/results";
-import {
-  CompleteRechargeInputSchema,
-  ConsumeInputSchema,
-  CreditTransferInputSchema,
-  FreezeInputSchema,
-  ListTransactionsInputSchema,
-  ListWithdrawalsInputSchema,
-  QuotaPurchaseInputSchema,
-  RechargeInputSchema,
-  ReviewInputSchema,
-  TransferInputSchema,
-  WithdrawInputSchema,
-  type CompleteRechargeInput,
-  type ConsumeInput,
-  type CreditTransferInput,
-  type FreezeInput,
-  type ListTransactionsInput,
-  type ListWithdrawalsInput,
-  type QuotaPurchaseInput,
-  type RechargeInput,
-  type ReviewInput,
-  type TransferInput,
-  type WithdrawInput,
-} from "../src/wallet/schemas";
+import type * as R from "../src/wallet/results";
+import * as S from "../src/wallet/schemas";
 import type { LedgerEntry, RechargeOrder, WalletView, Withdrawal } from "../src/wallet/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
 import { OutboxDelivery } from "./outbox/delivery";
@@ -107,25 +70,25 @@ export class Wallet extends DurableObject<Env> {
   }
 
   /** Pays from the available balance; idempotent by key. */
-  consume(input: ConsumeInput): ConsumeResult | WalletFailure {
-    const args = parseInput(ConsumeInputSchema, input);
+  consume(input: S.ConsumeInput): R.ConsumeResult | R.WalletFailure {
+    const args = parseInput(S.ConsumeInputSchema, input);
     return args.ok ? this.run((book) => consume(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure;
   }
 
   /** Creates a pending recharge order (credited at once when `sandbox`); idempotent by key. */
-  createRecharge(input: RechargeInput): RechargeResult | WalletFailure {
-    const args = parseInput(RechargeInputSchema, input);
+  createRecharge(input: S.RechargeInput): R.RechargeResult | R.WalletFailure {
+    const args = parseInput(S.RechargeInputSchema, input);
     return args.ok ? this.run((book) => createRecharge(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure;
   }
 
   /** Credits an order from the provider's verified callback, once per order. */
-  completeRecharge(input: CompleteRechargeInput): CompleteRechargeResult | WalletFailure {
-    const args = parseInput(CompleteRechargeInputSchema, input);
+  completeRecharge(input: S.CompleteRechargeInput): R.CompleteRechargeResult | R.WalletFailure {
+    const args = parseInput(S.CompleteRechargeInputSchema, input);
     return args.ok ? this.run((book) => completeRecharge(book, args.value)) : args.failure;
   }
 
   /** One recharge order. */
-  getRecharge(orderId: string): RechargeOrder | WalletFailure {
+  getRecharge(orderId: string): RechargeOrder | R.WalletFailure {
     return this.run((book) => getRecharge(book, String(orderId)));
   }
 
@@ -134,8 +97,8 @@ export class Wallet extends DurableObject<Env> {
    * to deliver it at once, so the answer is usually `completed`; otherwise the
    * alarm retries until the receiver acknowledges.
    */
-  async transfer(input: TransferInput): Promise<TransferResult | WalletFailure> {
-    const args = parseInput(TransferInputSchema, input);
+  async transfer(input: S.TransferInput): Promise<R.TransferResult | R.WalletFailure> {
+    const args = parseInput(S.TransferInputSchema, input);
     if (!args.ok) return args.failure;
     const result = this.run((book) => transfer(book, args.value, this.settings.idempotencyTtlSeconds));
     if ("error" in result) return result;
@@ -153,8 +116,8 @@ export class Wallet extends DurableObject<Env> {
    * QuotaCounter through the outbox, delivering at once when it can. Refused
    * by the quota side → refunded.
    */
-  async purchaseQuota(input: QuotaPurchaseInput): Promise<QuotaPurchaseResult | WalletFailure> {
-    const args = parseInput(QuotaPurchaseInputSchema, input);
+  async purchaseQuota(input: S.QuotaPurchaseInput): Promise<R.QuotaPurchaseResult | R.WalletFailure> {
+    const args = parseInput(S.QuotaPurchaseInputSchema, input);
     if (!args.ok) return args.failure;
     const result = this.run((book) => purchaseQuota(book, args.value, this.settings.idempotencyTtlSeconds));
     if ("error" in result) return result;
@@ -173,14 +136,14 @@ export class Wallet extends DurableObject<Env> {
   }
 
   /** The receiving side of a transfer: credits once per transfer id. */
-  creditTransfer(input: CreditTransferInput): CreditResult | WalletFailure {
-    const args = parseInput(CreditTransferInputSchema, input);
+  creditTransfer(input: S.CreditTransferInput): R.CreditResult | R.WalletFailure {
+    const args = parseInput(S.CreditTransferInputSchema, input);
     return args.ok ? this.run((book) => creditTransfer(book, args.value)) : args.failure;
   }
 
   /** Holds money for a withdrawal (at least `minimum`); idempotent by key. */
-  requestWithdraw(input: WithdrawInput): WithdrawResult | WalletFailure {
-    const args = parseInput(WithdrawInputSchema, input);
+  requestWithdraw(input: S.WithdrawInput): R.WithdrawResult | R.WalletFailure {
+    const args = parseInput(S.WithdrawInputSchema, input);
     if (!args.ok) return args.failure;
     const result = this.run((book) => requestWithdraw(book, args.value, this.settings.idempotencyTtlSeconds));
     if (!("error" in result)) this.scheduleDelivery();
@@ -188,8 +151,8 @@ export class Wallet extends DurableObject<Env> {
   }
 
   /** Admin review of a withdrawal; a second review is a conflict. */
-  reviewWithdraw(input: ReviewInput): ReviewResult | WalletFailure {
-    const args = parseInput(ReviewInputSchema, input);
+  reviewWithdraw(input: S.ReviewInput): R.ReviewResult | R.WalletFailure {
+    const args = parseInput(S.ReviewInputSchema, input);
     if (!args.ok) return args.failure;
     const result = this.run((book) => reviewWithdraw(book, args.value));
     if (!("error" in result)) this.scheduleDelivery();
@@ -197,30 +160,30 @@ export class Wallet extends DurableObject<Env> {
   }
 
   /** Admin freeze: no consume, transfer or withdraw; the wallet still receives. */
-  setFrozen(input: FreezeInput): FreezeResult | WalletFailure {
-    const args = parseInput(FreezeInputSchema, input);
+  setFrozen(input: S.FreezeInput): R.FreezeResult | R.WalletFailure {
+    const args = parseInput(S.FreezeInputSchema, input);
     return args.ok ? this.run((book) => setFrozen(book, args.value)) : args.failure;
   }
 
   /** A ledger page, newest first, optionally of one type. */
-  listTransactions(input: ListTransactionsInput): Page<LedgerEntry> | WalletFailure {
-    const args = parseInput(ListTransactionsInputSchema, input);
+  listTransactions(input: S.ListTransactionsInput): R.Page<LedgerEntry> | R.WalletFailure {
+    const args = parseInput(S.ListTransactionsInputSchema, input);
     return args.ok ? this.run((book) => transactionsPage(book, args.value)) : args.failure;
   }
 
   /** A withdrawals page, newest first, optionally of one status. */
-  listWithdrawals(input: ListWithdrawalsInput): Page<Withdrawal> | WalletFailure {
-    const args = parseInput(ListWithdrawalsInputSchema, input);
+  listWithdrawals(input: S.ListWithdrawalsInput): R.Page<Withdrawal> | R.WalletFailure {
+    const args = parseInput(S.ListWithdrawalsInputSchema, input);
     return args.ok ? this.run((book) => withdrawalsPage(book, args.value)) : args.failure;
   }
 
-  /** Replays the ledger from zero against the stored balances (see `LedgerVerification`). */
-  verifyLedger(): LedgerVerification {
+  /** Replays the ledger from zero against the stored balances (see `R.LedgerVerification`). */
+  verifyLedger(): R.LedgerVerification {
     return verifyLedger(this.sql);
   }
 
   /** Money debited here whose delivery is not acknowledged yet. */
-  inFlight(): InFlight {
+  inFlight(): R.InFlight {
     return inFlight(this.sql, { transfer: TRANSFER_CREDIT, quota: QUOTA_RECHARGE });
   }
 
