@@ -20,9 +20,8 @@ export const NOT_YET_RECORDED: readonly string[] = [
   "qingyu_dependency_calls_total",
   "qingyu_dependency_call_errors_total",
   "qingyu_dependency_call_duration_seconds",
-  // Cache (src/cache records hits and misses, but no route exercised here reads through it yet)
+  // Cache: src/cache records both, but this traffic reads each new user's profile once, so only misses show
   "qingyu_cache_hits_total",
-  "qingyu_cache_misses_total",
   // AI quota (durable-objects/quota-counter, src/routes/quota*)
   "qingyu_quota_tokens_consumed_total",
   "qingyu_quota_consume_total",
