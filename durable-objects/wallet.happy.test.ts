@@ -1,5 +1,6 @@
 /** Wallet Durable Object: the normal paths, each leaving a ledger that replays to the balance. */
 import { describe, expect, it } from "vitest";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eventually, failure, freshWallet, fund, key, ok, sqlRows } from "./wallet/testing";
 
@@ -131,5 +132,31 @@ describe("Wallet (happy)", () => {
     const recharges = ok(await stub.listTransactions({ type: "recharge" }));
     expect(recharges).toMatchObject({ total: 1, items: [{ type: "recharge", amount: 10_000 }] });
     expect(ok(await stub.listTransactions({ type: "refund" }))).toEqual({ items: [], total: 0 });
+  });
+
+  it("old idempotency records and settled outbox rows are pruned; pending messages and the ledger never are", async () => {
+    const { stub } = freshWallet("prune");
+    await fund(stub, 1000);
+    const old = Date.now() - 8 * 86_400_000;
+    await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      sql.exec("UPDATE requests SET created_at = ?", old);
+      sql.exec(
+        "INSERT INTO outbox (id, kind, target, payload, status, next_attempt_at, created_at, settled_at) VALUES ('old', 'k', 't', '{}', 'acked', ?, ?, ?)",
+        old,
+        old,
+        old,
+      );
+      sql.exec(
+        "INSERT INTO outbox (id, kind, target, payload, status, next_attempt_at, created_at) VALUES ('owed', 'k', 't', '{}', 'pending', ?, ?)",
+        Date.now() + 3_600_000,
+        old,
+      );
+    });
+    await evictDurableObject(stub);
+    await stub.getWallet();
+    expect(await sqlRows(stub, "SELECT count(*) AS n FROM requests")).toEqual([{ n: 0 }]);
+    expect(await sqlRows(stub, "SELECT id FROM outbox")).toEqual([{ id: "owed" }]);
+    expect(await sqlRows(stub, "SELECT count(*) AS n FROM ledger")).toEqual([{ n: 1 }]);
   });
 });

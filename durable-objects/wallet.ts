@@ -5,6 +5,7 @@ import * as S from "../src/wallet/schemas";
 import type { LedgerEntry, RechargeOrder, WalletView, Withdrawal } from "../src/wallet/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
 import { OutboxDelivery } from "./outbox/delivery";
+import { pruneSettled } from "./outbox/outbox";
 import { WalletBook } from "./wallet/book";
 import { settleWalletMessage, walletHandlers } from "./wallet/deliveries";
 import { pruneRequests } from "./wallet/idempotency";
@@ -17,7 +18,7 @@ import { parseInput } from "./wallet/validation";
 import { verifyLedger } from "./wallet/verify";
 import { requestWithdraw, reviewWithdraw, withdrawalsPage } from "./wallet/withdraw";
 
-/** Idempotency records are pruned at most this often (inline, by an indexed delete). */
+/** Idempotency records and settled outbox rows are pruned at most this often (inline, by indexed deletes). */
 const PRUNE_EVERY_MS = 3_600_000;
 
 /**
@@ -209,6 +210,7 @@ export class Wallet extends DurableObject<Env> {
     return this.ctx.storage.transactionSync(() => {
       if (now - this.lastPruneAt >= PRUNE_EVERY_MS) {
         pruneRequests(this.sql, now, this.settings.idempotencyTtlSeconds);
+        pruneSettled(this.sql, now - this.settings.idempotencyTtlSeconds * 1000);
         this.lastPruneAt = now;
       }
       return operation(this.book(now));

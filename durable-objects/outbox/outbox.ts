@@ -116,3 +116,8 @@ export function pendingByKind(sql: SqlStorage): Map<string, { messages: number; 
 export function retryDelayMs(attempt: number, timing: { baseDelayMs: number; maxDelayMs: number }): number {
   return Math.min(timing.maxDelayMs, timing.baseDelayMs * 2 ** Math.min(attempt - 1, 30));
 }
+
+/** Drops settled messages older than `before` (the ledger keeps the record of what moved; pending ones are never touched). */
+export function pruneSettled(sql: SqlStorage, before: number): void {
+  sql.exec("DELETE FROM outbox WHERE status != 'pending' AND settled_at < ?", before);
+}

@@ -8,8 +8,8 @@
 /**
  * Messages waiting to be delivered, written in the same transaction as the
  * effect that owes them (a debit). `amount` is the money a message carries, so
- * conservation checks can count money in flight. Settled rows stay as the record
- * of what was delivered.
+ * conservation checks can count money in flight. Settled rows stay for a while
+ * as the record of what was delivered (the owner prunes them with `pruneSettled`).
  */
 export const OUTBOX_TABLES = `
   CREATE TABLE outbox (
@@ -27,6 +27,11 @@ export const OUTBOX_TABLES = `
     settled_at      INTEGER
   ) WITHOUT ROWID;
   CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+`;
+
+/** Added after OUTBOX_TABLES shipped: lets `pruneSettled` find old settled rows without a scan. */
+export const OUTBOX_SETTLED_INDEX = `
+  CREATE INDEX IF NOT EXISTS outbox_settled ON outbox (settled_at) WHERE status != 'pending';
 `;
 
 /**

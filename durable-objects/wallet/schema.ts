@@ -5,7 +5,7 @@
  * commit a negative balance or rewrite history: the transaction aborts instead.
  * Append new steps; never edit a shipped one.
  */
-import { INBOX_TABLES, OUTBOX_TABLES } from "../outbox/schema";
+import { INBOX_TABLES, OUTBOX_SETTLED_INDEX, OUTBOX_TABLES } from "../outbox/schema";
 
 const MIGRATIONS: readonly string[] = [
   `
@@ -95,6 +95,7 @@ const MIGRATIONS: readonly string[] = [
   ${OUTBOX_TABLES}
   ${INBOX_TABLES}
   `,
+  OUTBOX_SETTLED_INDEX,
 ];
 
 /** The schema version this code expects. */

@@ -5,6 +5,7 @@ import { ApiError, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { CALLBACK_SIGNATURE_HEADER, freshTimestamp, RechargeCallbackSchema, verifyCallback } from "../wallet/callback";
 import { fenOf, markReplay } from "../wallet/http";
+import { ABSOLUTE_MAX_FEN } from "../wallet/schemas";
 import { BalancesSchema, LedgerEntrySchema, RechargeOrderSchema } from "../wallet/views";
 
 const PATH = "/api/v1/finance/wallet/recharge/callback";
@@ -60,7 +61,9 @@ export function registerWalletCallbackRoute(app: OpenAPIHono<AppEnv>): void {
       c.var.logger.warn("recharge callback refused", { reason: "timestamp outside the window", order_id: body.order_id });
       throw new ApiError("UNAUTHORIZED", `callback timestamp outside the ${wallet.config.callbackWindowSeconds} s window`);
     }
-    const result = await wallet.completeRecharge(body.order_id, fenOf(c, body.amount), body.provider_txn_id ?? null);
+    // Bounded by the absolute cap, not today's WALLET_MAX_AMOUNT_YUAN: an order made under a higher limit must still be payable.
+    const amount = fenOf(c, body.amount, "json.amount", ABSOLUTE_MAX_FEN);
+    const result = await wallet.completeRecharge(body.order_id, amount, body.provider_txn_id ?? null);
     markReplay(c, result.replayed);
     return ok(c, result, result.replayed ? "already credited" : "credited");
   });

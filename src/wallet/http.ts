@@ -29,8 +29,8 @@ export const REPLAY_HEADER = "Idempotent-Replayed";
  * Fen for a yuan amount, or a 400 (code 1001) naming the field. Whatever
  * was wrong with the amount, nothing has moved yet.
  */
-export function fenOf(c: Context<AppEnv>, value: unknown, field = "json.amount"): number {
-  const parsed = parseYuan(value, c.var.services.wallet.config.maxAmountFen);
+export function fenOf(c: Context<AppEnv>, value: unknown, field = "json.amount", maxFen = c.var.services.wallet.config.maxAmountFen): number {
+  const parsed = parseYuan(value, maxFen);
   if (!parsed.ok) throw new ApiError("INVALID_PARAMETER", "invalid parameters", { details: { [field]: parsed.message } });
   return parsed.fen;
 }
