@@ -41,7 +41,7 @@ describe("admin statistics (happy)", () => {
     expect(after.users.activeLast7Days - before.users.activeLast7Days).toBe(1);
     expect(after.users.byStatus.banned - before.users.byStatus.banned).toBe(1);
     expect(after.users.byStatus.active - before.users.byStatus.active).toBe(3);
-    expect(after.users.byRole.writer - (before.users.byRole.writer ?? 0)).toBe(1);
+    expect((after.users.byRole.writer ?? 0) - (before.users.byRole.writer ?? 0)).toBe(1);
     expect(after.users.byRole.admin).toBeGreaterThanOrEqual(1);
     expect(Date.parse(after.dayStart)).toBeLessThanOrEqual(Date.now());
     expect(Date.now() - Date.parse(after.dayStart)).toBeLessThan(86_400_000);
