@@ -9,7 +9,7 @@
  * failing requests or the run broke, 130 when interrupted.
  */
 import { rmSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ROOT, startStack, type Stack } from "../dev/stack.ts";
 import { randomStackOptions } from "../test/support/stack-options.ts";
@@ -175,6 +175,13 @@ try {
   } else {
     console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
     exitCode = 1;
+    // Keep the Workers' logs of a failed run: they hold the server-side side of the failure.
+    if (stateDir !== undefined) {
+      const kept = join(ROOT, "bench", "results", "failed-run-logs");
+      await rm(kept, { recursive: true, force: true });
+      await cp(join(stateDir, "logs"), kept, { recursive: true }).catch(() => {});
+      console.error(`[bench] the stack's logs are in ${kept.slice(ROOT.length + 1)}`);
+    }
   }
 } finally {
   await stopEverything();
