@@ -66,7 +66,12 @@ export function createUserAdmin({ users, sessions, revocations, accessTokenTtlMs
       const user = settle(await users.setStatus(id, change, Date.now()), id);
       if (change.status === "active") return { user, revokedSessions: 0 };
       const revokedSessions = await endAllSessions(id);
-      waitUntil(new Promise((resolve) => setTimeout(resolve, BAN_RESWEEP_MS)).then(() => endAllSessions(id)).catch(() => undefined));
+      // Only while the account is still not active: an unban within the window must not end the user's new session.
+      const resweep = async () => {
+        await new Promise((resolve) => setTimeout(resolve, BAN_RESWEEP_MS));
+        if ((await users.findById(id))?.status !== "active") await endAllSessions(id);
+      };
+      waitUntil(resweep().catch(() => undefined));
       return { user, revokedSessions };
     },
 

@@ -2,7 +2,9 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../index";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
+import { createSessionStore, hashRefreshToken, newRefreshToken } from "../auth/session-store";
+import { getRedis } from "../services/redis";
+import { api, envelope, forgeToken, login, registerAdmin, registerUser } from "../testing/api";
 
 /** The real app as another isolate would run it: its own revocation copy (a unique Redis URL on the same Redis). */
 function otherIsolate(vars: Record<string, string> = {}) {
@@ -40,6 +42,43 @@ describe("admin ban and password reset (security)", () => {
     const elapsed = Date.now() - bannedAt;
     expect(code).toBe(2016);
     expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it("a session a racing login creates just after the ban is ended by the second sweep; an unban in between keeps new sessions", async () => {
+    const admin = await registerAdmin();
+    const banned = await registerUser();
+    const unbanned = await registerUser();
+    const ban = (userId: string) =>
+      api(`/api/v1/admin/users/${userId}/status`, { method: "PUT", token: admin.pair.token, json: { status: "banned", reason: "race" } });
+    await envelope(await ban(banned.pair.user_id), 200);
+    await envelope(await ban(unbanned.pair.user_id), 200);
+
+    // The racing login: its session is created after the first sweep (as a login that read the account before the ban would).
+    const sid = crypto.randomUUID();
+    const now = Date.now();
+    await createSessionStore(getRedis(env)).create({
+      sid,
+      userId: banned.pair.user_id,
+      refreshHash: await hashRefreshToken(newRefreshToken(sid)),
+      device: "racing login",
+      ip: "10.0.0.x",
+      maxSessions: 5,
+      now,
+      refreshTtlMs: 3_600_000,
+      accessTtlMs: 900_000,
+    });
+    const racingToken = await forgeToken({ sub: banned.pair.user_id, user_id: banned.pair.user_id, sid });
+    expect((await api("/api/v1/user/profile", { token: racingToken })).status).toBe(200);
+
+    await envelope(
+      await api(`/api/v1/admin/users/${unbanned.pair.user_id}/status`, { method: "PUT", token: admin.pair.token, json: { status: "active" } }),
+      200,
+    );
+    const fresh = await login(unbanned.username, unbanned.password);
+
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await envelope(await api("/api/v1/user/profile", { token: racingToken }), 401)).code).toBe(2016);
+    expect((await api("/api/v1/user/profile", { token: fresh.token })).status).toBe(200);
   });
 
   it("the temporary password is in the response only: no log line carries it, at debug level", async () => {
