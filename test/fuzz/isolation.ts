@@ -1,0 +1,117 @@
+/**
+ * What one user can see of their own state, read through every user GET in the
+ * document, and the comparison that proves another user's requests left it
+ * alone. The one cross-user write the API allows by design, a wallet transfer
+ * crediting the recipient, is taken out of the comparison and checked on its
+ * own: the recipient gains exactly what the sender's successful transfers sent.
+ */
+import type { Contract, Operation } from "./contract.ts";
+import type { Cast } from "./cast.ts";
+import type { Identity } from "./recruits.ts";
+import type { Exchange } from "./request-model.ts";
+
+/** What each state read answered, by operation key. */
+export type UserState = Record<string, { status: number; data: unknown }>;
+
+/** Keys that change whenever the owner reads their own state (their own session's last use). */
+const VOLATILE_KEYS = new Set(["lastUsedAt"]);
+/** Wallet fields a credited transfer changes. */
+const WALLET_MONEY_KEYS = new Set(["balance", "available_amount", "total_income", "updated_at"]);
+
+/** The user's own GET routes: no path parameters, no required query, not admin, not the WebSocket. */
+export function stateReads(contract: Contract): Operation[] {
+  return contract.operations.filter(
+    (operation) =>
+      operation.method === "get" &&
+      operation.caller === "user" &&
+      !operation.path.includes("/admin/") &&
+      !operation.path.endsWith("/stream") &&
+      !operation.parameters.some((parameter) => parameter.in === "path" || (parameter.required && parameter.in === "query")),
+  );
+}
+
+/** Longest `Retry-After` a state read waits out before reading again (per-user rate limits, e.g. the wallet's). */
+const MAX_RETRY_AFTER_S = 65;
+
+async function readOnce(url: string, token: string): Promise<{ status: number; data: unknown }> {
+  for (;;) {
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    const body = (await response.json()) as { data?: unknown };
+    const retryAfter = Number(response.headers.get("retry-after") ?? "0");
+    if (response.status !== 429 || !(retryAfter > 0 && retryAfter <= MAX_RETRY_AFTER_S)) return { status: response.status, data: body.data };
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+  }
+}
+
+/**
+ * One read per route: status and `data` (with `page_size=100` where paging
+ * exists, so new rows never push old ones off the page). A rate-limited read
+ * waits out its `Retry-After` and reads again.
+ */
+export async function readState(cast: Cast, identity: Identity, reads: Operation[]): Promise<UserState> {
+  const state: UserState = {};
+  for (const operation of reads) {
+    const paged = operation.parameters.some((parameter) => parameter.name === "page_size");
+    state[operation.key] = await readOnce(`${cast.apiUrl}${operation.path}${paged ? "?page_size=100" : ""}`, identity.token);
+  }
+  return state;
+}
+
+/** The wallet balance (fen) in a state read, if the document has the balance route. */
+export function walletBalanceOf(state: UserState): number | undefined {
+  const entry = Object.entries(state).find(([key]) => key.endsWith("/wallet/balance"))?.[1];
+  return typeof entry?.data === "number" ? entry.data : undefined;
+}
+
+/** The state without what the stranger's transfers legitimately changed, and without volatile keys. */
+export function normalize(value: unknown, strangerId: string): unknown {
+  if (Array.isArray(value)) {
+    return value
+      .filter(
+        (item) =>
+          !(
+            typeof item === "object" &&
+            item !== null &&
+            (item as Record<string, unknown>).type === "transfer_in" &&
+            (item as Record<string, unknown>).related_user_id === strangerId
+          ),
+      )
+      .map((item) => normalize(item, strangerId));
+  }
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  const isWallet = "balance" in record && "user_id" in record;
+  return Object.fromEntries(
+    Object.entries(record)
+      .filter(([key]) => !VOLATILE_KEYS.has(key) && !(isWallet && WALLET_MONEY_KEYS.has(key)) && key !== "pagination")
+      .map(([key, item]) => [key, normalize(item, strangerId)]),
+  );
+}
+
+/** The state for comparison: normalized, with the bare balance number left to the transfer check. */
+export function comparable(state: UserState, strangerId: string): unknown {
+  return Object.fromEntries(
+    Object.entries(state).map(([key, entry]) => [
+      key,
+      { status: entry.status, data: key.endsWith("/wallet/balance") ? "(checked against transfers)" : normalize(entry.data, strangerId) },
+    ]),
+  );
+}
+
+/** Fen the exchanges' successful transfers sent to `recipientId`. */
+export function creditedTo(exchanges: Exchange[], recipientId: string): number {
+  return exchanges
+    .filter((exchange) => exchange.status >= 200 && exchange.status < 300 && new URL(exchange.sent.url).pathname.endsWith("/transfer"))
+    .map((exchange) => (exchange.json as { data?: { transfer?: { to_user_id?: string; amount?: number }; replayed?: boolean } } | undefined)?.data)
+    .filter((data) => data?.transfer?.to_user_id === recipientId && data.replayed !== true)
+    .reduce((sum, data) => sum + (data?.transfer?.amount ?? 0), 0);
+}
+
+/** The keys whose values differ between two comparable states, with both values (clipped). */
+export function differences(before: unknown, after: unknown): string[] {
+  const a = before as Record<string, unknown>;
+  const b = after as Record<string, unknown>;
+  return Object.keys({ ...a, ...b })
+    .filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]))
+    .map((key) => `${key}:\n    before ${JSON.stringify(a[key]).slice(0, 400)}\n    after  ${JSON.stringify(b[key]).slice(0, 400)}`);
+}
