@@ -39,6 +39,8 @@ describe("MetricsPipeline (happy)", () => {
     await fake.settle();
     expect(fake.batches).toHaveLength(1);
     expect(fake.batches[0]?.samples).toContainEqual({ kind: "counter", name: "qingyu_http_requests_total", labels: ["GET", "/x", "2xx"], value: 200 });
+    // the batch counts itself, so even an isolate that never flushes again reports its flush
+    expect(fake.batches[0]?.samples).toContainEqual({ kind: "counter", name: "qingyu_metrics_flushes_total", labels: ["ok"], value: 1 });
   });
 
   it("flushes at once when the batch reaches flushMaxSeries, and always to the same shard", async () => {

@@ -87,9 +87,12 @@ export class MetricsPipeline {
     this.#flushStartedAt = Date.now();
     try {
       if (this.#unsent && !(await this.#sendUnsent(context))) return;
+      if (this.buffer.size === 0) return;
       if (this.#build) this.buffer.set("qingyu_build_info", this.#build, 1);
+      // A batch carries its own "ok": counted once when applied (retries share its id), and visible even
+      // from an isolate that never flushes again.
+      this.buffer.inc("qingyu_metrics_flushes_total", { result: "ok" });
       const samples = this.buffer.drain();
-      if (samples.length === 0) return;
       if (!this.#isolateId) this.#isolateId = crypto.randomUUID();
       this.#unsent = { id: `${this.#isolateId}:${++this.#sequence}`, shards: this.#settings.shards, samples };
       await this.#sendUnsent(context);
@@ -112,7 +115,6 @@ export class MetricsPipeline {
       });
       await Promise.race([context.shard(this.shardIndex).ingest(batch), timeout]);
       if (this.#unsent === batch) this.#unsent = null;
-      this.buffer.inc("qingyu_metrics_flushes_total", { result: "ok" });
       return true;
     } catch (error) {
       // The batch stays unsent and goes again, same id, next time; this count arrives with a later flush.

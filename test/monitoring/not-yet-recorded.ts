@@ -8,12 +8,7 @@
  * Monitoring section names the same families.
  */
 export const NOT_YET_RECORDED: readonly string[] = [
-  // Users and auth (src/auth, src/routes/auth*)
-  "qingyu_auth_registrations_total",
-  "qingyu_auth_logins_total",
-  "qingyu_auth_refreshes_total",
-  "qingyu_auth_revocations_total",
-  "qingyu_auth_revocation_sync_lag_seconds",
+  // Users and auth (src/auth, src/routes/auth*): registrations, logins, refreshes, revocations and sync lag are recorded
   "qingyu_auth_degraded_decisions_total",
   "qingyu_auth_active_sessions",
   // Dependency calls (Redis, D1, Durable Object RPC clients); health checks are recorded
@@ -22,10 +17,7 @@ export const NOT_YET_RECORDED: readonly string[] = [
   "qingyu_dependency_call_duration_seconds",
   // Cache: src/cache records both, but this traffic reads each new user's profile once, so only misses show
   "qingyu_cache_hits_total",
-  // AI quota (durable-objects/quota-counter, src/routes/quota*)
-  "qingyu_quota_tokens_consumed_total",
-  "qingyu_quota_consume_total",
-  "qingyu_quota_remaining_ratio",
+  // AI quota (durable-objects/quota-counter, src/routes/quota*): tokens, consume decisions and remaining ratio are recorded
   "qingyu_quota_threshold_events_total",
   "qingyu_quota_users",
   "qingyu_quota_reservations_total",
