@@ -85,7 +85,7 @@ const rollback = createRoute({
   summary: "Make an earlier version current again (as a new version)",
   security,
   request: {
-    params: z.object({ version: z.coerce.number().int().min(0).max(1_000_000_000) }),
+    params: z.object({ version: z.string().regex(/^\d{1,9}$/, "must be a version number").openapi({ example: "3" }) }),
     body: { required: true, content: { "application/json": { schema: z.object({ expectedVersion: z.number().int().min(0) }) } } },
   },
   responses: { 200: jsonContent(envelopeOf(SnapshotSchema), "Rolled back"), 409: errorResponse("Someone saved a newer version (code 1006)"), ...errors },
@@ -143,7 +143,7 @@ export function registerAdminConfigRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(rollback, async (c) => {
-    const { version } = c.req.valid("param");
+    const version = Number(c.req.valid("param").version);
     const result = await configStore(c.env.CONFIG_STORE).rollback({
       version,
       expectedVersion: c.req.valid("json").expectedVersion,
