@@ -15,12 +15,8 @@ export const NOT_YET_RECORDED: readonly string[] = [
   "qingyu_dependency_calls_total",
   "qingyu_dependency_call_errors_total",
   "qingyu_dependency_call_duration_seconds",
-  // Cache: src/cache records both, but this traffic reads each new user's profile once, so only misses show
-  "qingyu_cache_hits_total",
-  // AI quota (durable-objects/quota-counter, src/routes/quota*): tokens, consume decisions and remaining ratio are recorded
-  "qingyu_quota_threshold_events_total",
+  // AI quota (durable-objects/quota-counter, src/routes/quota*): tokens, consume decisions, remaining ratio, level crossings and reservations are recorded
   "qingyu_quota_users",
-  "qingyu_quota_reservations_total",
   "qingyu_quota_webhook_deliveries_total",
   "qingyu_quota_websocket_clients",
   // Wallet (durable-objects/wallet, src/routes/wallet*)

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitFor } from "../../dev/net.ts";
 import { ROOT } from "../../dev/stack.ts";
-import { call } from "../support/http.ts";
+import { call, type Envelope } from "../support/http.ts";
 import { login, registerUser } from "../support/users.ts";
 import { startPrometheus, type PrometheusProcess } from "./prometheus-process.ts";
 import { NOT_YET_RECORDED } from "./not-yet-recorded.ts";
@@ -23,7 +23,7 @@ afterAll(async () => {
   await prometheus?.stop();
 });
 
-/** One request of every route family the API has: system, health, auth, profile, sessions, quota, wallet, admin, errors. */
+/** Requests through every route family the API has: system, health, auth, profile, sessions, quota (with a reservation and level crossings), wallet, admin, errors. */
 async function everyRouteFamily(): Promise<void> {
   const { username, password, pair } = await registerUser();
   const bearer = { Authorization: `Bearer ${pair.token}` };
@@ -52,9 +52,29 @@ async function everyRouteFamily(): Promise<void> {
     call("/api/v1/no/such/route"),
     call("/api/v1/system/ping", { method: "DELETE" }),
     call("/api/v1/shared/auth/register", { method: "POST", body: "z".repeat(200_000), headers: { "content-type": "application/json" } }),
-    call("/api/v1/shared/auth/logout", { method: "POST", headers: bearer }),
   ];
   await Promise.all((await Promise.all(requests)).map((response) => response.arrayBuffer()));
+  await quotaLifecycle(userId, bearer);
+  // A second read of the profile is served from the cache (a hit; the first was a miss).
+  await (await call("/api/v1/user/profile", { headers: bearer })).arrayBuffer();
+  await (await call("/api/v1/shared/auth/logout", { method: "POST", headers: bearer })).arrayBuffer();
+}
+
+const SERVICE = { Authorization: "Bearer dev-only-ai-service-token-not-for-production-01" };
+
+/** A reservation committed, then one consume that leaves under 10% of the daily quota: crosses warning and critical. */
+async function quotaLifecycle(userId: string, bearer: Record<string, string>): Promise<void> {
+  const internal = `/api/v1/internal/quota/${userId}`;
+  const reserved = (await (await call(`${internal}/reservations`, { method: "POST", headers: SERVICE, json: { amount: 5, service: "text_generation", requestId: crypto.randomUUID() } })).json()) as Envelope<{ reservation: { id: string } | null }>;
+  const reservationId = reserved.data.reservation?.id;
+  if (reservationId) await (await call(`${internal}/reservations/${reservationId}/commit`, { method: "POST", headers: SERVICE, json: { actual: 3 } })).arrayBuffer();
+  const quota = (await (await call("/api/v1/ai/quota", { headers: bearer })).json()) as Envelope<{ totalQuota: number; remainingQuota: number }>;
+  if (!quota.data) throw new Error(`GET /api/v1/ai/quota answered ${JSON.stringify(quota)}`);
+  const { totalQuota, remainingQuota } = quota.data;
+  if (totalQuota > 0 && remainingQuota > Math.floor(totalQuota * 0.05)) {
+    const amount = remainingQuota - Math.floor(totalQuota * 0.05);
+    await (await call(`${internal}/consume`, { method: "POST", headers: SERVICE, json: { amount, service: "text_generation", requestId: crypto.randomUUID() } })).arrayBuffer();
+  }
 }
 
 /** Every panel expression of every dashboard, with where it comes from. */
