@@ -60,8 +60,8 @@ describe("cross-user isolation under fuzzing", () => {
       const outcome = await fuzzOperation(
         { key: KEY },
         fc.array(stepArbitrary, { minLength: 1, maxLength: 8 }),
-        settings.isolationRuns,
-        settings.seed,
+        // A sequence is up to 8 requests plus 14-odd state reads, some waiting out the wallet's per-user rate limit.
+        { runs: settings.isolationRuns, baseSeed: settings.seed, msPerRun: 5_000 },
         async (requests) => {
           const before = state;
           const exchanges: Exchange[] = [];
@@ -88,11 +88,11 @@ describe("cross-user isolation under fuzzing", () => {
         },
       );
       console.log(
-        `${stats.summary(settings.seed)}; ${userOperations.size} user routes, ${reads.length} state reads; ${cast.relogins} re-logins, ${cast.replacements} replacements`,
+        `${stats.summary(settings.seed)}; ${userOperations.size} user routes, ${reads.length} state reads; ${outcome.runs} sequences${outcome.interrupted ? " (stopped by the time limit)" : ""}; ${cast.relogins} re-logins, ${cast.replacements} replacements`,
       );
       expect(outcome.failure, outcome.failure).toBeUndefined();
     },
-    900_000,
+    120_000 + settings.isolationRuns * 5_000,
   );
 
   it("the comparison notices B's own changes (control)", async () => {

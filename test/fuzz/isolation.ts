@@ -9,6 +9,7 @@ import type { Contract, Operation } from "./contract.ts";
 import type { Cast } from "./cast.ts";
 import type { Identity } from "./recruits.ts";
 import type { Exchange } from "./request-model.ts";
+import { DEV_RELOAD } from "./send.ts";
 
 /** What each state read answered, by operation key. */
 export type UserState = Record<string, { status: number; data: unknown }>;
@@ -33,12 +34,25 @@ export function stateReads(contract: Contract): Operation[] {
 /** Longest `Retry-After` a state read waits out before reading again (per-user rate limits, e.g. the wallet's). */
 const MAX_RETRY_AFTER_S = 65;
 
+function dataOf(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { data?: unknown }).data;
+  } catch {
+    return text;
+  }
+}
+
 async function readOnce(url: string, token: string): Promise<{ status: number; data: unknown }> {
   for (;;) {
     const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
-    const body = (await response.json()) as { data?: unknown };
+    const text = await response.text();
+    if (response.status === 503 && text.startsWith(DEV_RELOAD)) {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      continue;
+    }
     const retryAfter = Number(response.headers.get("retry-after") ?? "0");
-    if (response.status !== 429 || !(retryAfter > 0 && retryAfter <= MAX_RETRY_AFTER_S)) return { status: response.status, data: body.data };
+    if (response.status !== 429 || !(retryAfter > 0 && retryAfter <= MAX_RETRY_AFTER_S)) return { status: response.status, data: dataOf(text) };
+    return { status: response.status, data: (JSON.parse(text) as { data?: unknown }).data };
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
   }
 }
@@ -46,7 +60,8 @@ async function readOnce(url: string, token: string): Promise<{ status: number; d
 /**
  * One read per route: status and `data` (with `page_size=100` where paging
  * exists, so new rows never push old ones off the page). A rate-limited read
- * waits out its `Retry-After` and reads again.
+ * waits out its `Retry-After` and reads again, and so does one cut off by a
+ * `wrangler dev` reload.
  */
 export async function readState(cast: Cast, identity: Identity, reads: Operation[]): Promise<UserState> {
   const state: UserState = {};

@@ -17,6 +17,8 @@ export interface OperationOutcome {
   key: string;
   seed: number;
   runs: number;
+  /** The time limit stopped it before all its runs (a slow stack; see `msPerRun`). */
+  interrupted: boolean;
   /** fast-check's report (seed, path, shrunk counterexample) plus the exchange, when it failed. */
   failure: string | undefined;
 }
@@ -49,27 +51,34 @@ export async function exercise(
   return exchange;
 }
 
-/** Runs `runs` generated cases (requests, usually) for one operation under its own seed. */
+/** How many cases one property runs, under which base seed, and how long one case may take on average. */
+export interface RunPlan {
+  runs: number;
+  baseSeed: number;
+  /** Budget per case: the property stops after max(60 s, runs × this), so a failing shrink against the live stack stays bounded. */
+  msPerRun: number;
+}
+
+/** Runs `plan.runs` generated cases (requests, usually) for one operation under its own seed. */
 export async function fuzzOperation<T>(
   operation: Pick<Operation, "key">,
   arbitrary: fc.Arbitrary<T>,
-  runs: number,
-  baseSeed: number,
+  plan: RunPlan,
   property: (value: T) => Promise<unknown>,
 ): Promise<OperationOutcome> {
+  const { runs, baseSeed } = plan;
   const seed = operationSeed(baseSeed, operation.key);
   const details = await fc.check(
     fc.asyncProperty(arbitrary, async (value) => {
       await property(value);
     }),
-    // Shrinking replays against the live stack; the time limit keeps a failing run bounded.
-    { seed, numRuns: runs, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false },
+    { seed, numRuns: runs, interruptAfterTimeLimit: Math.max(60_000, runs * plan.msPerRun), markInterruptAsFailure: false },
   );
   const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance ?? "");
   const failure = details.failed
     ? `${operation.key}\nreplay: FUZZ_SEED=${baseSeed} FUZZ_ONLY="${operation.key}"\n${error}\n\n${fc.defaultReportMessage(details) ?? "failed"}`
     : undefined;
-  return { key: operation.key, seed, runs: details.numRuns, failure };
+  return { key: operation.key, seed, runs: details.numRuns, interrupted: details.interrupted, failure };
 }
 
 /** Maps `items` through `work` with at most `limit` running at once, keeping order. */

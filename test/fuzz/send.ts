@@ -50,8 +50,27 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Sends one request (a Buffer body, so fetch adds no Content-Type of its own) and reads the whole answer. */
+/**
+ * What `wrangler dev` (not the Worker) answers when it reloads the Worker because
+ * a source file changed under it, as happens while others edit the working tree.
+ */
+export const DEV_RELOAD = "Your worker restarted mid-request";
+const DEV_RELOAD_RETRIES = 3;
+
+/**
+ * Sends one request (a Buffer body, so fetch adds no Content-Type of its own)
+ * and reads the whole answer. A request cut off by a `wrangler dev` reload is
+ * sent again: that 503 comes from the dev server, never from production.
+ */
 export async function send(sent: SentRequest, request: FuzzRequest): Promise<Exchange> {
+  for (let attempt = 1; ; attempt++) {
+    const exchange = await sendOnce(sent, request);
+    if (exchange.status !== 503 || !exchange.text.startsWith(DEV_RELOAD) || attempt > DEV_RELOAD_RETRIES) return exchange;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
+
+async function sendOnce(sent: SentRequest, request: FuzzRequest): Promise<Exchange> {
   const started = performance.now();
   const response = await fetch(sent.url, {
     method: sent.method,
