@@ -21,7 +21,9 @@ import { FuzzStats } from "./stats.ts";
 
 const settings = fuzzSettings(inject("stateDir"));
 const contract = await loadContract(apiUrl());
-const operations = contract.operations.filter((operation) => !settings.only || operation.key.includes(settings.only));
+/** FUZZ_ONLY: the operation with exactly that key, else every operation whose key contains it. */
+const exact = contract.operations.filter((operation) => operation.key === settings.only);
+const operations = exact.length > 0 ? exact : contract.operations.filter((operation) => !settings.only || operation.key.includes(settings.only));
 const ROUTING = "routing: undocumented methods and made-up paths";
 const routing = routingVariants(contract);
 const routingRuns = settings.only && !ROUTING.includes(settings.only) ? 0 : Math.max(100, Math.round(settings.requests * 0.05));
@@ -74,7 +76,7 @@ describe("contract fuzzing of /openapi.json", () => {
           outcomes.set(outcome.key, outcome);
           if (outcome.interrupted) console.warn(`[fuzz] ${outcome.key}: stopped by its time limit after ${outcome.runs} requests`);
         }
-        console.log(`[fuzz] ${cast.relogins} re-logins after sessions revoked by the fuzzer`);
+        console.log(`[fuzz] ${cast.relogins} re-logins after sessions the fuzzer revoked, ${cast.replacements} cast members replaced`);
       } finally {
         await restoreConfig();
       }
