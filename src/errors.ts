@@ -94,6 +94,7 @@ export const commonErrorResponses = {
   404: errorResponse("Not found (code 1004)"),
   405: errorResponse("Method not allowed (code 1005)"),
   413: errorResponse("Request body too large (code 1008)"),
+  415: errorResponse("Unsupported media type: JSON bodies need Content-Type application/json (code 1009)"),
   429: errorResponse("Too many requests (code 1007)"),
   500: errorResponse("Internal error (code 5000), including invalid server configuration"),
   503: errorResponse("A dependency is unavailable (code 5003)"),

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { createOperationLog } from "../admin/operation-log";
 import { trackQuotaActivity } from "../admin/quota-activity";
 import type { AppEnv } from "../env";
-import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
+import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
 import { RechargeInputSchema, SetTotalInputSchema, SuspensionInputSchema } from "../quota/schemas";
