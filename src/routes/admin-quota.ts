@@ -62,6 +62,7 @@ const recharge = createRoute({
   request: { params, ...json(RechargeInputSchema) },
   responses: {
     200: jsonContent(envelopeOf(z.object({ quota: QuotaViewSchema, amount: z.number().int(), transactionId: z.string(), replayed: z.boolean() })), "Recharged"),
+    409: errorResponse("requestId already used with different parameters (code 1006)"),
     ...errors,
   },
 });
