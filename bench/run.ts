@@ -109,7 +109,7 @@ async function main(): Promise<BenchReport> {
   const startedAt = Date.now();
   starting = true;
   try {
-    stack = await startStack({ ...options, bridgeAsProcess: true, apiVars: { ...options.apiVars, ...STACK_API_VARS }, progress: (line) => progress(`  ${line}`) });
+    stack = await startStack({ ...options, bridgeAsProcess: true, wranglerLogLevel: "warn", apiVars: { ...options.apiVars, ...STACK_API_VARS }, progress: (line) => progress(`  ${line}`) });
   } catch (error) {
     // The worker logs live in the temp state dir, which is removed on exit: show their end now.
     if (interrupted === undefined) await printLogTails(options.stateDir);
