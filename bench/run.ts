@@ -30,6 +30,8 @@ class Interrupted extends Error {}
 
 let stack: Stack | undefined;
 let stateDir: string | undefined;
+/** The second stack, with METRICS_ENABLED=false, when a scenario asks for it. */
+let metricsOff: { stack?: Stack; stateDir: string } | undefined;
 let starting = false;
 let interrupted: string | undefined;
 let cleanup: Promise<void> | undefined;
@@ -42,6 +44,8 @@ function stopEverything(): Promise<void> {
       progress("stopping the stack");
       await stack.stop();
     }
+    if (metricsOff?.stack !== undefined) await metricsOff.stack.stop();
+    if (metricsOff !== undefined) await rm(metricsOff.stateDir, { recursive: true, force: true });
     if (stateDir !== undefined) await rm(stateDir, { recursive: true, force: true });
   })();
   return cleanup;
@@ -50,13 +54,13 @@ function stopEverything(): Promise<void> {
 /** Stops everything and exits; called on signals and crashes, so it may run while the stack is still starting. */
 async function shutdown(exitCode: number): Promise<void> {
   stopRuns();
-  if (stack === undefined && starting) {
-    progress("the stack is still starting: terminating the processes it started");
+  if (starting) {
+    progress("a stack is still starting: terminating the processes the bench started");
     // Without /proc, the main flow stops the stack as soon as startStack returns.
     if (!(await terminateDescendants())) return;
     // Synchronous to the exit: startStack's pending steps get no chance to spawn anything more.
     killDescendantsNow();
-    if (stateDir !== undefined) rmSync(stateDir, { recursive: true, force: true });
+    for (const dir of [stateDir, metricsOff?.stateDir]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     process.exit(exitCode);
   }
   await stopEverything();
@@ -109,7 +113,13 @@ async function main(): Promise<BenchReport> {
   const startedAt = Date.now();
   starting = true;
   try {
-    stack = await startStack({ ...options, bridgeAsProcess: true, wranglerLogLevel: "warn", apiVars: { ...options.apiVars, ...STACK_API_VARS }, progress: (line) => progress(`  ${line}`) });
+    stack = await startStack({
+      ...options,
+      bridgeAsProcess: true,
+      wranglerLogLevel: "warn",
+      apiVars: { ...options.apiVars, ...STACK_API_VARS },
+      progress: (line) => progress(`  ${line}`),
+    });
   } catch (error) {
     // The worker logs live in the temp state dir, which is removed on exit: show their end now.
     if (interrupted === undefined) await printLogTails(options.stateDir);
@@ -121,12 +131,32 @@ async function main(): Promise<BenchReport> {
   progress(`stack ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${stack.apiUrl}`);
 
   const ctx = createContext(stack, progress);
+  let offCtx: ReturnType<typeof createContext> | undefined;
+  if (selected.some((scenario) => scenario.stack === "metrics-off")) {
+    // Same code and settings, recording switched off: the metrics on/off ratios come from the same run.
+    const offOptions = await randomStackOptions("qingyu-bench-metrics-off-");
+    metricsOff = { stateDir: offOptions.stateDir };
+    progress("starting a second stack with METRICS_ENABLED=false");
+    starting = true;
+    metricsOff.stack = await startStack({
+      ...offOptions,
+      bridgeAsProcess: true,
+      wranglerLogLevel: "warn",
+      apiVars: { ...offOptions.apiVars, ...STACK_API_VARS, METRICS_ENABLED: "false" },
+      progress: (line) => progress(`  ${line}`),
+    }).finally(() => {
+      starting = false;
+    });
+    checkInterrupted();
+    offCtx = createContext(metricsOff.stack, progress);
+  }
+  const contextFor = (scenario: RegisteredScenario) => (scenario.stack === "metrics-off" && offCtx ? offCtx : ctx);
   // Every setup first: creating fixtures (hashing 1,000 passwords) must not load the machine while something is measured.
   const prepared: Array<{ scenario: RegisteredScenario; requests: BenchRequest[] }> = [];
   for (const scenario of selected) {
     checkInterrupted();
     progress(`${scenario.name}: preparing`);
-    prepared.push({ scenario, requests: await scenario.prepare(ctx) });
+    prepared.push({ scenario, requests: await scenario.prepare(contextFor(scenario)) });
   }
 
   const measured = new Map<string, Measurement[]>();
@@ -135,7 +165,7 @@ async function main(): Promise<BenchReport> {
     for (const { scenario, requests } of prepared) {
       checkInterrupted();
       progress(`${label}${scenario.name}: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`);
-      const result = await measure(scenario.url(ctx), requests, settings, progress);
+      const result = await measure(scenario.url(contextFor(scenario)), requests, settings, progress);
       checkInterrupted();
       measured.set(scenario.name, [...(measured.get(scenario.name) ?? []), result]);
       const flag = isFailing(result) ? ` FAILING (${result.non2xx} non-2xx, ${result.errors} errors)` : "";
@@ -146,7 +176,13 @@ async function main(): Promise<BenchReport> {
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine: machineInfo(),
-    settings: { durationS: settings.durationS, connections: settings.connections, warmupS: settings.warmupS, timeoutS: settings.timeoutS, rounds: settings.rounds },
+    settings: {
+      durationS: settings.durationS,
+      connections: settings.connections,
+      warmupS: settings.warmupS,
+      timeoutS: settings.timeoutS,
+      rounds: settings.rounds,
+    },
     scenarios: selected.map((scenario) => {
       const own = measured.get(scenario.name);
       const base = measured.get(scenario.baseline);

@@ -62,7 +62,12 @@ interface ScenarioBase {
   targets?: Targets;
   /** Base URL autocannon connects to; default the API Worker. */
   url?(ctx: ScenarioContext): string;
+  /** Which stack it runs against: the main one, or a second one started with METRICS_ENABLED=false. */
+  stack?: StackVariant;
 }
+
+/** The stacks a run can start. */
+export type StackVariant = "main" | "metrics-off";
 
 /** A scenario without fixtures. */
 export interface StatelessScenario extends ScenarioBase {
@@ -82,6 +87,7 @@ export interface RegisteredScenario {
   description: string;
   baseline: string;
   targets?: Targets;
+  stack: StackVariant;
   url(ctx: ScenarioContext): string;
   /** Runs setup (if any) and returns the request list. */
   prepare(ctx: ScenarioContext): Promise<BenchRequest[]>;
@@ -97,6 +103,7 @@ export function defineScenario<S>(spec: StatelessScenario | StatefulScenario<S>)
     description: spec.description,
     baseline: spec.baseline ?? DEFAULT_BASELINE,
     targets: spec.targets,
+    stack: spec.stack ?? "main",
     url: (ctx) => spec.url?.(ctx) ?? ctx.apiUrl,
     prepare: async (ctx) => (spec.setup === undefined ? spec.requests(ctx) : spec.requests(ctx, await spec.setup(ctx))),
   };

@@ -48,7 +48,11 @@ function warmQuotaUsers(ctx: ScenarioContext) {
     const users = await benchUsers(ctx, 1000);
     ctx.progress("warming 1,000 QuotaCounter objects");
     await mapConcurrent(users, 16, (user) =>
-      ctx.fetchJson(`/api/v1/internal/quota/${user.id}/consume`, { method: "POST", headers: { authorization: `Bearer ${SERVICE_TOKEN}` }, json: { amount: 1, service: "bench-warmup", requestId: crypto.randomUUID() } }),
+      ctx.fetchJson(`/api/v1/internal/quota/${user.id}/consume`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${SERVICE_TOKEN}` },
+        json: { amount: 1, service: "bench-warmup", requestId: crypto.randomUUID() },
+      }),
     );
     return users;
   });
@@ -81,7 +85,8 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     description: "GET /api/v1/system/ping/auth: the no-op behind the auth middleware (JWT verify + revocation check), 1,000 users' tokens round-robin",
     targets: { minThroughputRatio: 0.9 },
     setup: (ctx) => benchUsers(ctx, 1000),
-    requests: (_ctx, users) => roundRobin(users, (user) => ({ method: "GET", path: "/api/v1/system/ping/auth", headers: { authorization: `Bearer ${user.token}` } })),
+    requests: (_ctx, users) =>
+      roundRobin(users, (user) => ({ method: "GET", path: "/api/v1/system/ping/auth", headers: { authorization: `Bearer ${user.token}` } })),
   }),
   defineScenario({
     name: "quota-noop-rpc",
@@ -91,11 +96,13 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
   }),
   defineScenario({
     name: "quota-consume",
-    description: "POST /api/v1/internal/quota/{userId}/consume of 1 token, 1,000 users round-robin (atomic check-and-debit + ledger row + idempotency key in the user's DO)",
+    description:
+      "POST /api/v1/internal/quota/{userId}/consume of 1 token, 1,000 users round-robin (atomic check-and-debit + ledger row + idempotency key in the user's DO)",
     baseline: "quota-noop-rpc",
     targets: { minThroughputRatio: 0.9, maxP99Ratio: 1.5 },
     setup: warmQuotaUsers,
-    requests: (_ctx, users) => roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
+    requests: (_ctx, users) =>
+      roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
   }),
   defineScenario({
     name: "quota-consume-redis-peer",
@@ -103,7 +110,27 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     baseline: "quota-consume",
     targets: { maxThroughputRatio: 1 / 3 },
     setup: (ctx) => benchUsers(ctx, 1000),
-    requests: (_ctx, users) => roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume-redis`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
+    requests: (_ctx, users) =>
+      roundRobin(users, (user) =>
+        internalPost(`/api/v1/internal/quota/${user.id}/consume-redis`, { amount: 1, service: "bench", requestId: crypto.randomUUID() }),
+      ),
+  }),
+  defineScenario({
+    name: "noop-metrics-off",
+    description: "The noop scenario on a second stack with METRICS_ENABLED=false: with metrics, throughput must be ≥ 0.95× this",
+    stack: "metrics-off",
+    targets: { maxThroughputRatio: 1 / 0.95 },
+    requests: () => [{ method: "GET", path: "/api/v1/system/ping" }],
+  }),
+  defineScenario({
+    name: "quota-consume-metrics-off",
+    description: "The quota-consume scenario on the METRICS_ENABLED=false stack: with metrics, throughput must be ≥ 0.95× this",
+    stack: "metrics-off",
+    baseline: "quota-consume",
+    targets: { maxThroughputRatio: 1 / 0.95 },
+    setup: warmQuotaUsers,
+    requests: (_ctx, users) =>
+      roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
   }),
   defineScenario({
     name: "login",
