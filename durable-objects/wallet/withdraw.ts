@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { formatYuan } from "../../src/wallet/money";
 import { walletFailure, type Page, type ReviewResult, type WalletFailure, type WithdrawResult } from "../../src/wallet/results";
 import type { ListWithdrawalsInputSchema, ReviewInputSchema, WithdrawInputSchema } from "../../src/wallet/schemas";
-import type { PaymentMethod, Withdrawal, WithdrawalStatus } from "../../src/wallet/views";
+import { withdrawalView, type PaymentMethod, type Withdrawal, type WithdrawalStatus } from "../../src/wallet/views";
 import { enqueue } from "../outbox/outbox";
 import type { WalletBook } from "./book";
 import { fingerprint, once } from "./idempotency";
@@ -34,21 +34,8 @@ type WithdrawalRow = {
 /** What the index receives: the whole row, with a version so a late older update never overwrites a newer one. */
 export type WithdrawalIndexPayload = Omit<WithdrawalRow, "seq"> & { user_id: string; version: number };
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 function view(book: WalletBook, row: WithdrawalRow): Withdrawal {
-  return {
-    id: row.id,
-    user_id: book.userId,
-    amount: row.amount,
-    account: row.account,
-    method: row.method,
-    status: row.status,
-    review_reason: row.review_reason,
-    reviewed_by: row.reviewed_by,
-    reviewed_at: iso(row.reviewed_at),
-    created_at: iso(row.created_at)!,
-  };
+  return withdrawalView({ ...row, user_id: book.userId });
 }
 
 const withdrawalRow = (book: WalletBook, id: string) => book.sql.exec<WithdrawalRow>("SELECT * FROM withdrawals WHERE id = ?", id).toArray()[0] ?? null;

@@ -157,3 +157,22 @@ export const QuotaPurchaseSchema = z
   .openapi("QuotaPurchase");
 /** A quota purchase. */
 export type QuotaPurchase = z.infer<typeof QuotaPurchaseSchema>;
+
+/** A withdrawal as the Wallet object and the admins' D1 index store it (times in epoch ms). */
+export type StoredWithdrawal = Omit<Withdrawal, "reviewed_at" | "created_at"> & { reviewed_at: number | null; created_at: number };
+
+/** The client shape of a stored withdrawal: the listed fields only (storage columns like `seq` stay out), ISO times. */
+export function withdrawalView(row: StoredWithdrawal): Withdrawal {
+  return {
+    id: row.id,
+    user_id: row.user_id,
+    amount: row.amount,
+    account: row.account,
+    method: row.method,
+    status: row.status,
+    review_reason: row.review_reason,
+    reviewed_by: row.reviewed_by,
+    reviewed_at: row.reviewed_at === null ? null : new Date(row.reviewed_at).toISOString(),
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}

@@ -3,12 +3,10 @@
  * objects keep current through their outbox (each change arrives within a
  * delivery; a wallet's own list is always exact). Queries are parameterised.
  */
-import type { Withdrawal, WithdrawalStatus } from "./views";
+import { withdrawalView, type StoredWithdrawal, type Withdrawal, type WithdrawalStatus } from "./views";
 
 /** Filters of the admin listing and statistics. Times are epoch ms, inclusive. */
 export type WithdrawalFilter = { status?: WithdrawalStatus; userId?: string; from?: number; to?: number };
-
-type Row = Omit<Withdrawal, "reviewed_at" | "created_at"> & { reviewed_at: number | null; created_at: number };
 
 function where(filter: WithdrawalFilter, withStatus = true): { sql: string; values: Array<string | number> } {
   const clauses: string[] = [];
@@ -24,8 +22,6 @@ function where(filter: WithdrawalFilter, withStatus = true): { sql: string; valu
   add("created_at <= ?", filter.to);
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", values };
 }
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Per-status counts and sums. */
 export type WithdrawalStats = {
@@ -44,18 +40,7 @@ export function createWithdrawalIndex(db: D1Database) {
         db.prepare(`SELECT * FROM wallet_withdrawals ${sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).bind(...values, page.limit, page.offset),
       ]);
       const total = (count?.results[0] as { n: number } | undefined)?.n ?? 0;
-      const items = ((rows?.results ?? []) as Row[]).map((row) => ({
-        id: row.id,
-        user_id: row.user_id,
-        amount: row.amount,
-        account: row.account,
-        method: row.method,
-        status: row.status,
-        review_reason: row.review_reason,
-        reviewed_by: row.reviewed_by,
-        reviewed_at: iso(row.reviewed_at),
-        created_at: iso(row.created_at)!,
-      }));
+      const items = ((rows?.results ?? []) as StoredWithdrawal[]).map(withdrawalView);
       return { items, total };
     },
 
