@@ -14,7 +14,8 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
     await next();
     const status = c.res.status;
     const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
-    const logger = createLogger(c.var.config?.LOG_LEVEL ?? "info", { request_id: c.var.requestId });
+    // The config middleware's request logger when it ran; a default one when config failed before it.
+    const logger = c.var.logger ?? createLogger("info", { request_id: c.var.requestId });
     logger[level]("request", {
       method: c.req.method,
       route: routeTemplate(c),
