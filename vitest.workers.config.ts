@@ -17,12 +17,11 @@ export default defineConfig({
           CORS_ORIGINS: "https://app.qingyu.example",
           UPSTASH_REDIS_REST_URL: inject<string>("upstashUrl"),
           UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
-          // Two keys: tests sign with either to prove rotation works.
-          REFRESH_REUSE_GRACE_SECONDS: "1",
           AI_SERVICE_TOKEN: "test-ai-service-token-0123456789abcdef",
           // Recharges complete only through signed callbacks in tests, whatever a developer's .dev.vars says.
           WALLET_RECHARGE_SANDBOX: "false",
           WALLET_CALLBACK_SECRET: "test-wallet-callback-secret-0123456789abcdef",
+          // Two keys: tests sign with either to prove rotation works.
           JWT_KEYS: "test-new:test-jwt-secret-new-key-0123456789abcdef,test-old:test-jwt-secret-old-key-0123456789abcdef",
           ALERT_WEBHOOK_TOKEN: "test-alert-webhook-token-0123456789",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),

@@ -18,7 +18,8 @@ import { createContext } from "./context.ts";
 import { measure, stopRuns } from "./measure.ts";
 import { compare, isFailing, machineInfo, type BenchReport, type Measurement } from "./report.ts";
 import type { BenchRequest, RegisteredScenario } from "./scenario.ts";
-import { SCENARIOS, STACK_API_VARS } from "./scenarios.ts";
+import { applyRuntimeConfig } from "./runtime-config.ts";
+import { SCENARIOS, STACK_API_VARS, STACK_RUNTIME_CONFIG } from "./scenarios.ts";
 import { readSettings, selectScenarios } from "./settings.ts";
 import { renderMarkdown } from "./table.ts";
 
@@ -129,6 +130,7 @@ async function main(): Promise<BenchReport> {
   }
   checkInterrupted();
   progress(`stack ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${stack.apiUrl}`);
+  await applyRuntimeConfig(stack, options.stateDir, STACK_RUNTIME_CONFIG);
 
   const ctx = createContext(stack, progress);
   let offCtx: ReturnType<typeof createContext> | undefined;
@@ -148,6 +150,7 @@ async function main(): Promise<BenchReport> {
       starting = false;
     });
     checkInterrupted();
+    await applyRuntimeConfig(metricsOff.stack, offOptions.stateDir, STACK_RUNTIME_CONFIG);
     offCtx = createContext(metricsOff.stack, progress);
   }
   const contextFor = (scenario: RegisteredScenario) => (scenario.stack === "metrics-off" && offCtx ? offCtx : ctx);

@@ -19,24 +19,31 @@
  */
 import { benchUsers } from "./fixtures.ts";
 import { DEFAULT_BASELINE, defineScenario, mapConcurrent, roundRobin, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
-import { WALLET_BENCH_VARS, WALLET_SCENARIOS } from "./wallet-scenarios.ts";
+import { WALLET_BENCH_RUNTIME_CONFIG, WALLET_BENCH_VARS, WALLET_SCENARIOS } from "./wallet-scenarios.ts";
 
-/**
- * API Worker vars for the bench stack, over the test defaults (ENVIRONMENT=test,
- * LOG_LEVEL=warn). For limits that fixtures would hit, e.g. registering 1,000
- * users from 127.0.0.1 needs REGISTER_MAX_PER_IP raised from its default of 10.
- */
 /** The AI service's token in the bench stack (the internal quota routes need it). */
 const SERVICE_TOKEN = "bench-ai-service-token-0123456789abcdef";
 
+/** API Worker vars for the bench stack, over the test defaults (ENVIRONMENT=test, LOG_LEVEL=warn). */
 export const STACK_API_VARS: Readonly<Record<string, string>> = {
   AI_SERVICE_TOKEN: SERVICE_TOKEN,
   ENABLE_BENCH_ROUTES: "true",
-  REGISTER_MAX_PER_IP: "100000",
-  LOGIN_MAX_FAILURES_PER_IP: "100000",
-  // Login scenarios would otherwise evict the sessions whose tokens other scenarios use.
-  MAX_SESSIONS_PER_USER: "100",
   ...WALLET_BENCH_VARS,
+};
+
+/**
+ * Runtime-config changes the bench applies through the admin API before any
+ * fixture is made: limits that fixtures would hit, e.g. registering 1,000 users
+ * from 127.0.0.1 needs the per-IP register limit raised from its default of 10.
+ */
+export const STACK_RUNTIME_CONFIG = {
+  auth: {
+    registerLimit: { limit: 100_000 },
+    loginThrottle: { maxFailuresPerIp: 100_000 },
+    // Login scenarios would otherwise evict the sessions whose tokens other scenarios use.
+    maxSessionsPerUser: 100,
+  },
+  ...WALLET_BENCH_RUNTIME_CONFIG,
 };
 
 /**

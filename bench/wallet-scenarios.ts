@@ -6,15 +6,13 @@
 import { benchUsers, type BenchUser } from "./fixtures.ts";
 import { defineScenario, mapConcurrent, roundRobin, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
 
-/**
- * Vars the wallet scenarios need on the bench stack: sandbox recharges fund
- * the users without a payment provider, and the per-user limit is raised so
- * that requests are counted (the limiter still runs) but never refused.
- */
+/** Vars the wallet scenarios need on the bench stack: sandbox recharges fund the users without a payment provider. */
 export const WALLET_BENCH_VARS: Readonly<Record<string, string>> = {
   WALLET_RECHARGE_SANDBOX: "true",
-  WALLET_RATE_LIMIT: "1000000",
 };
+
+/** The per-user wallet limit raised, so that requests are counted (the limiter still runs) but never refused. */
+export const WALLET_BENCH_RUNTIME_CONFIG = { wallet: { rateLimit: { limit: 1_000_000 } } };
 
 /** The 1,000 bench users, each with 1,000 yuan from a sandbox recharge (which also creates their Wallet objects). */
 function fundedUsers(ctx: ScenarioContext): Promise<BenchUser[]> {

@@ -30,7 +30,8 @@ const commaList = z
 /**
  * Deploy-time configuration of the API Worker: every var and secret, validated
  * once per isolate on the first request. Runtime-tunable settings (quota
- * thresholds, plans, ...) live in the ConfigStore, not here.
+ * thresholds and plans, token lifetimes, session and rate limits, the
+ * revocation policy) live in the ConfigStore (src/runtime-config), not here.
  */
 export const EnvConfigSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
@@ -46,20 +47,6 @@ export const EnvConfigSchema = z.object({
   JWT_KEYS: jwtKeys,
   JWT_ISSUER: z.string().min(1).default("qingyu-edge"),
   JWT_AUDIENCE: z.string().min(1).default("qingyu-clients"),
-  ACCESS_TOKEN_TTL_SECONDS: intFromString("ACCESS_TOKEN_TTL_SECONDS", 30, 86_400).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: intFromString("REFRESH_TOKEN_TTL_SECONDS", 300, 90 * 86_400).default(30 * 86_400),
-  /** Two tabs refreshing at once both succeed within this window; later reuse revokes the session. */
-  REFRESH_REUSE_GRACE_SECONDS: intFromString("REFRESH_REUSE_GRACE_SECONDS", 0, 300).default(10),
-  MAX_SESSIONS_PER_USER: intFromString("MAX_SESSIONS_PER_USER", 1, 100).default(5),
-  /** How often an isolate pulls new revocations; the revocation bound is this plus one Redis round trip. */
-  REVOCATION_SYNC_INTERVAL_MS: intFromString("REVOCATION_SYNC_INTERVAL_MS", 50, 10_000).default(500),
-  /** With Redis unreachable, standard routes trust the last synced revocations for at most this long. */
-  REVOCATION_MAX_STALENESS_MS: intFromString("REVOCATION_MAX_STALENESS_MS", 0, 3_600_000).default(60_000),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: intFromString("LOGIN_MAX_FAILURES_PER_ACCOUNT", 1, 1000).default(5),
-  LOGIN_MAX_FAILURES_PER_IP: intFromString("LOGIN_MAX_FAILURES_PER_IP", 1, 100_000).default(50),
-  LOGIN_FAILURE_WINDOW_SECONDS: intFromString("LOGIN_FAILURE_WINDOW_SECONDS", 1, 86_400).default(900),
-  REGISTER_MAX_PER_IP: intFromString("REGISTER_MAX_PER_IP", 1, 100_000).default(10),
-  REGISTER_WINDOW_SECONDS: intFromString("REGISTER_WINDOW_SECONDS", 1, 86_400).default(3600),
   USER_STORE: z.enum(["d1", "mongodb-data-api"]).default("d1"),
   MONGODB_DATA_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   MONGODB_DATA_API_KEY: z.string().min(1).optional(),

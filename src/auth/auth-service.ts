@@ -1,4 +1,5 @@
 import type { EnvConfig } from "../config";
+import type { AuthSettings } from "../runtime-config/auth-settings";
 import { isolateMetrics } from "../metrics/isolate";
 import { ApiError } from "../errors";
 import { DuplicateUserError, type Role, type UserRecord, type UserStore } from "../users/user-store";
@@ -32,6 +33,8 @@ export interface TokenPair {
 
 type Deps = {
   config: EnvConfig;
+  /** The runtime config's `auth` section as this request sees it (cached per isolate). */
+  settings: () => Promise<AuthSettings>;
   users: UserStore;
   sessions: SessionStore;
   throttle: LoginThrottle;
@@ -39,21 +42,31 @@ type Deps = {
 };
 
 /** Accounts, logins, refresh rotation and revocation; no HTTP types inside. */
-export function createAuthService({ config, users, sessions, throttle, revocations }: Deps) {
-  const times = (now: number) => ({ now, refreshTtlMs: config.REFRESH_TOKEN_TTL_SECONDS * 1000, accessTtlMs: config.ACCESS_TOKEN_TTL_SECONDS * 1000 });
+export function createAuthService({ config, settings, users, sessions, throttle, revocations }: Deps) {
+  /**
+   * Lifetimes for one call. A session's revocation entry lives as long as an
+   * access token issued now; a token issued earlier under a longer lifetime is
+   * refused by requireAuth once it is older than the current one, so the entry
+   * never expires before the tokens it covers.
+   */
+  const times = (auth: AuthSettings, now: number) => ({
+    now,
+    refreshTtlMs: auth.refreshTokenTtlSeconds * 1000,
+    accessTtlMs: auth.accessTokenTtlSeconds * 1000,
+  });
   type RevocationReason = "logout" | "logout_all" | "session_evicted" | "password_change" | "reuse_detected" | "admin";
   /** Applies revocations in this isolate at once and counts them. */
-  const forgetSessions = (sids: string[], now: number, reason: RevocationReason) => {
-    for (const sid of sids) revocations.add("session", sid, now + config.ACCESS_TOKEN_TTL_SECONDS * 1000);
+  const forgetSessions = (auth: AuthSettings, sids: string[], now: number, reason: RevocationReason) => {
+    for (const sid of sids) revocations.add("session", sid, now + auth.accessTokenTtlSeconds * 1000);
     if (sids.length > 0) isolateMetrics().inc("qingyu_auth_revocations_total", { reason }, sids.length);
   };
 
-  async function issue(user: UserRecord, sid: string, refreshToken: string, now: number): Promise<TokenPair> {
-    const { token } = await signAccessToken(config, { userId: user.id, roles: user.roles, sid }, now);
-    return { token, refreshToken, expires_in: config.ACCESS_TOKEN_TTL_SECONDS, user: publicUser(user), user_id: user.id, roles: user.roles };
+  async function issue(auth: AuthSettings, user: UserRecord, sid: string, refreshToken: string, now: number): Promise<TokenPair> {
+    const { token } = await signAccessToken(config, { userId: user.id, roles: user.roles, sid }, auth.accessTokenTtlSeconds, now);
+    return { token, refreshToken, expires_in: auth.accessTokenTtlSeconds, user: publicUser(user), user_id: user.id, roles: user.roles };
   }
 
-  async function startSession(user: UserRecord, client: ClientInfo, now: number): Promise<TokenPair> {
+  async function startSession(auth: AuthSettings, user: UserRecord, client: ClientInfo, now: number): Promise<TokenPair> {
     const sid = crypto.randomUUID();
     const refreshToken = newRefreshToken(sid);
     const evicted = await sessions.create({
@@ -62,15 +75,16 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
       refreshHash: await hashRefreshToken(refreshToken),
       device: client.device,
       ip: client.maskedIp,
-      maxSessions: config.MAX_SESSIONS_PER_USER,
-      ...times(now),
+      maxSessions: auth.maxSessionsPerUser,
+      ...times(auth, now),
     });
-    forgetSessions(evicted, now, "session_evicted");
-    return issue(user, sid, refreshToken, now);
+    forgetSessions(auth, evicted, now, "session_evicted");
+    return issue(auth, user, sid, refreshToken, now);
   }
 
   return {
     async register(input: { username: string; email: string; password: string }, client: ClientInfo): Promise<TokenPair> {
+      const auth = await settings();
       const now = Date.now();
       const passwordHash = await hashPassword(input.password);
       let user: UserRecord;
@@ -88,74 +102,79 @@ export function createAuthService({ config, users, sessions, throttle, revocatio
         if (error instanceof DuplicateUserError) throw new ApiError(error.field === "email" ? "EMAIL_TAKEN" : "USERNAME_TAKEN");
         throw error;
       }
-      return startSession(user, client, now);
+      return startSession(auth, user, client, now);
     },
 
     async login(input: { login: string; password: string }, client: ClientInfo): Promise<TokenPair> {
-      const retryAfter = await throttle.retryAfter(input.login, client.ip);
+      const auth = await settings();
+      const retryAfter = await throttle.retryAfter(input.login, client.ip, auth.loginThrottle);
       if (retryAfter > 0)
         throw new ApiError("TOO_MANY_REQUESTS", `too many failed logins; retry in ${retryAfter} s`, { headers: { "Retry-After": String(retryAfter) } });
       const user = await users.findByLogin(input.login);
       // Hash even when the user does not exist, so timing does not tell which usernames exist.
       const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
       if (!user || !passwordOk) {
-        await throttle.recordFailure(input.login, client.ip);
+        await throttle.recordFailure(input.login, client.ip, auth.loginThrottle);
         throw new ApiError("UNAUTHORIZED", "invalid username or password");
       }
       if (user.status !== "active") throw new ApiError("FORBIDDEN", `account ${user.status}`);
       const now = Date.now();
       await Promise.all([throttle.clearAccount(input.login), users.recordLogin(user.id, now)]);
-      return startSession(user, client, now);
+      return startSession(auth, user, client, now);
     },
 
     async refresh(refreshToken: string): Promise<TokenPair> {
       const sid = sessionOfRefreshToken(refreshToken);
       if (!sid) throw new ApiError("TOKEN_INVALID", "refresh token invalid");
+      const auth = await settings();
       const now = Date.now();
       const rotated = newRefreshToken(sid);
       const result = await sessions.rotate({
         sid,
         presentedHash: await hashRefreshToken(refreshToken),
         newHash: await hashRefreshToken(rotated),
-        graceMs: config.REFRESH_REUSE_GRACE_SECONDS * 1000,
-        ...times(now),
+        graceMs: auth.refreshReuseGraceSeconds * 1000,
+        ...times(auth, now),
       });
       if (result.status === "unknown") throw new ApiError("TOKEN_INVALID", "refresh token invalid");
       if (result.status === "gone") throw new ApiError("TOKEN_REVOKED", "session revoked or expired");
       if (result.status === "reuse") {
-        forgetSessions([sid], now, "reuse_detected");
+        forgetSessions(auth, [sid], now, "reuse_detected");
         throw new ApiError("TOKEN_REVOKED", "refresh token reuse detected; the session has been revoked");
       }
       const user = await users.findById(result.userId);
       if (!user || user.status !== "active") {
-        await sessions.revoke({ userId: result.userId, mode: "own", sid, ...times(now) });
-        forgetSessions([sid], now, "admin");
+        await sessions.revoke({ userId: result.userId, mode: "own", sid, ...times(auth, now) });
+        forgetSessions(auth, [sid], now, "admin");
         throw new ApiError("TOKEN_REVOKED", "account no longer active");
       }
-      return issue(user, sid, rotated, now);
+      return issue(auth, user, sid, rotated, now);
     },
 
     /** Ends the caller's session and blacklists the access token for its remaining life. */
     async logout(claims: AccessClaims): Promise<void> {
+      const auth = await settings();
       const now = Date.now();
-      await sessions.revoke({ userId: claims.user_id, mode: "own", sid: claims.sid, jti: { id: claims.jti, expMs: claims.exp * 1000 }, ...times(now) });
-      forgetSessions([claims.sid], now, "logout");
+      await sessions.revoke({ userId: claims.user_id, mode: "own", sid: claims.sid, jti: { id: claims.jti, expMs: claims.exp * 1000 }, ...times(auth, now) });
+      forgetSessions(auth, [claims.sid], now, "logout");
       revocations.add("token", claims.jti, claims.exp * 1000);
     },
 
     /** Ends every session of the user, or all but the caller's. Returns how many ended. */
     async endSessions(claims: AccessClaims, which: "all" | "others"): Promise<number> {
+      const auth = await settings();
       const now = Date.now();
-      const ended = await sessions.revoke({ userId: claims.user_id, mode: which, sid: claims.sid, ...times(now) });
-      forgetSessions(ended, now, which === "all" ? "logout_all" : "password_change");
+      const ended = await sessions.revoke({ userId: claims.user_id, mode: which, sid: claims.sid, ...times(auth, now) });
+      forgetSessions(auth, ended, now, which === "all" ? "logout_all" : "password_change");
       return ended.length;
     },
 
     async endSession(claims: AccessClaims, sid: string): Promise<void> {
+      const auth = await settings();
       const now = Date.now();
-      const ended = await sessions.revoke({ userId: claims.user_id, mode: "one", sid, ...times(now) });
+      const ended = await sessions.revoke({ userId: claims.user_id, mode: "one", sid, ...times(auth, now) });
       if (ended.length === 0) throw new ApiError("NOT_FOUND", "no such session");
-      forgetSessions([sid], now, "logout");
+      forgetSessions(auth, [sid], now, "logout");
     },
 
     async listSessions(claims: AccessClaims): Promise<Array<SessionInfo & { current: boolean }>> {

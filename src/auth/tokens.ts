@@ -31,12 +31,13 @@ async function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-type TokenConfig = Pick<EnvConfig, "JWT_KEYS" | "JWT_ISSUER" | "JWT_AUDIENCE" | "ACCESS_TOKEN_TTL_SECONDS">;
+type TokenConfig = Pick<EnvConfig, "JWT_KEYS" | "JWT_ISSUER" | "JWT_AUDIENCE">;
 
-/** Signs an access token with the first configured key, naming it in the `kid` header. */
+/** Signs an access token with the first configured key, naming it in the `kid` header; it lives `ttlSeconds` (runtime config `auth.accessTokenTtlSeconds`). */
 export async function signAccessToken(
   config: TokenConfig,
   subject: { userId: string; roles: Role[]; sid: string },
+  ttlSeconds: number,
   now = Date.now(),
 ): Promise<{ token: string; claims: AccessClaims }> {
   const [signing] = config.JWT_KEYS;
@@ -50,7 +51,7 @@ export async function signAccessToken(
     jti: crypto.randomUUID(),
     iat,
     nbf: iat,
-    exp: iat + config.ACCESS_TOKEN_TTL_SECONDS,
+    exp: iat + ttlSeconds,
     token_type: "access",
   };
   const token = await new SignJWT({ ...claims })

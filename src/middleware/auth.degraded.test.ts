@@ -5,22 +5,27 @@ import { newApp } from "../app";
 import { metrics } from "../metrics";
 import { ok } from "../lib/envelope";
 import { registerUser } from "../testing/api";
+import { withRuntimeConfig } from "../testing/runtime-config";
 import { requireAuth } from "./auth";
 import { configMiddleware } from "./config";
 import { init } from "./init";
 
+/** A 100 ms sync interval keeps the waits short; the staleness bound is what each test is about. */
+const policy = (maxStalenessMs: number) => ({ auth: { revocation: { syncIntervalMs: 100, maxStalenessMs } } });
+
 /**
  * An app with one standard and one strict route, with a revocation cache of its
  * own (a unique Upstash URL). "Redis down" is the same URL with a token the
- * bridge refuses: every Redis call then fails, as in an outage.
+ * bridge refuses: every Redis call then fails, as in an outage. The policy
+ * (sync interval, staleness bound) comes from the runtime config.
  */
-function policyApp(maxStalenessMs: number) {
+function policyApp() {
   const app = newApp();
   app.use(configMiddleware(), metrics(), init());
   app.get("/standard", requireAuth({ policy: "standard" }), (c) => ok(c, { route: "standard" }));
   app.get("/strict", requireAuth({ policy: "strict" }), (c) => ok(c, { route: "strict" }));
   const url = `${env.UPSTASH_REDIS_REST_URL}/?cache=${crypto.randomUUID()}`;
-  const upEnv = { ...env, UPSTASH_REDIS_REST_URL: url, REVOCATION_SYNC_INTERVAL_MS: "100", REVOCATION_MAX_STALENESS_MS: String(maxStalenessMs) } as Env;
+  const upEnv = { ...env, UPSTASH_REDIS_REST_URL: url } as Env;
   const downEnv = { ...upEnv, UPSTASH_REDIS_REST_TOKEN: "a-token-the-bridge-refuses-0000" } as Env;
   const call = (path: string, token: string, redisUp: boolean) =>
     app.fetch(new Request(`https://api.test${path}`, { headers: { Authorization: `Bearer ${token}` } }), redisUp ? upEnv : downEnv, createExecutionContext());
@@ -30,26 +35,30 @@ function policyApp(maxStalenessMs: number) {
 describe("auth when Redis is unreachable (error)", () => {
   it("strict routes fail closed at once (503 code 5003); standard routes use the last synced copy", async () => {
     const { pair } = await registerUser();
-    const { call } = policyApp(60_000);
-    expect((await call("/standard", pair.token, true)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 150)); // past the sync interval
-    const strict = await call("/strict", pair.token, false);
-    expect(strict.status).toBe(503);
-    expect((await strict.json<{ code: number }>()).code).toBe(5003);
-    expect((await call("/standard", pair.token, false)).status).toBe(200);
+    await withRuntimeConfig(policy(60_000), async () => {
+      const { call } = policyApp();
+      expect((await call("/standard", pair.token, true)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 150)); // past the sync interval
+      const strict = await call("/strict", pair.token, false);
+      expect(strict.status).toBe(503);
+      expect((await strict.json<{ code: number }>()).code).toBe(5003);
+      expect((await call("/standard", pair.token, false)).status).toBe(200);
+    });
   });
 
-  it("standard routes fail closed too once the copy is older than REVOCATION_MAX_STALENESS_MS", async () => {
+  it("standard routes fail closed too once the copy is older than auth.revocation.maxStalenessMs", async () => {
     const { pair } = await registerUser();
-    const { call } = policyApp(300);
-    expect((await call("/standard", pair.token, true)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect((await call("/standard", pair.token, false)).status).toBe(503);
+    await withRuntimeConfig(policy(300), async () => {
+      const { call } = policyApp();
+      expect((await call("/standard", pair.token, true)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect((await call("/standard", pair.token, false)).status).toBe(503);
+    });
   });
 
   it("an isolate that never synced fails closed on every route", async () => {
     const { pair } = await registerUser();
-    const { call } = policyApp(60_000);
+    const { call } = policyApp();
     expect((await call("/standard", pair.token, false)).status).toBe(503);
   });
 });

@@ -7,7 +7,8 @@ import type { Role } from "../users/user-store";
 /**
  * How a route behaves when revocations cannot be synced from Redis:
  * `strict` (admin, wallet) fails closed at once; `standard` keeps trusting the
- * last synced copy for at most REVOCATION_MAX_STALENESS_MS, then fails closed.
+ * last synced copy for at most `auth.revocation.maxStalenessMs` (runtime
+ * config), then fails closed.
  */
 export type RevocationPolicy = "strict" | "standard";
 
@@ -31,18 +32,24 @@ export function bearerToken(header: string | undefined): string {
 /**
  * The one auth middleware every protected route uses: verifies the JWT, checks
  * revocation against the isolate's synced copy (no Redis round trip on the hot
- * path), then the role. Sets `auth` to the token's claims.
+ * path), then the role. Sets `auth` to the token's claims. The policy values
+ * come from the isolate's runtime-config copy, read without an await while it
+ * is fresh.
  */
 export function requireAuth(options: RequireAuthOptions = {}): MiddlewareHandler<AppEnv> {
   const policy = options.policy ?? "standard";
   return async function requireAuth(c, next) {
     const claims = await verifyAccessToken(c.var.config, bearerToken(c.req.header("Authorization")));
     const { revocations, redis } = c.var.services;
-    const fresh = await revocations.ensureFresh(redis, c.var.config.REVOCATION_SYNC_INTERVAL_MS, (promise) => c.executionCtx.waitUntil(promise));
+    const { auth } = (c.var.services.cachedRuntimeConfig() ?? (await c.var.services.runtimeConfig())).document;
+    // A lifetime lowered at run time applies to tokens already issued too; it
+    // also keeps revocation entries (which live one current lifetime) covering every live token.
+    if (Date.now() / 1000 - claims.iat > auth.accessTokenTtlSeconds) throw new ApiError("TOKEN_EXPIRED", "token expired");
+    const fresh = await revocations.ensureFresh(redis, auth.revocation.syncIntervalMs, (promise) => c.executionCtx.waitUntil(promise));
     const staleForMs = revocations.lastSyncedAt === 0 ? Infinity : Date.now() - revocations.lastSyncedAt;
     if (Number.isFinite(staleForMs)) c.var.metrics.observe("qingyu_auth_revocation_sync_lag_seconds", {}, staleForMs / 1000);
     if (!fresh) {
-      const allowed = policy === "standard" && staleForMs <= c.var.config.REVOCATION_MAX_STALENESS_MS;
+      const allowed = policy === "standard" && staleForMs <= auth.revocation.maxStalenessMs;
       c.var.logger.warn("auth decision on stale revocations", { policy, allowed, stale_for_ms: Number.isFinite(staleForMs) ? staleForMs : null });
       c.var.metrics.inc("qingyu_auth_degraded_decisions_total", { route_class: routeClass(c.req.path), decision: allowed ? "allowed_stale" : "denied" });
       if (!allowed)

@@ -11,7 +11,10 @@ import { rateLimit } from "./rate-limit";
 function limitedApp(limit: number, failOpen?: boolean) {
   const app = newApp();
   app.use(configMiddleware(), init());
-  app.use("/limited", rateLimit({ name: `test-${crypto.randomUUID()}`, limit, windowSeconds: 60, key: (c) => c.req.header("x-client") ?? "anon", failOpen }));
+  app.use(
+    "/limited",
+    rateLimit({ name: `test-${crypto.randomUUID()}`, limits: { limit, windowSeconds: 60 }, key: (c) => c.req.header("x-client") ?? "anon", failOpen }),
+  );
   app.get("/limited", (c) => ok(c, { fine: true }));
   return app;
 }

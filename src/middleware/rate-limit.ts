@@ -6,29 +6,34 @@ import { ApiError } from "../errors";
 export interface RateLimitOptions {
   /** Names the limit in keys and logs, e.g. "register". */
   name: string;
-  limit: number | ((c: Context<AppEnv>) => number);
-  windowSeconds: number | ((c: Context<AppEnv>) => number);
+  /** Requests per subject per window: fixed, or read per request (e.g. from the runtime config). */
+  limits: RateLimits | ((c: Context<AppEnv>) => RateLimits | Promise<RateLimits>);
   /** The subject being limited (client IP, user id, ...); undefined skips limiting. */
   key: (c: Context<AppEnv>) => string | undefined;
   /** When Redis cannot be reached: let the request through (default) or answer 503. */
   failOpen?: boolean;
 }
 
-const resolve = (value: number | ((c: Context<AppEnv>) => number), c: Context<AppEnv>) => (typeof value === "function" ? value(c) : value);
+/** Requests allowed per subject per window. */
+export interface RateLimits {
+  limit: number;
+  windowSeconds: number;
+}
 
 /**
  * The rate-limit hook routes attach: counts the request in Redis and answers
  * 429 (code 1007) with `Retry-After` past the limit. Sets the IETF
  * `RateLimit-Limit/Remaining/Reset` headers on every response it sees.
  *
- * @example app.use("/api/v1/shared/auth/register", rateLimit({ name: "register", limit: 10, windowSeconds: 3600, key: clientIp }))
+ * @example app.use("/api/v1/shared/auth/register", rateLimit({ name: "register", limits: { limit: 10, windowSeconds: 3600 }, key: clientIp }))
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
     const subject = options.key(c);
     if (subject === undefined) return next();
-    const limit = resolve(options.limit, c);
-    const windowSeconds = resolve(options.windowSeconds, c);
+    const resolved = typeof options.limits === "function" ? options.limits(c) : options.limits;
+    // Await only when the value is not at hand (a runtime-config copy due for refresh).
+    const { limit, windowSeconds } = resolved instanceof Promise ? await resolved : resolved;
     let decision;
     try {
       decision = await c.var.services.rateLimiter.hit(`${options.name}:${subject}`, limit, windowSeconds);

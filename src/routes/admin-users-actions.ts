@@ -52,13 +52,14 @@ const resetPassword = createRoute({
   responses: { 200: jsonContent(envelopeOf(PasswordResetSchema), "The temporary password"), ...errors },
 });
 
-function userAdmin(c: Context<AppEnv>) {
-  const { services, config } = c.var;
+async function userAdmin(c: Context<AppEnv>) {
+  const { services } = c.var;
+  const { auth } = (await services.runtimeConfig()).document;
   return createUserAdmin({
     users: services.users,
     sessions: createSessionStore(services.redis),
     revocations: services.revocations,
-    accessTokenTtlMs: config.ACCESS_TOKEN_TTL_SECONDS * 1000,
+    accessTokenTtlMs: auth.accessTokenTtlSeconds * 1000,
     waitUntil: (promise) => {
       try {
         c.executionCtx.waitUntil(promise);
@@ -83,7 +84,7 @@ export function registerAdminUserActionRoutes(app: OpenAPIHono<AppEnv>): void {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const change = { status: body.status, reason: body.reason ?? null, until: body.until === undefined ? null : Date.parse(body.until) };
-    const result = await userAdmin(c).setStatus(authOf(c).user_id, id, change);
+    const result = await (await userAdmin(c)).setStatus(authOf(c).user_id, id, change);
     countRevocations(c, result.revokedSessions);
     const action = body.status === "active" ? "user.activate" : body.status === "banned" ? "user.ban" : "user.disable";
     await audit(c, action, id, { reason: body.reason ?? null, until: body.until ?? null, revokedSessions: result.revokedSessions });
@@ -93,7 +94,7 @@ export function registerAdminUserActionRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(setRole, async (c) => {
     const { id } = c.req.valid("param");
     const { roles } = c.req.valid("json");
-    const result = await userAdmin(c).setRoles(id, roles);
+    const result = await (await userAdmin(c)).setRoles(id, roles);
     countRevocations(c, result.revokedSessions);
     await audit(c, "user.set_roles", id, { before: result.before, after: roles, revokedSessions: result.revokedSessions });
     return ok(c, { user: toAdminUser(result.user), revokedSessions: result.revokedSessions }, "roles updated");
@@ -101,7 +102,7 @@ export function registerAdminUserActionRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(resetPassword, async (c) => {
     const { id } = c.req.valid("param");
-    const result = await userAdmin(c).resetPassword(id);
+    const result = await (await userAdmin(c)).resetPassword(id);
     countRevocations(c, result.revokedSessions);
     // The log records that a reset happened, never the password.
     await audit(c, "user.reset_password", id, { revokedSessions: result.revokedSessions });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, envelope, login, randomIp, registerUser, uniqueUsername, type TokenPairData } from "../testing/api";
+import { withRuntimeConfig } from "../testing/runtime-config";
 
 const register = (json: Record<string, unknown>, ip = randomIp()) => api("/api/v1/shared/auth/register", { json, headers: { "CF-Connecting-IP": ip } });
 
@@ -15,7 +16,10 @@ describe("register (error)", () => {
     ["password over 32", { password: `a1${"x".repeat(40)}` }, "json.password"],
   ])("%s → 400 code 1001 naming the field", async (_name, override, field) => {
     const username = uniqueUsername();
-    const body = await envelope<{ details: Record<string, string> }>(await register({ username, email: `${username}@example.com`, password: "reading2024", ...override }), 400);
+    const body = await envelope<{ details: Record<string, string> }>(
+      await register({ username, email: `${username}@example.com`, password: "reading2024", ...override }),
+      400,
+    );
     expect(body.code).toBe(1001);
     expect(Object.keys(body.data.details)).toContain(field);
   });
@@ -33,7 +37,10 @@ describe("register (error)", () => {
     const body = await envelope(await register({ username: uniqueUsername(), email: "big@example.com", password: `a1${"x".repeat(10_000)}` }), 400);
     expect(body.code).toBe(1001);
     const loginStarted = performance.now();
-    const failed = await envelope(await api("/api/v1/shared/auth/login", { json: { username: "someone", password: "y".repeat(10_000) }, headers: { "CF-Connecting-IP": randomIp() } }), 400);
+    const failed = await envelope(
+      await api("/api/v1/shared/auth/login", { json: { username: "someone", password: "y".repeat(10_000) }, headers: { "CF-Connecting-IP": randomIp() } }),
+      400,
+    );
     expect(failed.code).toBe(1001);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(performance.now() - loginStarted).toBeLessThan(500);
@@ -62,8 +69,17 @@ describe("register (error)", () => {
 describe("login (error)", () => {
   it("wrong password and unknown user → the same 401 code 1002 and message", async () => {
     const { username } = await registerUser();
-    const wrong = await envelope(await api("/api/v1/shared/auth/login", { json: { username, password: "wrongpass1" }, headers: { "CF-Connecting-IP": randomIp() } }), 401);
-    const unknown = await envelope(await api("/api/v1/shared/auth/login", { json: { username: uniqueUsername("ghost"), password: "wrongpass1" }, headers: { "CF-Connecting-IP": randomIp() } }), 401);
+    const wrong = await envelope(
+      await api("/api/v1/shared/auth/login", { json: { username, password: "wrongpass1" }, headers: { "CF-Connecting-IP": randomIp() } }),
+      401,
+    );
+    const unknown = await envelope(
+      await api("/api/v1/shared/auth/login", {
+        json: { username: uniqueUsername("ghost"), password: "wrongpass1" },
+        headers: { "CF-Connecting-IP": randomIp() },
+      }),
+      401,
+    );
     expect(wrong.code).toBe(1002);
     expect(unknown.code).toBe(1002);
     expect(unknown.message).toBe(wrong.message);
@@ -72,7 +88,9 @@ describe("login (error)", () => {
   it("5 failures for one account → 429 code 1007 with Retry-After, even with the right password", async () => {
     const { username, password } = await registerUser();
     for (let i = 0; i < 5; i++) {
-      expect((await api("/api/v1/shared/auth/login", { json: { username, password: `bad${i}pass` }, headers: { "CF-Connecting-IP": randomIp() } })).status).toBe(401);
+      expect(
+        (await api("/api/v1/shared/auth/login", { json: { username, password: `bad${i}pass` }, headers: { "CF-Connecting-IP": randomIp() } })).status,
+      ).toBe(401);
     }
     const blocked = await api("/api/v1/shared/auth/login", { json: { username, password }, headers: { "CF-Connecting-IP": randomIp() } });
     expect(blocked.status).toBe(429);
@@ -95,13 +113,16 @@ describe("refresh and logout (error)", () => {
   });
 
   it("reusing a rotated refresh token after the grace window revokes the whole session", async () => {
-    const { pair } = await registerUser();
-    const rotated = await envelope<TokenPairData>(await api("/api/v1/shared/auth/refresh", { json: { token: pair.refreshToken } }), 200);
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // test grace is 1 s
-    const reuse = await envelope(await api("/api/v1/shared/auth/refresh", { json: { token: pair.refreshToken } }), 401);
-    expect(reuse.code).toBe(2016);
-    expect((await envelope(await api("/api/v1/user/profile", { token: rotated.data.token }), 401)).code).toBe(2016);
-    expect((await api("/api/v1/shared/auth/refresh", { json: { token: rotated.data.refreshToken } })).status).toBe(401);
+    // A 1 s grace (runtime config) keeps the test short; the default is 10 s.
+    await withRuntimeConfig({ auth: { refreshReuseGraceSeconds: 1 } }, async () => {
+      const { pair } = await registerUser();
+      const rotated = await envelope<TokenPairData>(await api("/api/v1/shared/auth/refresh", { json: { token: pair.refreshToken } }), 200);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const reuse = await envelope(await api("/api/v1/shared/auth/refresh", { json: { token: pair.refreshToken } }), 401);
+      expect(reuse.code).toBe(2016);
+      expect((await envelope(await api("/api/v1/user/profile", { token: rotated.data.token }), 401)).code).toBe(2016);
+      expect((await api("/api/v1/shared/auth/refresh", { json: { token: rotated.data.refreshToken } })).status).toBe(401);
+    });
   });
 
   it("logout with no token or a bad token still answers 200", async () => {
@@ -131,7 +152,10 @@ describe("refresh and logout (error)", () => {
 
   it("wrong old password on password change → 400 and nothing changes", async () => {
     const { username, password, pair } = await registerUser();
-    const body = await envelope<{ details: Record<string, string> }>(await api("/api/v1/user/password", { method: "PUT", json: { old_password: "notmine123", new_password: "another2025" }, token: pair.token }), 400);
+    const body = await envelope<{ details: Record<string, string> }>(
+      await api("/api/v1/user/password", { method: "PUT", json: { old_password: "notmine123", new_password: "another2025" }, token: pair.token }),
+      400,
+    );
     expect(body.data.details).toHaveProperty("old_password");
     await login(username, password);
   });

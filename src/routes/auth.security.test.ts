@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, envelope, forgeToken, randomIp, registerUser, testKey, uniqueUsername } from "../testing/api";
 import { describeAuthSecurity } from "../testing/auth-security-suite";
+import { withRuntimeConfig } from "../testing/runtime-config";
 
 describeAuthSecurity("auth routes", [
   { method: "GET", path: "/api/v1/user/profile" },
@@ -35,8 +36,23 @@ describe("JWT attacks (security)", () => {
     expect((await profileWith(oldKeyToken)).status).toBe(200);
   });
 
+  it("a token older than the current access-token lifetime is refused (2007), even if its exp is later", async () => {
+    const { pair } = await registerUser();
+    const now = Math.floor(Date.now() / 1000);
+    // Issued 20 minutes ago while the lifetime was an hour; the default lifetime is now 15 minutes.
+    const issuedEarlier = await forgeToken({ sub: pair.user_id, user_id: pair.user_id, iat: now - 1_200, nbf: now - 1_200, exp: now + 2_400 });
+    expect((await envelope(await profileWith(issuedEarlier), 401)).code).toBe(2007);
+    await withRuntimeConfig({ auth: { accessTokenTtlSeconds: 3_600 } }, async () => {
+      expect((await profileWith(issuedEarlier)).status).toBe(200);
+    });
+  });
+
   it.each([
-    ["alg none", async () => `${base64url(JSON.stringify({ alg: "none", typ: "JWT", kid: "test-new" }))}.${base64url(JSON.stringify({ sub: "u", user_id: "u", token_type: "access", exp: 9999999999 }))}.`],
+    [
+      "alg none",
+      async () =>
+        `${base64url(JSON.stringify({ alg: "none", typ: "JWT", kid: "test-new" }))}.${base64url(JSON.stringify({ sub: "u", user_id: "u", token_type: "access", exp: 9999999999 }))}.`,
+    ],
     ["HS512 instead of HS256", () => forgeToken({ sub: "u", user_id: "u" }, { alg: "HS512" })],
     ["unknown kid", () => forgeToken({ sub: "u", user_id: "u" }, { kid: "nobody" })],
     ["right kid, wrong key", () => forgeToken({ sub: "u", user_id: "u" }, { key: testKey("test-old") })],
@@ -61,7 +77,9 @@ describe("JWT attacks (security)", () => {
 
   it("expired → 401 code 2007; not yet valid → 401 code 2007", async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect((await envelope(await profileWith(await forgeToken({ sub: "u", user_id: "u", iat: now - 1000, nbf: now - 1000, exp: now - 10 })), 401)).code).toBe(2007);
+    expect((await envelope(await profileWith(await forgeToken({ sub: "u", user_id: "u", iat: now - 1000, nbf: now - 1000, exp: now - 10 })), 401)).code).toBe(
+      2007,
+    );
     expect((await envelope(await profileWith(await forgeToken({ sub: "u", user_id: "u", nbf: now + 3600, exp: now + 7200 })), 401)).code).toBe(2007);
   });
 
@@ -73,8 +91,11 @@ describe("JWT attacks (security)", () => {
 
 describe("accounts (security)", () => {
   it("SQL-looking input is plain data: login with it fails cleanly, the users table survives", async () => {
-    for (const username of ["' OR '1'='1", "admin'--", "x\"; DROP TABLE users; --", "%' OR 1=1 --"]) {
-      const body = await envelope(await api("/api/v1/shared/auth/login", { json: { username, password: "whatever1" }, headers: { "CF-Connecting-IP": randomIp() } }), 401);
+    for (const username of ["' OR '1'='1", "admin'--", 'x"; DROP TABLE users; --', "%' OR 1=1 --"]) {
+      const body = await envelope(
+        await api("/api/v1/shared/auth/login", { json: { username, password: "whatever1" }, headers: { "CF-Connecting-IP": randomIp() } }),
+        401,
+      );
       expect(body.code).toBe(1002);
     }
     const { username, password } = await registerUser();
@@ -85,16 +106,22 @@ describe("accounts (security)", () => {
     for (const status of ["banned", "disabled"]) {
       const { username, password } = await registerUser();
       await env.DB.prepare("UPDATE users SET status = ? WHERE username = ?").bind(status, username).run();
-      expect((await envelope(await api("/api/v1/shared/auth/login", { json: { username, password }, headers: { "CF-Connecting-IP": randomIp() } }), 403)).code).toBe(1003);
+      expect(
+        (await envelope(await api("/api/v1/shared/auth/login", { json: { username, password }, headers: { "CF-Connecting-IP": randomIp() } }), 403)).code,
+      ).toBe(1003);
       // A wrong password still says 401: the account state is not revealed to guessers.
-      expect((await api("/api/v1/shared/auth/login", { json: { username, password: "guess12345" }, headers: { "CF-Connecting-IP": randomIp() } })).status).toBe(401);
+      expect((await api("/api/v1/shared/auth/login", { json: { username, password: "guess12345" }, headers: { "CF-Connecting-IP": randomIp() } })).status).toBe(
+        401,
+      );
     }
   });
 
   it("the password hash is PBKDF2-SHA256 with 100,000 iterations and a per-user salt", async () => {
     const first = await registerUser({ password: "samepass123" });
     const second = await registerUser({ password: "samepass123", username: uniqueUsername("twin") });
-    const rows = await env.DB.prepare("SELECT password_hash FROM users WHERE username IN (?, ?)").bind(first.username, second.username).all<{ password_hash: string }>();
+    const rows = await env.DB.prepare("SELECT password_hash FROM users WHERE username IN (?, ?)")
+      .bind(first.username, second.username)
+      .all<{ password_hash: string }>();
     const hashes = rows.results.map((row) => row.password_hash);
     expect(hashes).toHaveLength(2);
     for (const hash of hashes) expect(hash).toMatch(/^pbkdf2_sha256\$100000\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);

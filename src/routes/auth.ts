@@ -7,6 +7,7 @@ import { authErrorResponses, commonErrorResponses, errorResponse } from "../erro
 import { clientInfo, clientIp } from "../lib/client";
 import { created, envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { rateLimit } from "../middleware/rate-limit";
+import { runtimeSetting } from "../runtime-config/cache";
 import { countLogins, countRefreshes, countRegistrations } from "./auth-metrics";
 import { LoginBodySchema, RefreshBodySchema, RegisterBodySchema, TokenPairSchema } from "./auth-schemas";
 
@@ -75,7 +76,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
     app.use(`${prefix}/refresh`, countRefreshes());
     app.use(
       `${prefix}/register`,
-      rateLimit({ name: "register", limit: (c) => c.var.config.REGISTER_MAX_PER_IP, windowSeconds: (c) => c.var.config.REGISTER_WINDOW_SECONDS, key: (c) => (c.req.method === "POST" ? clientIp(c) : undefined) }),
+      rateLimit({ name: "register", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.auth.registerLimit), key: (c) => (c.req.method === "POST" ? clientIp(c) : undefined) }),
     );
     app.openapi(registerRoute(prefix), async (c) => {
       const body = c.req.valid("json");

@@ -4,6 +4,7 @@ import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } fro
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
 import { rateLimit } from "../middleware/rate-limit";
+import { runtimeSetting } from "../runtime-config/cache";
 import { planRole, policyFor } from "../quota/service";
 import { fenOf, IdempotencyHeadersSchema, idempotencyKeyOf, markReplay, YuanSchema } from "../wallet/http";
 import { BalancesSchema, LedgerEntrySchema, QuotaPurchaseSchema } from "../wallet/views";
@@ -61,8 +62,7 @@ export function registerQuotaPurchaseRoute(app: OpenAPIHono<AppEnv>): void {
     requireAuth({ policy: "strict" }),
     rateLimit({
       name: "wallet",
-      limit: (c) => c.var.services.wallet.config.rateLimit,
-      windowSeconds: (c) => c.var.services.wallet.config.rateLimitWindowSeconds,
+      limits: (c) => runtimeSetting(c.var.services, (doc) => doc.wallet.rateLimit),
       key: (c) => c.var.auth?.user_id,
     }),
   );

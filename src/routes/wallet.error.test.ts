@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { configStore } from "../runtime-config/cache";
 import { api, envelope, registerAdmin, registerUser } from "../testing/api";
 import { balanceOf, failureOf, fundWallet, walletApi } from "../testing/wallet";
 
@@ -106,9 +107,9 @@ describe("wallet routes (error)", () => {
     expect(await balanceOf(pair.token)).toBe(9900);
   });
 
-  it(`more than WALLET_RATE_LIMIT requests per window → 429 code 1007 with Retry-After`, async () => {
+  it("more than the runtime config's wallet.rateLimit requests per window → 429 code 1007 with Retry-After", async () => {
     const { pair } = await registerUser();
-    const limit = Number(env.WALLET_RATE_LIMIT);
+    const { limit } = (await configStore(env.CONFIG_STORE).get()).document.wallet.rateLimit;
     const statuses: number[] = [];
     for (let index = 0; index < limit; index++) statuses.push((await walletApi("/balance", pair.token)).status);
     expect(statuses.every((status) => status === 200)).toBe(true);

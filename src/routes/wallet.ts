@@ -4,6 +4,7 @@ import { authErrorResponses, commonErrorResponses } from "../errors";
 import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
 import { rateLimit } from "../middleware/rate-limit";
+import { runtimeSetting } from "../runtime-config/cache";
 import { LEDGER_TYPES, LedgerEntrySchema, RechargeOrderSchema, WalletViewSchema, WITHDRAWAL_STATUSES, WithdrawalSchema } from "../wallet/views";
 import { PagingQuerySchema, toWindow } from "./paging";
 import { registerWalletMoneyRoutes } from "./wallet-money";
@@ -67,15 +68,14 @@ const rechargeOrder = createRoute({
 /**
  * The wallet's user routes: JWT with the strict revocation policy (a wallet
  * fails closed when revocations cannot be checked) and a per-user rate limit
- * (WALLET_RATE_LIMIT per WALLET_RATE_LIMIT_WINDOW_SECONDS) on every one.
+ * (runtime config `wallet.rateLimit`) on every one.
  */
 export function registerWalletRoutes(app: OpenAPIHono<AppEnv>): void {
   const guard = [
     requireAuth({ policy: "strict" }),
     rateLimit({
       name: "wallet",
-      limit: (c) => c.var.services.wallet.config.rateLimit,
-      windowSeconds: (c) => c.var.services.wallet.config.rateLimitWindowSeconds,
+      limits: (c) => runtimeSetting(c.var.services, (doc) => doc.wallet.rateLimit),
       key: (c) => c.var.auth?.user_id,
     }),
   ];

@@ -1,6 +1,7 @@
 import type { ConfigSnapshot } from "../../durable-objects/config-store";
 import type { Logger } from "../lib/logger";
-import { DEFAULT_RUNTIME_CONFIG } from "./schema";
+import type { Services } from "../services";
+import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from "./schema";
 
 type ConfigNamespace = Env["CONFIG_STORE"];
 
@@ -51,7 +52,29 @@ export async function getRuntimeConfig(namespace: ConfigNamespace, ttlMs: number
   }
 }
 
+/**
+ * The isolate's copy while it is fresh, else undefined: hot paths (requireAuth)
+ * read it without awaiting anything and fall back to `getRuntimeConfig` only
+ * when the copy is due for a refresh.
+ */
+export function cachedRuntimeConfig(namespace: ConfigNamespace, ttlMs: number, now = Date.now()): ConfigSnapshot | undefined {
+  const entry = entries.get(namespace);
+  return entry && now - entry.fetchedAt < ttlMs ? entry.snapshot : undefined;
+}
+
 /** After this isolate saved a new version: use it at once. */
 export function rememberRuntimeConfig(namespace: ConfigNamespace, snapshot: ConfigSnapshot): void {
   entries.set(namespace, { snapshot: detached(snapshot), fetchedAt: Date.now() });
+}
+
+/**
+ * One value of the runtime config for this request: taken from the isolate's
+ * copy synchronously while it is fresh (hot paths then await nothing), else a
+ * promise of it from a refreshed copy.
+ *
+ * @example rateLimit({ name: "wallet", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.wallet.rateLimit), key })
+ */
+export function runtimeSetting<T>(services: Pick<Services, "cachedRuntimeConfig" | "runtimeConfig">, pick: (document: RuntimeConfig) => T): T | Promise<T> {
+  const cached = services.cachedRuntimeConfig();
+  return cached ? pick(cached.document) : services.runtimeConfig().then((snapshot) => pick(snapshot.document));
 }

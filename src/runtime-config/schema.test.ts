@@ -29,4 +29,39 @@ describe("runtime config schema", () => {
     const paths = result.error?.issues.map((issue) => issue.path.join(".")).sort();
     expect(paths).toEqual(["features.x", "quota.thresholds.criticalPercent", "quota.timeZone"]);
   });
+
+  it("holds the auth and wallet tunables with their documented defaults", () => {
+    expect(DEFAULT_RUNTIME_CONFIG.auth).toEqual({
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 2_592_000,
+      refreshReuseGraceSeconds: 10,
+      maxSessionsPerUser: 5,
+      revocation: { syncIntervalMs: 500, maxStalenessMs: 60_000 },
+      loginThrottle: { maxFailuresPerAccount: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
+      registerLimit: { limit: 10, windowSeconds: 3_600 },
+    });
+    expect(DEFAULT_RUNTIME_CONFIG.wallet.rateLimit).toEqual({ limit: 120, windowSeconds: 60 });
+    expect(RuntimeConfigSchema.parse({ auth: { loginThrottle: { maxFailuresPerIp: 7 } } }).auth.loginThrottle).toEqual({
+      maxFailuresPerAccount: 5,
+      maxFailuresPerIp: 7,
+      windowSeconds: 900,
+    });
+  });
+
+  it("names each out-of-range auth value, and a refresh lifetime not above the access one", () => {
+    const result = RuntimeConfigSchema.safeParse({
+      auth: { maxSessionsPerUser: 0, refreshReuseGraceSeconds: 1.5, revocation: { syncIntervalMs: 10 }, registerLimit: { limit: -1 } },
+      wallet: { rateLimit: { windowSeconds: "60" } },
+    });
+    const paths = result.error?.issues.map((issue) => issue.path.join(".")).sort();
+    expect(paths).toEqual([
+      "auth.maxSessionsPerUser",
+      "auth.refreshReuseGraceSeconds",
+      "auth.registerLimit.limit",
+      "auth.revocation.syncIntervalMs",
+      "wallet.rateLimit.windowSeconds",
+    ]);
+    const inverted = RuntimeConfigSchema.safeParse({ auth: { accessTokenTtlSeconds: 3_600, refreshTokenTtlSeconds: 1_800 } });
+    expect(inverted.error?.issues.map((issue) => issue.path.join("."))).toEqual(["auth.refreshTokenTtlSeconds"]);
+  });
 });

@@ -2,11 +2,13 @@
  * The runtime configuration document: everything an operator tunes while the
  * system runs, validated by one schema with documented defaults. Held by the
  * ConfigStore Durable Object, cached per isolate for CONFIG_CACHE_TTL_MS.
- * Deploy-time settings (bindings, secrets) stay in wrangler config.
+ * Deploy-time settings (bindings, secrets, URLs, the cache TTL itself) stay in
+ * wrangler config.
  */
 import { z } from "@hono/zod-openapi";
 import { DEFAULT_QUOTA_PLANS, DEFAULT_QUOTA_THRESHOLDS, DEFAULT_QUOTA_TIME_ZONE, DEFAULT_RESERVATION_TTL, QUOTA_ROLES } from "../quota/defaults";
 import { isValidTimeZone, QuotaPlanSchema, QuotaWebhookSchema } from "../quota/policy";
+import { AuthSettingsSchema, WalletSettingsSchema } from "./auth-settings";
 
 const plans = z.object(
   Object.fromEntries(QUOTA_ROLES.map((role) => [role, QuotaPlanSchema.default(DEFAULT_QUOTA_PLANS[role])])) as Record<
@@ -46,6 +48,10 @@ export const RuntimeConfigSchema = z
           ]),
       })
       .prefault({}),
+    /** Token lifetimes, sessions, the revocation policy and the login/register limits (src/runtime-config/auth-settings.ts). */
+    auth: AuthSettingsSchema.prefault({}),
+    /** The wallet's per-user rate limit. */
+    wallet: WalletSettingsSchema.prefault({}),
     /** Named on/off switches for features being rolled out. */
     features: z.record(z.string().regex(/^[a-z0-9_.-]{1,64}$/), z.boolean()).default({}),
   })

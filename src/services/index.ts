@@ -11,7 +11,7 @@ import { isolateMetrics } from "../metrics/isolate";
 import { createUserStore } from "../users";
 import type { UserStore } from "../users/user-store";
 import type { ConfigSnapshot } from "../../durable-objects/config-store";
-import { getRuntimeConfig } from "../runtime-config/cache";
+import { cachedRuntimeConfig, getRuntimeConfig } from "../runtime-config/cache";
 import { loadWalletConfig } from "../wallet/config";
 import { createWalletService, type WalletService } from "../wallet/service";
 import { d1HealthCheck, durableObjectHealthCheck } from "./bindings-health";
@@ -34,6 +34,8 @@ export interface Services {
   readonly wallet: WalletService;
   /** The runtime config (ConfigStore), cached per isolate for CONFIG_CACHE_TTL_MS. */
   runtimeConfig(): Promise<ConfigSnapshot>;
+  /** The isolate's copy of the runtime config if still fresh (no await); else call `runtimeConfig()`. */
+  cachedRuntimeConfig(): ConfigSnapshot | undefined;
   /** One check per dependency and Durable Object namespace, in report order (built on demand: off the hot path). */
   healthChecks(): readonly HealthCheck[];
 }
@@ -66,9 +68,10 @@ export function createServices(env: Env, config: EnvConfig): Services {
     get auth() {
       return (auth ??= createAuthService({
         config,
+        settings: async () => (await this.runtimeConfig()).document.auth,
         users: this.users,
         sessions: createSessionStore(redis),
-        throttle: createLoginThrottle(redis, { perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, perIp: config.LOGIN_MAX_FAILURES_PER_IP, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS }),
+        throttle: createLoginThrottle(redis),
         revocations,
       }));
     },
@@ -76,6 +79,7 @@ export function createServices(env: Env, config: EnvConfig): Services {
       return (wallet ??= createWalletService(env, loadWalletConfig(env), this.users));
     },
     runtimeConfig: () => getRuntimeConfig(env.CONFIG_STORE, config.CONFIG_CACHE_TTL_MS),
+    cachedRuntimeConfig: () => cachedRuntimeConfig(env.CONFIG_STORE, config.CONFIG_CACHE_TTL_MS),
     healthChecks: () => [
       redisHealthCheck(redis, limits),
       d1HealthCheck(env.DB, limits),

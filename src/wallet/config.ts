@@ -35,9 +35,6 @@ const WalletVarsSchema = z.object({
   WALLET_CALLBACK_WINDOW_SECONDS: intFromString("WALLET_CALLBACK_WINDOW_SECONDS", 10, 86_400).default(300),
   /** Where clients pay an order; the recharge response carries `<url>/pay?order_id=…&amount=…`. Unset: no payment_url. */
   WALLET_PAYMENT_PROVIDER_URL: z.url({ protocol: /^https?$/, error: "WALLET_PAYMENT_PROVIDER_URL must be an http(s) URL" }).optional(),
-  /** Wallet requests per user per window (every /finance/wallet route). */
-  WALLET_RATE_LIMIT: intFromString("WALLET_RATE_LIMIT", 1, 1_000_000).default(120),
-  WALLET_RATE_LIMIT_WINDOW_SECONDS: intFromString("WALLET_RATE_LIMIT_WINDOW_SECONDS", 1, 86_400).default(60),
   /** A replayed Idempotency-Key older than this counts as a new request. */
   WALLET_IDEMPOTENCY_TTL_SECONDS: intFromString("WALLET_IDEMPOTENCY_TTL_SECONDS", 60, 365 * 86_400).default(7 * 86_400),
   /** Outbox retries (transfers, quota purchases, the withdrawal index): min(max, base × 2^(attempt-1)), forever. */
@@ -74,8 +71,6 @@ export interface WalletConfig {
   callbackSecret: string | null;
   callbackWindowSeconds: number;
   paymentProviderUrl: string | null;
-  rateLimit: number;
-  rateLimitWindowSeconds: number;
   idempotencyTtlSeconds: number;
   outbox: OutboxTiming;
   quotaTokensPerYuan: number;
@@ -107,8 +102,6 @@ export function loadWalletConfig(env: object): WalletConfig {
     callbackSecret: data.WALLET_CALLBACK_SECRET ?? null,
     callbackWindowSeconds: data.WALLET_CALLBACK_WINDOW_SECONDS,
     paymentProviderUrl: data.WALLET_PAYMENT_PROVIDER_URL ?? null,
-    rateLimit: data.WALLET_RATE_LIMIT,
-    rateLimitWindowSeconds: data.WALLET_RATE_LIMIT_WINDOW_SECONDS,
     idempotencyTtlSeconds: data.WALLET_IDEMPOTENCY_TTL_SECONDS,
     outbox: { baseDelayMs: data.WALLET_OUTBOX_BASE_DELAY_MS, maxDelayMs: data.WALLET_OUTBOX_MAX_DELAY_MS, timeoutMs: data.WALLET_OUTBOX_TIMEOUT_MS },
     quotaTokensPerYuan: data.WALLET_QUOTA_TOKENS_PER_YUAN,

@@ -1,0 +1,38 @@
+/**
+ * Applies the bench's runtime-config changes (limits its fixtures would hit)
+ * through the admin API, as an operator would: one admin registered, promoted
+ * with the promote script against the stack's local D1, then a merge patch.
+ */
+import { spawnSync } from "node:child_process";
+import { ROOT, type Stack } from "../dev/stack.ts";
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+async function request<T>(stack: Stack, path: string, init: { method?: string; json?: unknown; token?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  const response = await fetch(new URL(path, stack.apiUrl), {
+    method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+    headers,
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 500)}`);
+  return (JSON.parse(text) as { data: T }).data;
+}
+
+/** Merges `patch` into the stack's runtime config; the saving isolate uses it at once, others within the config cache TTL. */
+export async function applyRuntimeConfig(stack: Stack, stateDir: string, patch: Json): Promise<void> {
+  const username = `bench_admin_${Math.floor(Math.random() * 1e9)}`;
+  const password = "bench-admin-12345";
+  await request(stack, "/api/v1/shared/auth/register", { json: { username, email: `${username}@bench.example`, password } });
+  const promoted = spawnSync(process.execPath, ["scripts/user-promote.ts", username], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, QINGYU_STATE_DIR: stateDir },
+  });
+  if (promoted.status !== 0) throw new Error(`promote failed: ${promoted.stderr}`);
+  const { token } = await request<{ token: string }>(stack, "/api/v1/shared/auth/login", { json: { username, password } });
+  const { version } = await request<{ version: number }>(stack, "/api/v1/admin/config", { token });
+  await request(stack, "/api/v1/admin/config", { method: "PUT", token, json: { version, patch } });
+}

@@ -1,0 +1,57 @@
+/**
+ * The operator-tunable auth and rate-limit settings of the runtime config
+ * (`auth` and `wallet` sections), with their documented defaults. They were
+ * env vars until they moved here, so an operator can tighten a limit during an
+ * incident without a deploy. Secrets and keys (JWT_KEYS, service tokens) stay
+ * in wrangler config.
+ */
+import { z } from "@hono/zod-openapi";
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** Requests allowed per subject per window. */
+const RateLimitSchema = (limit: number, windowSeconds: number) =>
+  z.object({ limit: int(1, 1_000_000).default(limit), windowSeconds: int(1, 86_400).default(windowSeconds) }).prefault({});
+
+export const AuthSettingsSchema = z
+  .object({
+    /** Access token lifetime. Lowering it also shortens tokens already issued: requireAuth refuses a token older than this. */
+    accessTokenTtlSeconds: int(30, 86_400).default(900),
+    /** Refresh token and session lifetime (sliding). */
+    refreshTokenTtlSeconds: int(300, 90 * 86_400).default(30 * 86_400),
+    /** Two tabs refreshing at once both succeed within this window; later reuse revokes the session. */
+    refreshReuseGraceSeconds: int(0, 300).default(10),
+    /** Device sessions per user; a login past it evicts the oldest. */
+    maxSessionsPerUser: int(1, 100).default(5),
+    revocation: z
+      .object({
+        /** How often an isolate pulls new revocations; the revocation bound is this plus one Redis round trip. */
+        syncIntervalMs: int(50, 10_000).default(500),
+        /** With Redis unreachable, standard routes trust the last synced revocations for at most this long. */
+        maxStalenessMs: int(0, 3_600_000).default(60_000),
+      })
+      .prefault({}),
+    /** Failed logins per account and per client IP within one window → 429. */
+    loginThrottle: z
+      .object({
+        maxFailuresPerAccount: int(1, 1_000).default(5),
+        maxFailuresPerIp: int(1, 100_000).default(50),
+        windowSeconds: int(1, 86_400).default(900),
+      })
+      .prefault({}),
+    /** Registrations per client IP. */
+    registerLimit: RateLimitSchema(10, 3_600),
+  })
+  .refine((auth) => auth.refreshTokenTtlSeconds > auth.accessTokenTtlSeconds, {
+    error: "refreshTokenTtlSeconds must be above accessTokenTtlSeconds",
+    path: ["refreshTokenTtlSeconds"],
+  });
+
+export type AuthSettings = z.infer<typeof AuthSettingsSchema>;
+
+export const WalletSettingsSchema = z.object({
+  /** Requests per user per window on every /finance/wallet route. */
+  rateLimit: RateLimitSchema(120, 60),
+});
+
+export type WalletSettings = z.infer<typeof WalletSettingsSchema>;
