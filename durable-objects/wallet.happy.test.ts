@@ -156,7 +156,8 @@ describe("Wallet (happy)", () => {
     await evictDurableObject(stub);
     await stub.getWallet();
     expect(await sqlRows(stub, "SELECT count(*) AS n FROM requests")).toEqual([{ n: 0 }]);
-    expect(await sqlRows(stub, "SELECT id FROM outbox")).toEqual([{ id: "owed" }]);
+    // (The funding's own balance report is recent, so it is not among the candidates.)
+    expect(await sqlRows(stub, "SELECT id FROM outbox WHERE id IN ('old', 'owed')")).toEqual([{ id: "owed" }]);
     expect(await sqlRows(stub, "SELECT count(*) AS n FROM ledger")).toEqual([{ n: 1 }]);
   });
 });

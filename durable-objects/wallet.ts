@@ -6,6 +6,7 @@ import type { LedgerEntry, RechargeOrder, WalletView, Withdrawal } from "../src/
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
 import { OutboxDelivery } from "./outbox/delivery";
 import { pruneSettled } from "./outbox/outbox";
+import { WALLET_BALANCE } from "./wallet/balance-projection";
 import { WalletBook } from "./wallet/book";
 import { settleWalletMessage, walletHandlers } from "./wallet/deliveries";
 import { pruneRequests } from "./wallet/idempotency";
@@ -185,7 +186,7 @@ export class Wallet extends DurableObject<Env> {
 
   /** Money debited here whose delivery is not acknowledged yet. */
   inFlight(): R.InFlight {
-    return inFlight(this.sql, { transfer: TRANSFER_CREDIT, quota: QUOTA_RECHARGE });
+    return inFlight(this.sql, { transfer: TRANSFER_CREDIT, quota: QUOTA_RECHARGE, balanceReport: WALLET_BALANCE });
   }
 
   /** Delivers what is due, then sleeps until the next retry. */
@@ -201,20 +202,24 @@ export class Wallet extends DurableObject<Env> {
   }
 
   private book(now: number = Date.now()): WalletBook {
-    return new WalletBook(this.sql, this.userId, now);
+    return new WalletBook(this.sql, this.userId, now, this.settings.balanceSyncDelayMs);
   }
 
   /** Runs one operation as a single synchronous transaction. */
   private run<T>(operation: (book: WalletBook) => T): T {
     const now = Date.now();
-    return this.ctx.storage.transactionSync(() => {
+    const book = this.book(now);
+    const result = this.ctx.storage.transactionSync(() => {
       if (now - this.lastPruneAt >= PRUNE_EVERY_MS) {
         pruneRequests(this.sql, now, this.settings.idempotencyTtlSeconds);
         pruneSettled(this.sql, now - this.settings.idempotencyTtlSeconds * 1000);
         this.lastPruneAt = now;
       }
-      return operation(this.book(now));
+      return operation(book);
     });
+    // A balance change enqueued a report to the admins' projection (balance-projection.ts).
+    if (book.balanceReportDueAt !== null) this.scheduleAlarm(book.balanceReportDueAt);
+    return result;
   }
 
   /** Makes sure the alarm runs by the next owed delivery. */

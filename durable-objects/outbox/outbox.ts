@@ -25,8 +25,8 @@ export type DeliveryOutcome = { type: "acked"; result: string | null } | { type:
 /** A new message; `amount` defaults to 0 (a message that carries no money). */
 export type NewMessage = { id: string; kind: string; target: string; payload: unknown; amount?: number };
 
-/** Writes a message, due at once. Call inside the transaction that makes the effect it reports. */
-export function enqueue(sql: SqlStorage, message: NewMessage, now: number): void {
+/** Writes a message, due at once (or at `dueAt`). Call inside the transaction that makes the effect it reports. */
+export function enqueue(sql: SqlStorage, message: NewMessage, now: number, dueAt: number = now): void {
   sql.exec(
     `INSERT INTO outbox (id, kind, target, payload, amount, status, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
@@ -35,7 +35,7 @@ export function enqueue(sql: SqlStorage, message: NewMessage, now: number): void
     message.target,
     JSON.stringify(message.payload),
     message.amount ?? 0,
-    now,
+    dueAt,
     now,
   );
 }

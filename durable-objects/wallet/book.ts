@@ -4,6 +4,7 @@
  * which updates the row and appends the ledger row together and refuses any
  * movement that would break an invariant.
  */
+import { projectBalance } from "./balance-projection";
 import type { Balances, LedgerEntry, LedgerStatus, LedgerType, WalletView } from "../../src/wallet/views";
 
 /** The `wallet` row. */
@@ -44,10 +45,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The book of one wallet for one transaction. */
 export class WalletBook {
+  /** When the balance report this transaction enqueued is due (the owner sets its alarm); null when none was added. */
+  balanceReportDueAt: number | null = null;
+
+  /** `balanceSyncDelayMs`: report balance changes to the admins' projection (omitted: no reports, as in unit tests of the book). */
   constructor(
     readonly sql: SqlStorage,
     readonly userId: string,
     readonly now: number,
+    private readonly balanceSyncDelayMs?: number,
   ) {}
 
   /** The wallet row, created empty on first touch. */
@@ -120,7 +126,12 @@ export class WalletBook {
       posting.idempotencyKey ?? null,
       this.now,
     );
-    return this.entry(this.sql.exec<LedgerRow>("SELECT * FROM ledger WHERE id = ?", id).one());
+    const entry = this.sql.exec<LedgerRow>("SELECT * FROM ledger WHERE id = ?", id).one();
+    if (this.balanceSyncDelayMs !== undefined) {
+      const dueAt = projectBalance(this.sql, { user_id: this.userId, balance, held, version: entry.seq }, this.now, this.balanceSyncDelayMs);
+      if (dueAt !== null) this.balanceReportDueAt = Math.min(dueAt, this.balanceReportDueAt ?? dueAt);
+    }
+    return this.entry(entry);
   }
 
   /** Moves a ledger row's status (the one mutable column); returns the updated entry. */

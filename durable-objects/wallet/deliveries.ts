@@ -4,6 +4,7 @@
  */
 import type { OutboxHandler } from "../outbox/delivery";
 import type { DeliveryOutcome, OutboxMessage } from "../outbox/outbox";
+import { UPSERT_WALLET_BALANCE, WALLET_BALANCE, type WalletBalancePayload } from "./balance-projection";
 import type { WalletBook } from "./book";
 import { QUOTA_RECHARGE, type QuotaRechargePayload } from "./quota-purchase";
 import { settleDebit, TRANSFER_CREDIT, type TransferCreditPayload } from "./spend";
@@ -61,6 +62,11 @@ export function walletHandlers(env: Env): Record<string, OutboxHandler> {
           row.version,
         )
         .run();
+      return { type: "acked", result: null };
+    },
+    async [WALLET_BALANCE](message: OutboxMessage): Promise<DeliveryOutcome> {
+      const row = JSON.parse(message.payload) as WalletBalancePayload;
+      await env.DB.prepare(UPSERT_WALLET_BALANCE).bind(row.user_id, row.balance, row.held, row.version, Date.now()).run();
       return { type: "acked", result: null };
     },
   };

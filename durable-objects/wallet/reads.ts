@@ -37,10 +37,14 @@ export function setFrozen(book: WalletBook, args: z.output<typeof FreezeInputSch
   return { wallet: book.view(), changed: true };
 }
 
-/** Money this wallet has debited whose delivery is not acknowledged yet. */
-export function inFlight(sql: SqlStorage, kinds: { transfer: string; quota: string }): InFlight {
+/**
+ * Money this wallet has debited whose delivery is not acknowledged yet, and
+ * the messages still owed. Balance reports to the admins' projection are not
+ * counted: they carry no money and are merged, not queued.
+ */
+export function inFlight(sql: SqlStorage, kinds: { transfer: string; quota: string; balanceReport: string }): InFlight {
   const pending = pendingByKind(sql);
   let messages = 0;
-  for (const entry of pending.values()) messages += entry.messages;
+  for (const [kind, entry] of pending) if (kind !== kinds.balanceReport) messages += entry.messages;
   return { transfers: pending.get(kinds.transfer)?.amount ?? 0, quota_purchases: pending.get(kinds.quota)?.amount ?? 0, messages };
 }

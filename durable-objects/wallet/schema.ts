@@ -6,6 +6,7 @@
  * Append new steps; never edit a shipped one.
  */
 import { INBOX_TABLES, OUTBOX_SETTLED_INDEX, OUTBOX_TABLES } from "../outbox/schema";
+import { BACKFILL_BALANCE_PROJECTION } from "./balance-projection";
 
 const MIGRATIONS: readonly string[] = [
   `
@@ -96,6 +97,7 @@ const MIGRATIONS: readonly string[] = [
   ${INBOX_TABLES}
   `,
   OUTBOX_SETTLED_INDEX,
+  BACKFILL_BALANCE_PROJECTION,
 ];
 
 /** The schema version this code expects. */

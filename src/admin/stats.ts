@@ -1,7 +1,8 @@
 /**
  * The admin console's statistics, computed from the stored data: accounts from
  * the user store, quota from the D1 aggregate the quota routes keep
- * (quota-activity.ts), withdrawals from the wallet's D1 index. "Today" is the
+ * (quota-activity.ts), withdrawals from the wallet's D1 index, balances from
+ * the wallets' D1 balance projection. "Today" is the
  * local day in the runtime config's quota time zone (Asia/Shanghai by default),
  * the same day quota resets follow.
  */
@@ -9,6 +10,7 @@ import { z } from "@hono/zod-openapi";
 import { periodStart } from "../../durable-objects/quota/calendar";
 import type { QuotaLevel } from "../quota/schemas";
 import { ROLES, type Role, type UserStatus, type UserStore } from "../users/user-store";
+import { walletBalanceTotals } from "../wallet/balance-totals";
 import { createWithdrawalIndex } from "../wallet/withdrawal-index";
 import { quotaActivitySummary } from "./quota-activity";
 
@@ -40,11 +42,13 @@ export const AdminStatsSchema = z
       suspendedUsers: count,
     }),
     wallet: z.object({
+      wallets: count.openapi({ description: "Wallets that have ever moved money" }),
+      balancesFen: count.openapi({ description: "Sum of every wallet's balance (held money included)" }),
+      heldFen: count.openapi({ description: "Money held in wallets by pending withdrawals (the only holds wallets place)" }),
+      availableFen: count.openapi({ description: "balancesFen minus heldFen" }),
       pendingWithdrawals: amount,
-      heldFen: count.openapi({ description: "Money held by pending withdrawals (the only holds wallets place)" }),
       approvedWithdrawals: amount,
       rejectedWithdrawals: amount,
-      balancesFen: z.null().openapi({ description: "Not available: each balance lives in its own Wallet object and no cross-wallet total is kept yet" }),
     }),
   })
   .openapi("AdminStats");
@@ -55,13 +59,14 @@ export type AdminStats = z.infer<typeof AdminStatsSchema>;
 export async function computeAdminStats(deps: { users: UserStore; db: D1Database; timeZone: string }, now = Date.now()): Promise<AdminStats> {
   const { users, db, timeZone } = deps;
   const dayStart = periodStart("daily", now, timeZone);
-  const [total, activeLast7Days, newToday, statusCounts, roleCounts, withdrawals] = await Promise.all([
+  const [total, activeLast7Days, newToday, statusCounts, roleCounts, withdrawals, balances] = await Promise.all([
     users.count({}, now),
     users.count({ lastLoginFrom: now - ACTIVE_WINDOW_DAYS * DAY_MS }, now),
     users.count({ createdFrom: dayStart }, now),
     Promise.all(STATUSES.map((status) => users.count({ status }, now))),
     Promise.all(ROLES.map((role) => users.count({ role }, now))),
     createWithdrawalIndex(db).stats({}),
+    walletBalanceTotals(db),
   ]);
   const quota = await quotaActivitySummary(db, dayStart, total, now);
   const byStatus = Object.fromEntries(STATUSES.map((status, index) => [status, statusCounts[index] ?? 0])) as Record<UserStatus, number>;
@@ -74,11 +79,13 @@ export async function computeAdminStats(deps: { users: UserStore; db: D1Database
     users: { total, activeLast7Days, newToday, byStatus, byRole },
     quota: { ...quota, usersByLevel: quota.usersByLevel satisfies Record<QuotaLevel, number> },
     wallet: {
+      wallets: balances.wallets,
+      balancesFen: balances.balanceFen,
+      heldFen: balances.heldFen,
+      availableFen: balances.balanceFen - balances.heldFen,
       pendingWithdrawals: { count: pending.count, amountFen: pending.amount },
-      heldFen: pending.amount,
       approvedWithdrawals: { count: withdrawals.by_status.approved.count, amountFen: withdrawals.by_status.approved.amount },
       rejectedWithdrawals: { count: withdrawals.by_status.rejected.count, amountFen: withdrawals.by_status.rejected.amount },
-      balancesFen: null,
     },
   };
 }

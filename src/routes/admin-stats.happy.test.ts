@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AdminStats } from "../admin/stats";
 import { api, envelope, login, registerAdmin, registerUser } from "../testing/api";
 import { consume } from "../testing/quota";
+import { balanceOf, fundWallet, walletApi } from "../testing/wallet";
 
 const admin = await registerAdmin();
 const stats = async (refresh = true) =>
@@ -90,9 +91,27 @@ describe("admin statistics (happy)", () => {
     const after = await stats();
     expect(after.wallet.pendingWithdrawals.count - before.wallet.pendingWithdrawals.count).toBe(2);
     expect(after.wallet.pendingWithdrawals.amountFen - before.wallet.pendingWithdrawals.amountFen).toBe(6_250);
-    expect(after.wallet.heldFen).toBe(after.wallet.pendingWithdrawals.amountFen);
     expect(after.wallet.approvedWithdrawals.amountFen - before.wallet.approvedWithdrawals.amountFen).toBe(700);
-    expect(after.wallet.balancesFen).toBeNull();
+  });
+
+  it("wallet: balances, held and available money summed from the balance projection the wallets keep", async () => {
+    const before = await stats();
+    const [a, b] = await Promise.all([registerUser(), registerUser()]);
+    await fundWallet(a.pair.token, "100");
+    await fundWallet(b.pair.token, "50.5");
+    await envelope(await walletApi("/withdraw", a.pair.token, { json: { amount: "30", account: "bank-1" } }), 201);
+    await envelope(await walletApi("/consume", b.pair.token, { json: { amount: "0.5", reason: "chapter" }, key: crypto.randomUUID() }), 200);
+    // Wallets report within WALLET_BALANCE_SYNC_DELAY_MS (1 s) plus a delivery.
+    const expected = before.wallet.balancesFen + 10_000 + 5_000;
+    const after = await statsWhen((data) => data.wallet.balancesFen === expected && data.wallet.heldFen === before.wallet.heldFen + 3_000);
+    expect(after.wallet.wallets - before.wallet.wallets).toBe(2);
+    expect(after.wallet.balancesFen).toBe(expected);
+    expect(after.wallet.heldFen - before.wallet.heldFen).toBe(3_000);
+    expect(after.wallet.availableFen).toBe(after.wallet.balancesFen - after.wallet.heldFen);
+    expect(after.wallet.pendingWithdrawals.count - before.wallet.pendingWithdrawals.count).toBe(1);
+    // The projection matches the wallets themselves.
+    expect(await balanceOf(a.pair.token)).toBe(10_000);
+    expect(await balanceOf(b.pair.token)).toBe(5_000);
   });
 
   it("numbers are reused for CACHE_STATS_TTL_SECONDS; refresh=true computes them again", async () => {

@@ -42,6 +42,12 @@ const WalletVarsSchema = z.object({
   WALLET_OUTBOX_MAX_DELAY_MS: intFromString("WALLET_OUTBOX_MAX_DELAY_MS", 10, 86_400_000).default(60_000),
   /** One delivery attempt slower than this counts as failed (and is retried). */
   WALLET_OUTBOX_TIMEOUT_MS: intFromString("WALLET_OUTBOX_TIMEOUT_MS", 100, 60_000).default(10_000),
+  /**
+   * A wallet reports its balance and held money to the admins' D1 projection
+   * (statistics) at most once per this window: changes inside it are merged
+   * into one D1 write, so busy wallets do not cost a write per movement.
+   */
+  WALLET_BALANCE_SYNC_DELAY_MS: intFromString("WALLET_BALANCE_SYNC_DELAY_MS", 0, 600_000).default(1_000),
   /** AI tokens one yuan buys when quota is bought by amount (packages carry their own price in the runtime config). */
   WALLET_QUOTA_TOKENS_PER_YUAN: intFromString("WALLET_QUOTA_TOKENS_PER_YUAN", 1, 100_000_000).default(10_000),
 });
@@ -73,6 +79,7 @@ export interface WalletConfig {
   paymentProviderUrl: string | null;
   idempotencyTtlSeconds: number;
   outbox: OutboxTiming;
+  balanceSyncDelayMs: number;
   quotaTokensPerYuan: number;
 }
 
@@ -104,6 +111,7 @@ export function loadWalletConfig(env: object): WalletConfig {
     paymentProviderUrl: data.WALLET_PAYMENT_PROVIDER_URL ?? null,
     idempotencyTtlSeconds: data.WALLET_IDEMPOTENCY_TTL_SECONDS,
     outbox: { baseDelayMs: data.WALLET_OUTBOX_BASE_DELAY_MS, maxDelayMs: data.WALLET_OUTBOX_MAX_DELAY_MS, timeoutMs: data.WALLET_OUTBOX_TIMEOUT_MS },
+    balanceSyncDelayMs: data.WALLET_BALANCE_SYNC_DELAY_MS,
     quotaTokensPerYuan: data.WALLET_QUOTA_TOKENS_PER_YUAN,
   };
   cache.set(env, config);
@@ -111,13 +119,14 @@ export function loadWalletConfig(env: object): WalletConfig {
 }
 
 /** What the Wallet Durable Object itself needs: no secrets, so a missing callback secret cannot stop transfers. */
-export type WalletObjectSettings = Pick<WalletConfig, "idempotencyTtlSeconds" | "outbox">;
+export type WalletObjectSettings = Pick<WalletConfig, "idempotencyTtlSeconds" | "outbox" | "balanceSyncDelayMs">;
 
 const ObjectSettingsSchema = WalletVarsSchema.pick({
   WALLET_IDEMPOTENCY_TTL_SECONDS: true,
   WALLET_OUTBOX_BASE_DELAY_MS: true,
   WALLET_OUTBOX_MAX_DELAY_MS: true,
   WALLET_OUTBOX_TIMEOUT_MS: true,
+  WALLET_BALANCE_SYNC_DELAY_MS: true,
 });
 
 /**
@@ -137,5 +146,6 @@ export function walletObjectSettings(env: object): WalletObjectSettings {
       maxDelayMs: Math.max(data.WALLET_OUTBOX_BASE_DELAY_MS, data.WALLET_OUTBOX_MAX_DELAY_MS),
       timeoutMs: data.WALLET_OUTBOX_TIMEOUT_MS,
     },
+    balanceSyncDelayMs: data.WALLET_BALANCE_SYNC_DELAY_MS,
   };
 }
