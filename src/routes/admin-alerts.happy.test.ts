@@ -25,4 +25,17 @@ describe("admin alert inbox (happy)", () => {
     const stillFiring = await envelope<Stored[]>(await api("/api/v1/admin/alerts?status=firing&page_size=100", { token: admin.pair.token }), 200);
     expect(stillFiring.data.some((alert) => alert.fingerprint === fingerprint)).toBe(false);
   });
+
+  it("the OpenAPI document names the webhook's own token scheme, not the user JWT", async () => {
+    type Operation = { security?: Array<Record<string, string[]>>; responses: Record<string, unknown> };
+    const document = (await (await api("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+    };
+    const webhook = document.paths["/api/v1/admin/alerts/webhook"]?.post;
+    expect(webhook?.security).toEqual([{ alertWebhookToken: [] }]);
+    expect(Object.keys(webhook?.responses ?? {})).not.toContain("403");
+    expect(document.components.securitySchemes.alertWebhookToken).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(document.paths["/api/v1/admin/alerts"]?.get?.security).toEqual([{ bearerAuth: [] }]);
+  });
 });

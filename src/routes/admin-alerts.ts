@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AlertInbox, AlertmanagerWebhookSchema, StoredAlertSchema } from "../alerts/inbox";
 import type { AppEnv } from "../env";
-import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
+import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
 import { dependencyCall } from "../lib/dependency";
 import { bearerToken, requireAuth } from "../middleware/auth";
@@ -10,6 +10,9 @@ import { PagingQuerySchema, toWindow } from "./paging";
 
 const BASE = "/api/v1/admin/alerts";
 const errors = { ...authErrorResponses, ...commonErrorResponses };
+
+/** The webhook's own security scheme: Alertmanager's shared token, not a user JWT (bearerAuth would tell clients the wrong credential). */
+const ALERT_WEBHOOK_SCHEME = "alertWebhookToken";
 const encoder = new TextEncoder();
 
 /** Secrets shorter than this are treated as unset: the webhook then refuses every call. */
@@ -32,9 +35,13 @@ const webhook = createRoute({
   path: `${BASE}/webhook`,
   tags: ["admin"],
   summary: "Alertmanager webhook receiver: stores alerts in the admin inbox (bearer ALERT_WEBHOOK_TOKEN)",
-  security: [{ bearerAuth: [] }],
+  security: [{ [ALERT_WEBHOOK_SCHEME]: [] }],
   request: { body: { required: true, content: { "application/json": { schema: AlertmanagerWebhookSchema } } } },
-  responses: { 200: jsonContent(envelopeOf(z.object({ stored: z.number().int() })), "Stored"), ...errors },
+  responses: {
+    200: jsonContent(envelopeOf(z.object({ stored: z.number().int() })), "Stored"),
+    401: errorResponse("Missing, malformed or wrong webhook token (codes 1002, 2009, 2010)"),
+    ...commonErrorResponses,
+  },
 });
 
 const list = createRoute({
@@ -53,6 +60,11 @@ const list = createRoute({
  * admin routes' middleware would see the webhook path.
  */
 export function registerAdminAlertRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", ALERT_WEBHOOK_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    description: "ALERT_WEBHOOK_TOKEN, the token Alertmanager sends (never a user JWT)",
+  });
   app.use(`${BASE}/webhook`, async function requireAlertWebhookToken(c, next) {
     const expected = c.env.ALERT_WEBHOOK_TOKEN ?? "";
     const given = bearerToken(c.req.header("Authorization"));
