@@ -23,6 +23,7 @@ export const ErrorCodes = {
   AUTH_HEADER_MALFORMED: { code: 2009, status: 400, message: "malformed Authorization header" },
   TOKEN_MISSING: { code: 2010, status: 401, message: "missing token" },
   TOKEN_REVOKED: { code: 2016, status: 401, message: "token revoked" },
+  PASSWORD_CHANGE_REQUIRED: { code: 2017, status: 403, message: "password change required" },
   INSUFFICIENT_BALANCE: { code: 3001, status: 409, message: "insufficient balance" },
   WALLET_FROZEN: { code: 3002, status: 403, message: "wallet frozen" },
   BELOW_MINIMUM_WITHDRAW: { code: 3003, status: 400, message: "below the minimum withdrawal" },
@@ -103,5 +104,5 @@ export const commonErrorResponses = {
 /** Extra error responses for routes behind authentication. */
 export const authErrorResponses = {
   401: errorResponse("Missing, invalid, expired or revoked token (codes 1002, 2007, 2008, 2010, 2016)"),
-  403: errorResponse("Forbidden (code 1003)"),
+  403: errorResponse("Forbidden (code 1003), or the account must first replace an admin-set temporary password (code 2017)"),
 } as const;

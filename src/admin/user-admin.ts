@@ -91,7 +91,8 @@ export function createUserAdmin({ users, sessions, revocations, accessTokenTtlMs
     async resetPassword(id: string): Promise<{ temporaryPassword: string; revokedSessions: number }> {
       if (!(await users.findById(id))) throw new ApiError("NOT_FOUND", `no user ${id}`);
       const password = temporaryPassword();
-      await users.updatePassword(id, await hashPassword(password), Date.now());
+      // The temporary password is known to the admin who reset it: the user must replace it before using the account.
+      await users.updatePassword(id, await hashPassword(password), Date.now(), true);
       return { temporaryPassword: password, revokedSessions: await endAllSessions(id) };
     },
   };

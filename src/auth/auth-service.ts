@@ -29,6 +29,8 @@ export interface TokenPair {
   user: ReturnType<typeof publicUser>;
   user_id: string;
   roles: Role[];
+  /** The account logged in with an admin-set temporary password: the token only opens PUT /api/v1/user/password. */
+  mustChangePassword: boolean;
 }
 
 type Deps = {
@@ -62,8 +64,21 @@ export function createAuthService({ config, settings, users, sessions, throttle,
   };
 
   async function issue(auth: AuthSettings, user: UserRecord, sid: string, refreshToken: string, now: number): Promise<TokenPair> {
-    const { token } = await signAccessToken(config, { userId: user.id, roles: user.roles, sid }, auth.accessTokenTtlSeconds, now);
-    return { token, refreshToken, expires_in: auth.accessTokenTtlSeconds, user: publicUser(user), user_id: user.id, roles: user.roles };
+    const { token } = await signAccessToken(
+      config,
+      { userId: user.id, roles: user.roles, sid, mustChangePassword: user.mustChangePassword },
+      auth.accessTokenTtlSeconds,
+      now,
+    );
+    return {
+      token,
+      refreshToken,
+      expires_in: auth.accessTokenTtlSeconds,
+      user: publicUser(user),
+      user_id: user.id,
+      roles: user.roles,
+      mustChangePassword: user.mustChangePassword,
+    };
   }
 
   async function startSession(auth: AuthSettings, user: UserRecord, client: ClientInfo, now: number): Promise<TokenPair> {
@@ -182,7 +197,12 @@ export function createAuthService({ config, settings, users, sessions, throttle,
       return list.map((session) => ({ ...session, current: session.id === claims.sid }));
     },
 
-    /** Changes the password and revokes every other session; returns how many were revoked. */
+    /**
+     * Changes the password and revokes every other session; returns how many
+     * were revoked. A caller replacing an admin-set temporary password loses
+     * its own session too: its token is restricted, so it logs in again with
+     * the new password.
+     */
     async changePassword(claims: AccessClaims, oldPassword: string, newPassword: string): Promise<number> {
       const user = await users.findById(claims.user_id);
       if (!user) throw new ApiError("NOT_FOUND", "account not found");
@@ -191,7 +211,7 @@ export function createAuthService({ config, settings, users, sessions, throttle,
       }
       const now = Date.now();
       await users.updatePassword(user.id, await hashPassword(newPassword), now);
-      return this.endSessions(claims, "others");
+      return this.endSessions(claims, claims.pwd_change ? "all" : "others");
     },
   };
 }

@@ -14,6 +14,8 @@ export interface AccessClaims {
   nbf: number;
   exp: number;
   token_type: "access";
+  /** Present (true) while the account must replace an admin-set temporary password: only the change-password route accepts the token. */
+  pwd_change?: true;
 }
 
 /** The one algorithm we sign and accept; `alg: none` and everything else are refused. */
@@ -36,7 +38,7 @@ type TokenConfig = Pick<EnvConfig, "JWT_KEYS" | "JWT_ISSUER" | "JWT_AUDIENCE">;
 /** Signs an access token with the first configured key, naming it in the `kid` header; it lives `ttlSeconds` (runtime config `auth.accessTokenTtlSeconds`). */
 export async function signAccessToken(
   config: TokenConfig,
-  subject: { userId: string; roles: Role[]; sid: string },
+  subject: { userId: string; roles: Role[]; sid: string; mustChangePassword?: boolean },
   ttlSeconds: number,
   now = Date.now(),
 ): Promise<{ token: string; claims: AccessClaims }> {
@@ -53,6 +55,7 @@ export async function signAccessToken(
     nbf: iat,
     exp: iat + ttlSeconds,
     token_type: "access",
+    ...(subject.mustChangePassword ? { pwd_change: true as const } : {}),
   };
   const token = await new SignJWT({ ...claims })
     .setProtectedHeader({ alg: ALGORITHM, kid: signing.kid, typ: "JWT" })

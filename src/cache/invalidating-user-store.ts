@@ -21,8 +21,8 @@ export function invalidatingUserStore(store: UserStore, cache: () => Cache): Use
       await drop(id);
       return user;
     },
-    async updatePassword(id, passwordHash, now) {
-      await store.updatePassword(id, passwordHash, now);
+    async updatePassword(id, passwordHash, now, mustChange) {
+      await store.updatePassword(id, passwordHash, now, mustChange);
       await drop(id);
     },
     async recordLogin(id, now) {

@@ -16,6 +16,8 @@ export interface RequireAuthOptions {
   /** The caller needs at least one of these roles (403, code 1003, otherwise). */
   roles?: readonly Role[];
   policy?: RevocationPolicy;
+  /** Accept tokens of an account that must change its password (only the change-password route does). */
+  allowPendingPasswordChange?: boolean;
 }
 
 /** RFC 6750: the scheme is case-insensitive; exactly one token follows it. */
@@ -56,6 +58,8 @@ export function requireAuth(options: RequireAuthOptions = {}): MiddlewareHandler
         throw new ApiError("DEPENDENCY_UNAVAILABLE", "cannot verify token revocation right now; retry shortly", { headers: { "Retry-After": "1" } });
     }
     if (revocations.isRevoked(claims.sid, claims.jti)) throw new ApiError("TOKEN_REVOKED");
+    if (claims.pwd_change && !options.allowPendingPasswordChange)
+      throw new ApiError("PASSWORD_CHANGE_REQUIRED", "change the temporary password with PUT /api/v1/user/password first");
     if (options.roles && !options.roles.some((role) => claims.roles.includes(role))) {
       throw new ApiError("FORBIDDEN", `requires role ${options.roles.join(" or ")}`);
     }

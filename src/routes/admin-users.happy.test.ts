@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AdminUser } from "../admin/user-views";
-import { api, envelope, login, randomIp, registerAdmin, registerUser, uniqueUsername } from "../testing/api";
+import { api, envelope, login, randomIp, registerAdmin, registerUser, uniqueUsername, type TokenPairData } from "../testing/api";
 
 type List = { users: AdminUser[]; total: number; page: number; size: number };
 type Pagination = { total: number; page: number; page_size: number; total_pages: number; has_next: boolean; has_previous: boolean };
@@ -121,15 +121,45 @@ describe("admin ban, unban, roles and password reset (happy)", () => {
     expect((await envelope(await api("/api/v1/user/profile", { token: pair.token }), 401)).code).toBe(2016);
     const old = await api("/api/v1/shared/auth/login", { json: { username, password }, headers: { "CF-Connecting-IP": randomIp() } });
     expect(old.status).toBe(401);
-    const session = await login(username, reset.data.temporaryPassword);
-    await envelope(
+    const temporary = await envelope<TokenPairData>(
+      await api("/api/v1/shared/auth/login", { json: { username, password: reset.data.temporaryPassword }, headers: { "CF-Connecting-IP": randomIp() } }),
+      200,
+    );
+    // The temporary password must be replaced first: login says so, and only the change-password route opens.
+    expect(temporary.data.mustChangePassword).toBe(true);
+    expect(temporary.message).toBe("logged in; password change required");
+    for (const [method, path] of [
+      ["GET", "/api/v1/user/profile"],
+      ["GET", "/api/v1/shared/auth/sessions"],
+      ["GET", "/api/v1/finance/wallet/balance"],
+    ] as const) {
+      expect((await envelope(await api(path, { method, token: temporary.data.token }), 403)).code, path).toBe(2017);
+    }
+    // A refresh keeps the restriction: it follows the account, not the token.
+    const refreshed = await envelope<TokenPairData>(await api("/api/v1/shared/auth/refresh", { json: { token: temporary.data.refreshToken } }), 200);
+    expect(refreshed.data.mustChangePassword).toBe(true);
+    expect((await envelope(await api("/api/v1/user/profile", { token: refreshed.data.token }), 403)).code).toBe(2017);
+    const changed = await envelope<{ revokedSessions: number }>(
       await api("/api/v1/user/password", {
         method: "PUT",
-        token: session.token,
+        token: refreshed.data.token,
         json: { old_password: reset.data.temporaryPassword, new_password: "myOwnAgain1" },
       }),
       200,
     );
+    // The restricted session ends with the change; the new password gives an ordinary session.
+    expect(changed.data.revokedSessions).toBe(1);
+    expect(
+      (
+        await envelope(
+          await api("/api/v1/user/password", { method: "PUT", token: refreshed.data.token, json: { old_password: "myOwnAgain1", new_password: "x1y2z3w4v5" } }),
+          401,
+        )
+      ).code,
+    ).toBe(2016);
+    const session = await login(username, "myOwnAgain1");
+    expect(session.mustChangePassword).toBe(false);
+    expect((await api("/api/v1/user/profile", { token: session.token })).status).toBe(200);
     const logged = await operations(pair.user_id);
     expect(logged[0]).toMatchObject({ action: "user.reset_password", details: { revokedSessions: 1 } });
     expect(JSON.stringify(logged)).not.toContain(reset.data.temporaryPassword);

@@ -2,7 +2,10 @@ import { z } from "@hono/zod-openapi";
 import { ROLES } from "../users/user-store";
 
 /** Username rule shared by register and admin tools. */
-export const UsernameSchema = z.string().regex(/^[A-Za-z0-9_]{3,32}$/, "3-32 letters, digits or underscores").openapi({ example: "lin_wen" });
+export const UsernameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_]{3,32}$/, "3-32 letters, digits or underscores")
+  .openapi({ example: "lin_wen" });
 
 /** Password rule: 8-32 characters with at least one letter and one digit. */
 export const NewPasswordSchema = z
@@ -59,6 +62,9 @@ export const TokenPairSchema = z
     user: PublicUserSchema,
     user_id: z.string(),
     roles: z.array(z.enum(ROLES)),
+    mustChangePassword: z.boolean().openapi({
+      description: "true after an admin reset the password: the token then only opens PUT /api/v1/user/password (other routes answer 403 code 2017)",
+    }),
   })
   .openapi("TokenPair");
 

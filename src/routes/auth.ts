@@ -85,7 +85,8 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
     });
     app.openapi(loginRoute(prefix), async (c) => {
       const { username, password } = c.req.valid("json");
-      return ok(c, await c.var.services.auth.login({ login: username, password }, clientInfo(c)), "logged in");
+      const pair = await c.var.services.auth.login({ login: username, password }, clientInfo(c));
+      return ok(c, pair, pair.mustChangePassword ? "logged in; password change required" : "logged in");
     });
     app.openapi(refreshRoute(prefix), async (c) => {
       const body = c.req.valid("json");

@@ -31,7 +31,10 @@ function toProfile(user: UserRecord) {
 const ProfilePatchSchema = z
   .object({
     nickname: z.string().trim().min(1).max(32).optional(),
-    avatar: z.url({ protocol: /^https$/ }).max(512).optional(),
+    avatar: z
+      .url({ protocol: /^https$/ })
+      .max(512)
+      .optional(),
     bio: z.string().max(500).optional(),
     email: z.email().max(254).optional(),
   })
@@ -73,7 +76,7 @@ const putPassword = createRoute({
   method: "put",
   path: "/api/v1/user/password",
   tags: ["user"],
-  summary: "Change password; every other session is revoked",
+  summary: "Change password; every other session is revoked (every session, when replacing an admin-set temporary password)",
   security,
   request: { body: { required: true, content: { "application/json": { schema: PasswordChangeSchema } } } },
   responses: { 200: jsonContent(envelopeOf(z.object({ changed: z.literal(true), revokedSessions: z.number().int() })), "Changed"), ...errors },
@@ -82,7 +85,8 @@ const putPassword = createRoute({
 /** The caller's own profile and password. */
 export function registerProfileRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use("/api/v1/user/profile", requireAuth());
-  app.use("/api/v1/user/password", requireAuth());
+  // The one route a token of an account with an admin-set temporary password may use.
+  app.use("/api/v1/user/password", requireAuth({ allowPendingPasswordChange: true }));
 
   app.openapi(getProfile, async (c) => {
     const userId = authOf(c).user_id;
@@ -114,7 +118,11 @@ export function registerProfileRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(putPassword, async (c) => {
     const body = c.req.valid("json");
-    const revoked = await c.var.services.auth.changePassword(authOf(c), body.old_password ?? body.oldPassword ?? "", body.new_password ?? body.newPassword ?? "");
+    const revoked = await c.var.services.auth.changePassword(
+      authOf(c),
+      body.old_password ?? body.oldPassword ?? "",
+      body.new_password ?? body.newPassword ?? "",
+    );
     return ok(c, { changed: true as const, revokedSessions: revoked }, "password changed");
   });
 }

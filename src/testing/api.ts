@@ -21,6 +21,7 @@ export interface TokenPairData {
   user: { id: string; user_id: string; username: string; email: string; roles: string[]; status: string };
   user_id: string;
   roles: string[];
+  mustChangePassword: boolean;
 }
 
 /** A random client IP, so per-IP throttles of one test never touch another's. */

@@ -17,6 +17,7 @@ interface UserRow {
   created_at: number;
   updated_at: number;
   last_login_at: number | null;
+  must_change_password: number;
 }
 
 function toRecord(row: UserRow, now = Date.now()): UserRecord {
@@ -36,6 +37,7 @@ function toRecord(row: UserRow, now = Date.now()): UserRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at,
+    mustChangePassword: row.must_change_password === 1,
   };
 }
 
@@ -83,7 +85,7 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
         if (field) throw new DuplicateUserError(field);
         throw error;
       }
-      return { ...user, email: user.email.toLowerCase(), updatedAt: user.createdAt, lastLoginAt: null, nickname: null, avatar: null, bio: null, banReason: null, bannedUntil: null };
+      return { ...user, email: user.email.toLowerCase(), updatedAt: user.createdAt, lastLoginAt: null, nickname: null, avatar: null, bio: null, banReason: null, bannedUntil: null, mustChangePassword: false };
     },
 
     async updateProfile(id, patch: ProfilePatch, now) {
@@ -104,8 +106,11 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
       return row ? toRecord(row) : null;
     },
 
-    async updatePassword(id, passwordHash, now) {
-      await db.prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?").bind(passwordHash, now, id).run();
+    async updatePassword(id, passwordHash, now, mustChange = false) {
+      await db
+        .prepare("UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?")
+        .bind(passwordHash, mustChange ? 1 : 0, now, id)
+        .run();
     },
 
     async recordLogin(id, now) {

@@ -42,6 +42,7 @@ interface UserDocument {
   created_at: number;
   updated_at: number;
   last_login_at: number | null;
+  must_change_password?: boolean;
 }
 
 /** An error answer of the Data API (`{error, error_code}`). */
@@ -73,6 +74,7 @@ function toRecord(doc: UserDocument, now = Date.now()): UserRecord {
     createdAt: doc.created_at,
     updatedAt: doc.updated_at,
     lastLoginAt: doc.last_login_at ?? null,
+    mustChangePassword: doc.must_change_password === true,
   };
 }
 
@@ -205,8 +207,8 @@ export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserS
       return findOne({ _id: id });
     },
 
-    async updatePassword(id, passwordHash, now) {
-      await action("updateOne", { filter: { _id: id }, update: { $set: { password_hash: passwordHash, updated_at: now } } });
+    async updatePassword(id, passwordHash, now, mustChange = false) {
+      await action("updateOne", { filter: { _id: id }, update: { $set: { password_hash: passwordHash, must_change_password: mustChange, updated_at: now } } });
     },
 
     async recordLogin(id, now) {

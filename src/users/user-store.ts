@@ -24,6 +24,8 @@ export interface UserRecord {
   createdAt: number;
   updatedAt: number;
   lastLoginAt: number | null;
+  /** Set by an admin's password reset: until the user chooses a new password, their tokens only open the change-password route. */
+  mustChangePassword: boolean;
 }
 
 /**
@@ -79,9 +81,12 @@ export interface UserStore {
   findById(id: string): Promise<UserRecord | null>;
   /** Looks up by username (case-insensitive) or, when `login` contains "@", by email. */
   findByLogin(login: string): Promise<UserRecord | null>;
-  create(user: Omit<UserRecord, "updatedAt" | "lastLoginAt" | "nickname" | "avatar" | "bio" | "banReason" | "bannedUntil">): Promise<UserRecord>;
+  create(
+    user: Omit<UserRecord, "updatedAt" | "lastLoginAt" | "nickname" | "avatar" | "bio" | "banReason" | "bannedUntil" | "mustChangePassword">,
+  ): Promise<UserRecord>;
   updateProfile(id: string, patch: ProfilePatch, now: number): Promise<UserRecord | null>;
-  updatePassword(id: string, passwordHash: string, now: number): Promise<void>;
+  /** Sets the password; `mustChange` (an admin's temporary password) makes the user choose a new one before anything else. */
+  updatePassword(id: string, passwordHash: string, now: number, mustChange?: boolean): Promise<void>;
   recordLogin(id: string, now: number): Promise<void>;
   /** Admin listing, newest first; `total` counts every match. */
   list(filter: UserFilter, page: { limit: number; offset: number }, now: number): Promise<{ users: UserRecord[]; total: number }>;

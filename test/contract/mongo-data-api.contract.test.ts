@@ -75,7 +75,12 @@ describe("MongoDB Data API user store (contract)", () => {
     await store.updatePassword(created.id, "pbkdf2_sha256$100000$bmV3$bmV3", 1_764_230_600_000);
     await store.recordLogin(created.id, 1_764_230_700_000);
     const reread = await store.findById(created.id);
-    expect(reread).toMatchObject({ passwordHash: "pbkdf2_sha256$100000$bmV3$bmV3", lastLoginAt: 1_764_230_700_000 });
+    expect(reread).toMatchObject({ passwordHash: "pbkdf2_sha256$100000$bmV3$bmV3", lastLoginAt: 1_764_230_700_000, mustChangePassword: false });
+    // An admin's temporary password sets the must-change flag; the user's own next password clears it.
+    await store.updatePassword(created.id, "pbkdf2_sha256$100000$dG1w$dG1w", 1_764_230_800_000, true);
+    expect(await store.findById(created.id)).toMatchObject({ mustChangePassword: true });
+    await store.updatePassword(created.id, "pbkdf2_sha256$100000$b3du$b3du", 1_764_230_900_000);
+    expect(await store.findById(created.id)).toMatchObject({ mustChangePassword: false });
   });
 
   it("health uses find with limit 1 and reports healthy", async () => {
