@@ -61,7 +61,7 @@ export function registerWalletCallbackRoute(app: OpenAPIHono<AppEnv>): void {
       c.var.logger.warn("recharge callback refused", { reason: "timestamp outside the window", order_id: body.order_id });
       throw new ApiError("UNAUTHORIZED", `callback timestamp outside the ${wallet.config.callbackWindowSeconds} s window`);
     }
-    // Bounded by the absolute cap, not today's WALLET_MAX_AMOUNT_YUAN: an order made under a higher limit must still be payable.
+    // Bounded by the absolute cap, not today's wallet.maxAmountFen (runtime config): an order made under a higher limit must still be payable.
     const amount = fenOf(c, body.amount, "json.amount", ABSOLUTE_MAX_FEN);
     const result = await wallet.completeRecharge(body.order_id, amount, body.provider_txn_id ?? null);
     markReplay(c, result.replayed);

@@ -3,7 +3,7 @@ import type { AppEnv } from "../env";
 import { authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { created, envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf } from "../middleware/auth";
-import { fenOf, IdempotencyHeadersSchema, idempotencyKeyOf, markReplay, YuanSchema } from "../wallet/http";
+import { fenOf, IdempotencyHeadersSchema, idempotencyKeyOf, markReplay, walletSettings, YuanSchema } from "../wallet/http";
 import { BalancesSchema, LedgerEntrySchema, PAYMENT_METHODS, RechargeOrderSchema, TransferSchema, WithdrawalSchema } from "../wallet/views";
 
 const BASE = "/api/v1/finance/wallet";
@@ -83,7 +83,7 @@ const withdraw = createRoute({
   method: "post",
   path: `${BASE}/withdraw`,
   tags: ["wallet"],
-  summary: "Request a withdrawal (at least WALLET_MIN_WITHDRAW_YUAN); the amount is held until an admin reviews it",
+  summary: "Request a withdrawal (at least the runtime config's wallet.minWithdrawFen); the amount is held until an admin reviews it",
   security,
   request: {
     headers: IdempotencyHeadersSchema,
@@ -99,7 +99,8 @@ const withdraw = createRoute({
 export function registerWalletMoneyRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(recharge, async (c) => {
     const body = c.req.valid("json");
-    const amount = fenOf(c, body.amount);
+    const settings = await walletSettings(c);
+    const amount = fenOf(c, body.amount, "json.amount", settings.maxAmountFen);
     const result = await c.var.services.wallet.recharge(authOf(c).user_id, {
       amount,
       method: body.method,
@@ -111,7 +112,8 @@ export function registerWalletMoneyRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(consume, async (c) => {
     const body = c.req.valid("json");
-    const amount = fenOf(c, body.amount);
+    const settings = await walletSettings(c);
+    const amount = fenOf(c, body.amount, "json.amount", settings.maxAmountFen);
     const result = await c.var.services.wallet.consume(authOf(c).user_id, {
       amount,
       reason: body.reason,
@@ -123,7 +125,8 @@ export function registerWalletMoneyRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(transfer, async (c) => {
     const body = c.req.valid("json");
-    const amount = fenOf(c, body.amount);
+    const settings = await walletSettings(c);
+    const amount = fenOf(c, body.amount, "json.amount", settings.maxAmountFen);
     const toUserId = (body.to_user_id ?? body.toUserId)!;
     const result = await c.var.services.wallet.transfer(authOf(c).user_id, {
       toUserId,
@@ -137,11 +140,13 @@ export function registerWalletMoneyRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(withdraw, async (c) => {
     const body = c.req.valid("json");
-    const amount = fenOf(c, body.amount);
+    const settings = await walletSettings(c);
+    const amount = fenOf(c, body.amount, "json.amount", settings.maxAmountFen);
     const result = await c.var.services.wallet.withdraw(authOf(c).user_id, {
       amount,
       account: body.account,
       method: body.method ?? "bank",
+      minimum: settings.minWithdrawFen,
       idempotencyKey: idempotencyKeyOf(c.req.valid("header")),
     });
     markReplay(c, result.replayed);

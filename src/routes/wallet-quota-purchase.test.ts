@@ -1,4 +1,5 @@
 /** Buying AI quota with wallet money: exactly once, refunded when the quota side refuses. */
+import { configStore } from "../runtime-config/cache";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { QuotaCounter } from "../../durable-objects/quota-counter";
@@ -47,12 +48,13 @@ describe("quota purchase with wallet money", () => {
     ]);
   });
 
-  it("an amount buys total tokens at WALLET_QUOTA_TOKENS_PER_YUAN", async () => {
+  it("an amount buys total tokens at the runtime config's wallet.quotaTokensPerYuan", async () => {
     const { pair } = await registerUser();
     await fundWallet(pair.token, "10");
     const before = await totalQuota(pair.token);
     const bought = await envelope<Purchase>(await buy(pair.token, { amount: "2.5" }), 200);
-    const tokens = (250 * Number(env.WALLET_QUOTA_TOKENS_PER_YUAN)) / 100;
+    const { quotaTokensPerYuan } = (await configStore(env.CONFIG_STORE).get()).document.wallet;
+    const tokens = (250 * quotaTokensPerYuan) / 100;
     expect(bought.data.purchase).toMatchObject({ status: "completed", tokens, price: 250, package_id: null });
     expect(await totalQuota(pair.token)).toBe(before + tokens);
   });

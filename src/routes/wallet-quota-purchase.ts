@@ -6,7 +6,7 @@ import { authOf, requireAuth } from "../middleware/auth";
 import { rateLimit } from "../middleware/rate-limit";
 import { runtimeSetting } from "../runtime-config/cache";
 import { planRole, policyFor } from "../quota/service";
-import { fenOf, IdempotencyHeadersSchema, idempotencyKeyOf, markReplay, YuanSchema } from "../wallet/http";
+import { fenOf, IdempotencyHeadersSchema, idempotencyKeyOf, markReplay, walletSettings, YuanSchema } from "../wallet/http";
 import { BalancesSchema, LedgerEntrySchema, QuotaPurchaseSchema } from "../wallet/views";
 
 const PATH = "/api/v1/ai/quota/recharge";
@@ -17,7 +17,7 @@ const purchase = createRoute({
   tags: ["quota", "wallet"],
   summary: "Buy AI quota with wallet money: a package from the runtime config, or an amount in yuan",
   description:
-    "Debits the wallet and recharges the quota exactly once through the wallet's outbox. If the quota side refuses (e.g. the quota is suspended), the money is refunded: `purchase.status` is `refunded`, and the ledger shows the `quota_purchase` and its `refund`. An amount buys `total` tokens at WALLET_QUOTA_TOKENS_PER_YUAN.",
+    "Debits the wallet and recharges the quota exactly once through the wallet's outbox. If the quota side refuses (e.g. the quota is suspended), the money is refunded: `purchase.status` is `refunded`, and the ledger shows the `quota_purchase` and its `refund`. An amount buys `total` tokens at the runtime config's wallet.quotaTokensPerYuan.",
   security: [{ bearerAuth: [] }],
   request: {
     headers: IdempotencyHeadersSchema,
@@ -77,9 +77,10 @@ export function registerQuotaPurchaseRoute(app: OpenAPIHono<AppEnv>): void {
       if (!found) throw new ApiError("INVALID_PARAMETER", "invalid parameters", { details: { "json.package": "no such package" } });
       item = { amount: found.priceFen, quotaType: found.quotaType, tokens: found.tokens, packageId: found.id };
     } else {
-      const amount = fenOf(c, body.amount);
+      const settings = await walletSettings(c);
+      const amount = fenOf(c, body.amount, "json.amount", settings.maxAmountFen);
       // Whole tokens only; the rounding is in the buyer's favour nowhere and against them by less than one token.
-      const tokens = Math.floor((amount * wallet.config.quotaTokensPerYuan) / 100);
+      const tokens = Math.floor((amount * settings.quotaTokensPerYuan) / 100);
       if (tokens < 1) throw new ApiError("INVALID_PARAMETER", "invalid parameters", { details: { "json.amount": "buys less than one token" } });
       item = { amount, quotaType: "total", tokens, packageId: null };
     }

@@ -40,7 +40,12 @@ describe("runtime config schema", () => {
       loginThrottle: { maxFailuresPerAccount: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
       registerLimit: { limit: 10, windowSeconds: 3_600 },
     });
-    expect(DEFAULT_RUNTIME_CONFIG.wallet.rateLimit).toEqual({ limit: 120, windowSeconds: 60 });
+    expect(DEFAULT_RUNTIME_CONFIG.wallet).toEqual({
+      rateLimit: { limit: 120, windowSeconds: 60 },
+      maxAmountFen: 5_000_000,
+      minWithdrawFen: 1_000,
+      quotaTokensPerYuan: 10_000,
+    });
     expect(RuntimeConfigSchema.parse({ auth: { loginThrottle: { maxFailuresPerIp: 7 } } }).auth.loginThrottle).toEqual({
       maxFailuresPerAccount: 5,
       maxFailuresPerIp: 7,
@@ -63,5 +68,7 @@ describe("runtime config schema", () => {
     ]);
     const inverted = RuntimeConfigSchema.safeParse({ auth: { accessTokenTtlSeconds: 3_600, refreshTokenTtlSeconds: 1_800 } });
     expect(inverted.error?.issues.map((issue) => issue.path.join("."))).toEqual(["auth.refreshTokenTtlSeconds"]);
+    const minAboveMax = RuntimeConfigSchema.safeParse({ wallet: { maxAmountFen: 500, minWithdrawFen: 1_000 } });
+    expect(minAboveMax.error?.issues.map((issue) => issue.path.join("."))).toEqual(["wallet.minWithdrawFen"]);
   });
 });

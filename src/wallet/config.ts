@@ -5,28 +5,14 @@
  */
 import { z } from "zod";
 import { ApiError } from "../errors";
-import { parseYuan } from "./money";
 
 const intFromString = (name: string, min: number, max: number) =>
   z.string().regex(/^\d+$/, `${name} must be a whole number`).transform(Number).pipe(z.number().int().min(min).max(max));
-
-/** Yuan in a var ("10", "50000.00") → fen, with the same exact parser requests use. */
-const yuanVar = (name: string) =>
-  z.string().transform((value, ctx) => {
-    const parsed = parseYuan(value, Number.MAX_SAFE_INTEGER);
-    if (parsed.ok) return parsed.fen;
-    ctx.addIssue({ code: "custom", message: `${name} ${parsed.message}` });
-    return z.NEVER;
-  });
 
 const flag = (name: string) => z.enum(["true", "false"], { error: `${name} must be true or false` });
 
 /** Every WALLET_* variable with its documented default. */
 const WalletVarsSchema = z.object({
-  /** Largest amount one request may move, in yuan. */
-  WALLET_MAX_AMOUNT_YUAN: yuanVar("WALLET_MAX_AMOUNT_YUAN").default(5_000_000),
-  /** Smallest withdrawal, in yuan. */
-  WALLET_MIN_WITHDRAW_YUAN: yuanVar("WALLET_MIN_WITHDRAW_YUAN").default(1_000),
   /** "true" completes recharge orders at once without a payment callback (local development only). */
   WALLET_RECHARGE_SANDBOX: flag("WALLET_RECHARGE_SANDBOX").default("false"),
   /** HMAC-SHA256 key shared with the payment provider for recharge callbacks (secret). */
@@ -48,8 +34,6 @@ const WalletVarsSchema = z.object({
    * into one D1 write, so busy wallets do not cost a write per movement.
    */
   WALLET_BALANCE_SYNC_DELAY_MS: intFromString("WALLET_BALANCE_SYNC_DELAY_MS", 0, 600_000).default(1_000),
-  /** AI tokens one yuan buys when quota is bought by amount (packages carry their own price in the runtime config). */
-  WALLET_QUOTA_TOKENS_PER_YUAN: intFromString("WALLET_QUOTA_TOKENS_PER_YUAN", 1, 100_000_000).default(10_000),
 });
 
 /** The wallet vars with their cross-field rules. */
@@ -71,8 +55,6 @@ export interface OutboxTiming {
 
 /** Parsed wallet settings, amounts in fen. */
 export interface WalletConfig {
-  maxAmountFen: number;
-  minWithdrawFen: number;
   sandbox: boolean;
   callbackSecret: string | null;
   callbackWindowSeconds: number;
@@ -80,7 +62,6 @@ export interface WalletConfig {
   idempotencyTtlSeconds: number;
   outbox: OutboxTiming;
   balanceSyncDelayMs: number;
-  quotaTokensPerYuan: number;
 }
 
 const cache = new WeakMap<object, WalletConfig>();
@@ -103,8 +84,6 @@ export function loadWalletConfig(env: object): WalletConfig {
   }
   const data = parsed.data;
   const config: WalletConfig = {
-    maxAmountFen: data.WALLET_MAX_AMOUNT_YUAN,
-    minWithdrawFen: data.WALLET_MIN_WITHDRAW_YUAN,
     sandbox: data.WALLET_RECHARGE_SANDBOX === "true",
     callbackSecret: data.WALLET_CALLBACK_SECRET ?? null,
     callbackWindowSeconds: data.WALLET_CALLBACK_WINDOW_SECONDS,
@@ -112,7 +91,6 @@ export function loadWalletConfig(env: object): WalletConfig {
     idempotencyTtlSeconds: data.WALLET_IDEMPOTENCY_TTL_SECONDS,
     outbox: { baseDelayMs: data.WALLET_OUTBOX_BASE_DELAY_MS, maxDelayMs: data.WALLET_OUTBOX_MAX_DELAY_MS, timeoutMs: data.WALLET_OUTBOX_TIMEOUT_MS },
     balanceSyncDelayMs: data.WALLET_BALANCE_SYNC_DELAY_MS,
-    quotaTokensPerYuan: data.WALLET_QUOTA_TOKENS_PER_YUAN,
   };
   cache.set(env, config);
   return config;

@@ -2,6 +2,8 @@
  * Helpers the wallet routes share: yuan → fen with the envelope's field
  * names, the `Idempotency-Key` header, and the replay header.
  */
+import { runtimeSetting } from "../runtime-config/cache";
+import type { WalletSettings } from "../runtime-config/auth-settings";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
@@ -12,7 +14,7 @@ import { IdempotencyKeySchema } from "./schemas";
 /** A yuan amount as the clients send it; parsed exactly by `fenOf`. */
 export const YuanSchema = z
   .union([z.string(), z.number()], { error: "must be a number or a decimal string in yuan" })
-  .openapi({ description: "Yuan, at most 2 decimals, > 0, at most WALLET_MAX_AMOUNT_YUAN; a number or a string", example: "12.34" });
+  .openapi({ description: "Yuan, at most 2 decimals, > 0, at most the runtime config's wallet.maxAmountFen; a number or a string", example: "12.34" });
 
 /** The optional `Idempotency-Key` header of money-moving routes. */
 export const IdempotencyHeadersSchema = z.object({
@@ -25,11 +27,17 @@ export const IdempotencyHeadersSchema = z.object({
 /** Header set on a response that replays an earlier request's result. */
 export const REPLAY_HEADER = "Idempotent-Replayed";
 
+/** The runtime config's wallet settings for this request (the isolate's copy, awaited only when due for a refresh). */
+export function walletSettings(c: Context<AppEnv>): WalletSettings | Promise<WalletSettings> {
+  return runtimeSetting(c.var.services, (document) => document.wallet);
+}
+
 /**
- * Fen for a yuan amount, or a 400 (code 1001) naming the field. Whatever
- * was wrong with the amount, nothing has moved yet.
+ * Fen for a yuan amount of at most `maxFen` (runtime config `wallet.maxAmountFen`
+ * for user requests), or a 400 (code 1001) naming the field. Whatever was
+ * wrong with the amount, nothing has moved yet.
  */
-export function fenOf(c: Context<AppEnv>, value: unknown, field = "json.amount", maxFen = c.var.services.wallet.config.maxAmountFen): number {
+export function fenOf(c: Context<AppEnv>, value: unknown, field: string, maxFen: number): number {
   const parsed = parseYuan(value, maxFen);
   if (!parsed.ok) throw new ApiError("INVALID_PARAMETER", "invalid parameters", { details: { [field]: parsed.message } });
   return parsed.fen;

@@ -112,8 +112,8 @@ export function createWalletService(env: Env, config: WalletConfig, users: UserS
     /** Buys AI quota with wallet money (the route resolved the package or amount and the buyer's quota policy). */
     purchaseQuota: async (userId: string, input: QuotaPurchaseInput) => unwrapWallet(await call(async () => await stub(userId).purchaseQuota(input))),
 
-    withdraw: async (userId: string, input: Omit<WithdrawInput, "minimum">) =>
-      unwrapWallet(await call(async () => await stub(userId).requestWithdraw({ ...input, minimum: config.minWithdrawFen }))),
+    /** `minimum` comes from the runtime config (`wallet.minWithdrawFen`). */
+    withdraw: async (userId: string, input: WithdrawInput) => unwrapWallet(await call(async () => await stub(userId).requestWithdraw(input))),
 
     transactions: async (userId: string, page: ListTransactionsInput) => unwrapWallet(await call(async () => await stub(userId).listTransactions(page))),
 

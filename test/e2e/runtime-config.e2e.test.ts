@@ -30,9 +30,9 @@ async function patchConfig(patch: Record<string, unknown>): Promise<number> {
   return Date.now();
 }
 
-/** Puts the auth section back to the documented defaults at the end (null deletes the key in a merge patch). */
+/** Puts the changed sections back to the documented defaults at the end (null deletes the key in a merge patch). */
 afterAll(async () => {
-  await patchConfig({ auth: null });
+  await patchConfig({ auth: null, wallet: null });
 });
 
 const ip = () => `10.77.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
@@ -89,6 +89,28 @@ describe("auth tunables in the runtime config (e2e)", () => {
       expect(((await blocked.json()) as Envelope).code).toBe(1007);
     } finally {
       await patchConfig({ auth: { loginThrottle: null } });
+    }
+  });
+
+  it("a lower wallet amount limit applies to the next wallet requests within 5 s", async () => {
+    const { pair } = await registerUser();
+    const recharge = () =>
+      call("/api/v1/finance/wallet/recharge", { method: "POST", json: { amount: "20", method: "alipay" }, headers: { Authorization: `Bearer ${pair.token}` } });
+    expect((await recharge()).status).toBe(201); // under the default 50,000 yuan
+    const changedAt = await patchConfig({ wallet: { maxAmountFen: 1_000, minWithdrawFen: 500 } });
+    try {
+      const refused = await waitFor(async () => ((await recharge()).status === 400 ? true : undefined), {
+        timeoutMs: PICKUP_BOUND_MS,
+        intervalMs: 100,
+        what: "wallet requests to follow the new amount limit",
+      });
+      console.log(`wallet amount limit applied after ${Date.now() - changedAt} ms`);
+      expect(refused).toBe(true);
+      const body = (await (await recharge()).json()) as Envelope<{ details: Record<string, string> }>;
+      expect(body.code).toBe(1001);
+      expect(Object.keys(body.data.details)).toEqual(["json.amount"]);
+    } finally {
+      await patchConfig({ wallet: null });
     }
   });
 
