@@ -17,7 +17,6 @@ const encoder = new TextEncoder();
 
 /** Secrets shorter than this are treated as unset: the webhook then refuses every call. */
 const MIN_TOKEN_LENGTH = 16;
-const DEFAULT_MAX_ALERTS = 1000;
 
 /** Constant-time comparison through SHA-256 digests (equal lengths whatever the inputs). */
 async function sameSecret(given: string, expected: string): Promise<boolean> {
@@ -25,9 +24,10 @@ async function sameSecret(given: string, expected: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-function inbox(c: Context<AppEnv>): AlertInbox {
-  const configured = Number(c.env.ALERT_INBOX_MAX_ALERTS);
-  return new AlertInbox(c.var.services.redis, Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_ALERTS);
+/** The inbox, capped at the runtime config's `alerts.inboxMaxAlerts`. */
+async function inbox(c: Context<AppEnv>): Promise<AlertInbox> {
+  const { alerts } = (await c.var.services.runtimeConfig()).document;
+  return new AlertInbox(c.var.services.redis, alerts.inboxMaxAlerts);
 }
 
 const webhook = createRoute({
@@ -74,14 +74,16 @@ export function registerAdminAlertRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use(BASE, requireAuth({ roles: ["admin"], policy: "strict" }));
 
   app.openapi(webhook, async (c) => {
-    const stored = await dependencyCall("redis", () => inbox(c).record(c.req.valid("json"), Date.now()));
+    const target = await inbox(c);
+    const stored = await dependencyCall("redis", () => target.record(c.req.valid("json"), Date.now()));
     return ok(c, { stored });
   });
 
   app.openapi(list, async (c) => {
     const query = c.req.valid("query");
     const window = toWindow(query);
-    const { alerts, total } = await dependencyCall("redis", () => inbox(c).list({ status: query.status, offset: window.offset, limit: window.limit }));
+    const target = await inbox(c);
+    const { alerts, total } = await dependencyCall("redis", () => target.list({ status: query.status, offset: window.offset, limit: window.limit }));
     return okPage(c, alerts, paginate(total, window.page, window.pageSize));
   });
 }

@@ -9,6 +9,7 @@ describe("runtime config schema", () => {
     expect(DEFAULT_RUNTIME_CONFIG.quota.timeZone).toBe("Asia/Shanghai");
     expect(DEFAULT_RUNTIME_CONFIG.quota.webhook).toBeNull();
     expect(DEFAULT_RUNTIME_CONFIG.features).toEqual({});
+    expect(DEFAULT_RUNTIME_CONFIG.alerts).toEqual({ inboxMaxAlerts: 1_000 });
   });
 
   it("keeps given values and defaults the rest", () => {

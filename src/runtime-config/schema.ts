@@ -52,6 +52,8 @@ export const RuntimeConfigSchema = z
     auth: AuthSettingsSchema.prefault({}),
     /** The wallet's per-user rate limit. */
     wallet: WalletSettingsSchema.prefault({}),
+    /** The admin alert inbox keeps the latest state of at most this many alerts (the oldest are dropped). */
+    alerts: z.object({ inboxMaxAlerts: z.number().int().min(1).max(100_000).default(1_000) }).prefault({}),
     /** Named on/off switches for features being rolled out. */
     features: z.record(z.string().regex(/^[a-z0-9_.-]{1,64}$/), z.boolean()).default({}),
   })
