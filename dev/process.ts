@@ -15,6 +15,8 @@ export interface ManagedProcess {
   readonly exited: Promise<number | string>;
   /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL to the whole group at once, no grace (a crash); resolves when the process has exited. */
+  kill(): Promise<void>;
 }
 
 /** Where a process's output goes: `inherit` prefixes lines on our stdout, a path appends to that file. */
@@ -34,7 +36,12 @@ function pipeLines(child: ChildProcess, name: string, sink: OutputSink): void {
 }
 
 /** Starts `command args` in a new process group. */
-export function startProcess(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; output: OutputSink }): ManagedProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; output: OutputSink },
+): ManagedProcess {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -71,6 +78,11 @@ export function startProcess(name: string, command: string, args: string[], opti
       clearTimeout(timer);
       // workerd may outlive wrangler for a moment; make sure nothing of the group stays.
       signalGroup("SIGKILL");
+    },
+    async kill() {
+      // The group, not the pid: wrangler's workerd child shares it and must die in the same instant.
+      signalGroup("SIGKILL");
+      if (running) await exited;
     },
   };
 }

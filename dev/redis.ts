@@ -27,6 +27,8 @@ export interface RedisProcess {
   url: string;
   /** SIGTERM, then SIGKILL after 5 s. Safe to call twice. */
   stop(): Promise<void>;
+  /** SIGKILL at once: no AOF rewrite or fsync on the way out (a crash). Safe to call twice. */
+  kill(): Promise<void>;
   /** Starts it again on the same port and dir after {@link RedisProcess.stop}. */
   start(): Promise<void>;
   running(): boolean;
@@ -95,19 +97,28 @@ export async function startRedis(opts: StartRedisOptions): Promise<RedisProcess>
   const log = opts.log ?? (() => {});
   mkdirSync(opts.dir, { recursive: true });
   const args = [
-    "--port", String(opts.port),
+    "--port",
+    String(opts.port),
     // Loopback only, and protected mode as a second fence: the dev redis has no password.
-    "--bind", "127.0.0.1",
-    "--protected-mode", "yes",
-    "--dir", opts.dir,
+    "--bind",
+    "127.0.0.1",
+    "--protected-mode",
+    "yes",
+    "--dir",
+    opts.dir,
     // No RDB snapshots: AOF (when persist) is the only persistence, so a stop
     // never blocks on a fork+dump of the whole dataset.
-    "--save", "",
-    "--appendonly", persist ? "yes" : "no",
-    "--daemonize", "no",
+    "--save",
+    "",
+    "--appendonly",
+    persist ? "yes" : "no",
+    "--daemonize",
+    "no",
     // Empty logfile = stdout, which we capture and forward to `log`.
-    "--logfile", "",
-    "--loglevel", "warning",
+    "--logfile",
+    "",
+    "--loglevel",
+    "warning",
   ];
 
   let child: ChildProcess | undefined;
@@ -132,8 +143,7 @@ export async function startRedis(opts: StartRedisOptions): Promise<RedisProcess>
     stream.on("end", () => pushLine(partial.trimEnd()));
   };
 
-  const isRunning = (): boolean =>
-    child !== undefined && child.exitCode === null && child.signalCode === null;
+  const isRunning = (): boolean => child !== undefined && child.exitCode === null && child.signalCode === null;
 
   const launch = async (): Promise<void> => {
     tail.length = 0;
@@ -157,10 +167,11 @@ export async function startRedis(opts: StartRedisOptions): Promise<RedisProcess>
     });
     // The exit promise outlives startup; swallow its later rejection.
     died.catch(() => {});
-    const ready = waitFor(
-      async () => (proc.pid !== undefined && (await serverPid(opts.port)) === proc.pid ? true : undefined),
-      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 25, what: `redis-server on 127.0.0.1:${opts.port}` },
-    );
+    const ready = waitFor(async () => (proc.pid !== undefined && (await serverPid(opts.port)) === proc.pid ? true : undefined), {
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 25,
+      what: `redis-server on 127.0.0.1:${opts.port}`,
+    });
     try {
       await Promise.race([ready, died]);
     } catch (err) {
@@ -187,6 +198,15 @@ export async function startRedis(opts: StartRedisOptions): Promise<RedisProcess>
     return stopping;
   };
 
+  const kill = async (): Promise<void> => {
+    const proc = child;
+    if (proc === undefined || !isRunning()) return;
+    const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+    proc.kill("SIGKILL");
+    await exited;
+    live.delete(proc);
+  };
+
   const start = async (): Promise<void> => {
     if (stopping !== undefined) await stopping;
     if (isRunning()) return;
@@ -198,6 +218,7 @@ export async function startRedis(opts: StartRedisOptions): Promise<RedisProcess>
     port: opts.port,
     url: `redis://127.0.0.1:${opts.port}`,
     stop,
+    kill,
     start,
     running: isRunning,
   };

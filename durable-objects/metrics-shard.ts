@@ -4,6 +4,7 @@ import { METRICS } from "../src/metrics/definitions";
 import { ShardState, type PendingChanges } from "../src/metrics/shard-state";
 import type { IngestReply, MetricsBatch, MetricsShardApi, Sample, ShardSnapshot } from "../src/metrics/wire";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
+import { testHooksEnabled, TestHooksDisabled } from "./test-hooks";
 
 /** How long applied batch ids are remembered: far longer than any retry (a flush times out in seconds). */
 const BATCH_ID_RETENTION_MS = 10 * 60 * 1000;
@@ -14,8 +15,18 @@ const PRUNE_EVERY_MS = 60 * 1000;
  * is a 0 that alerts and panels can read, not an absent series.
  */
 const PIPELINE_COUNTERS_AT_ZERO: Sample[] = [
-  ...METRICS.qingyu_metrics_dropped_samples_total.labels.reason.map((reason): Sample => ({ kind: "counter", name: "qingyu_metrics_dropped_samples_total", labels: [reason], value: 0 })),
-  ...METRICS.qingyu_metrics_shard_batches_total.labels.result.map((result): Sample => ({ kind: "counter", name: "qingyu_metrics_shard_batches_total", labels: [result], value: 0 })),
+  ...METRICS.qingyu_metrics_dropped_samples_total.labels.reason.map((reason): Sample => ({
+    kind: "counter",
+    name: "qingyu_metrics_dropped_samples_total",
+    labels: [reason],
+    value: 0,
+  })),
+  ...METRICS.qingyu_metrics_shard_batches_total.labels.result.map((result): Sample => ({
+    kind: "counter",
+    name: "qingyu_metrics_shard_batches_total",
+    labels: [result],
+    value: 0,
+  })),
 ];
 
 /**
@@ -29,6 +40,8 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
   readonly #state: ShardState;
   #shardsSeen = 0;
   #lastPruneAt = 0;
+  /** Test only: how long `snapshot()` waits before answering (memory only, so a restart clears it). */
+  #snapshotDelayMs = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -64,7 +77,11 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
     const shardsSeen = Math.max(this.#shardsSeen, Number.isInteger(batch.shards) && batch.shards > 0 && batch.shards <= 1024 ? batch.shards : 0);
     this.ctx.storage.transactionSync(() => {
       for (const [key, sample] of changes.changed) {
-        sql.exec("INSERT INTO metric_series (series_key, sample) VALUES (?, ?) ON CONFLICT (series_key) DO UPDATE SET sample = excluded.sample", key, JSON.stringify(sample));
+        sql.exec(
+          "INSERT INTO metric_series (series_key, sample) VALUES (?, ?) ON CONFLICT (series_key) DO UPDATE SET sample = excluded.sample",
+          key,
+          JSON.stringify(sample),
+        );
       }
       if (!duplicate) sql.exec("INSERT INTO applied_batches (id, applied_at) VALUES (?, ?)", batch.id, now);
       if (shardsSeen !== this.#shardsSeen) {
@@ -79,8 +96,21 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
     return { applied: !duplicate, dropped: changes.dropped };
   }
 
+  /**
+   * Test only (ENABLE_BENCH_ROUTES): makes `snapshot()` answer `delayMs` late,
+   * so a test can scrape while one shard is slow. The wait is a timer, not a
+   * storage call, so batches keep being applied meanwhile, as with a shard
+   * that is slow for any other reason.
+   */
+  setSnapshotDelayForTest(delayMs: number): { delayMs: number } {
+    if (!testHooksEnabled(this.env)) throw new TestHooksDisabled();
+    this.#snapshotDelayMs = Math.min(Math.max(0, Math.trunc(Number(delayMs) || 0)), 60_000);
+    return { delayMs: this.#snapshotDelayMs };
+  }
+
   /** Every series this shard holds, as totals. */
   async snapshot(): Promise<ShardSnapshot> {
+    if (this.#snapshotDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#snapshotDelayMs));
     return { shardsSeen: this.#shardsSeen, samples: this.#state.samples() };
   }
 }
