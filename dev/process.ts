@@ -36,12 +36,7 @@ function pipeLines(child: ChildProcess, name: string, sink: OutputSink): void {
 }
 
 /** Starts `command args` in a new process group. */
-export function startProcess(
-  name: string,
-  command: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; output: OutputSink },
-): ManagedProcess {
+export function startProcess(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; output: OutputSink }): ManagedProcess {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,

@@ -97,28 +97,19 @@ export async function startRedis(opts: StartRedisOptions): Promise<RedisProcess>
   const log = opts.log ?? (() => {});
   mkdirSync(opts.dir, { recursive: true });
   const args = [
-    "--port",
-    String(opts.port),
+    "--port", String(opts.port),
     // Loopback only, and protected mode as a second fence: the dev redis has no password.
-    "--bind",
-    "127.0.0.1",
-    "--protected-mode",
-    "yes",
-    "--dir",
-    opts.dir,
+    "--bind", "127.0.0.1",
+    "--protected-mode", "yes",
+    "--dir", opts.dir,
     // No RDB snapshots: AOF (when persist) is the only persistence, so a stop
     // never blocks on a fork+dump of the whole dataset.
-    "--save",
-    "",
-    "--appendonly",
-    persist ? "yes" : "no",
-    "--daemonize",
-    "no",
+    "--save", "",
+    "--appendonly", persist ? "yes" : "no",
+    "--daemonize", "no",
     // Empty logfile = stdout, which we capture and forward to `log`.
-    "--logfile",
-    "",
-    "--loglevel",
-    "warning",
+    "--logfile", "",
+    "--loglevel", "warning",
   ];
 
   let child: ChildProcess | undefined;
@@ -143,7 +134,8 @@ export async function startRedis(opts: StartRedisOptions): Promise<RedisProcess>
     stream.on("end", () => pushLine(partial.trimEnd()));
   };
 
-  const isRunning = (): boolean => child !== undefined && child.exitCode === null && child.signalCode === null;
+  const isRunning = (): boolean =>
+    child !== undefined && child.exitCode === null && child.signalCode === null;
 
   const launch = async (): Promise<void> => {
     tail.length = 0;
@@ -167,11 +159,10 @@ export async function startRedis(opts: StartRedisOptions): Promise<RedisProcess>
     });
     // The exit promise outlives startup; swallow its later rejection.
     died.catch(() => {});
-    const ready = waitFor(async () => (proc.pid !== undefined && (await serverPid(opts.port)) === proc.pid ? true : undefined), {
-      timeoutMs: READY_TIMEOUT_MS,
-      intervalMs: 25,
-      what: `redis-server on 127.0.0.1:${opts.port}`,
-    });
+    const ready = waitFor(
+      async () => (proc.pid !== undefined && (await serverPid(opts.port)) === proc.pid ? true : undefined),
+      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 25, what: `redis-server on 127.0.0.1:${opts.port}` },
+    );
     try {
       await Promise.race([ready, died]);
     } catch (err) {

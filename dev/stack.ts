@@ -115,36 +115,16 @@ async function ensureFromExample(file: string, progress: (line: string) => void)
 }
 
 function wranglerDev(name: string, options: StackOptions, args: string[], output: OutputSink): ManagedProcess {
-  return startProcess(
-    name,
-    process.execPath,
-    [
-      WRANGLER,
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--persist-to",
-      join(options.stateDir, "wrangler"),
-      "--show-interactive-dev-session=false",
-      ...(options.wranglerLogLevel ? ["--log-level", options.wranglerLogLevel] : []),
-      ...args,
-    ],
-    {
-      cwd: ROOT,
-      // A private dev registry per stack: the exporter finds this stack's API Worker, not another one's.
-      env: { ...process.env, WRANGLER_REGISTRY_PATH: join(options.stateDir, "registry"), WRANGLER_SEND_METRICS: "false" },
-      output,
-    },
-  );
+  return startProcess(name, process.execPath, [WRANGLER, "dev", "--ip", "127.0.0.1", "--persist-to", join(options.stateDir, "wrangler"), "--show-interactive-dev-session=false", ...(options.wranglerLogLevel ? ["--log-level", options.wranglerLogLevel] : []), ...args], {
+    cwd: ROOT,
+    // A private dev registry per stack: the exporter finds this stack's API Worker, not another one's.
+    env: { ...process.env, WRANGLER_REGISTRY_PATH: join(options.stateDir, "registry"), WRANGLER_SEND_METRICS: "false" },
+    output,
+  });
 }
 
 /** The bridge in a child process (see StackOptions.bridgeAsProcess); ready once it answers HTTP. */
-async function startBridgeProcess(
-  options: StackOptions,
-  token: string,
-  redisUrl: string,
-  sink: OutputSink,
-): Promise<{ url: string; stop(): Promise<void>; kill(): Promise<void> }> {
+async function startBridgeProcess(options: StackOptions, token: string, redisUrl: string, sink: OutputSink): Promise<{ url: string; stop(): Promise<void>; kill(): Promise<void> }> {
   const child = startProcess("bridge", process.execPath, [join(ROOT, "dev", "upstash-bridge.ts"), "--port", String(options.bridgePort), "--redis", redisUrl], {
     cwd: ROOT,
     // The token goes through the environment, never the command line (visible in `ps`).
@@ -153,10 +133,7 @@ async function startBridgeProcess(
   });
   const url = `http://127.0.0.1:${options.bridgePort}`;
   try {
-    await waitFor(async () => (await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: '["PING"]' })).ok, {
-      timeoutMs: 15_000,
-      what: `the bridge at ${url}`,
-    });
+    await waitFor(async () => (await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: '["PING"]' })).ok, { timeoutMs: 15_000, what: `the bridge at ${url}` });
   } catch (error) {
     await child.stop();
     throw error;
@@ -218,27 +195,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     checkAborted();
 
     progress("applying local D1 migrations");
-    await runToCompletion(
-      "d1 migrations",
-      process.execPath,
-      [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", join(options.stateDir, "wrangler")],
-      {
-        cwd: ROOT,
-        env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
-      },
-    );
+    await runToCompletion("d1 migrations", process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", join(options.stateDir, "wrangler")], {
+      cwd: ROOT,
+      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+    });
     checkAborted();
 
     // Stack-specific values go in env files that override .dev.vars (later files win).
     const apiEnvFile = join(options.stateDir, "api.env");
     const apiVars = { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: redisToken, ...options.apiVars };
-    await writeFile(
-      apiEnvFile,
-      Object.entries(apiVars)
-        .map(([key, value]) => `${key}=${value}`)
-        .join("\n") + "\n",
-      { mode: 0o600 },
-    );
+    await writeFile(apiEnvFile, Object.entries(apiVars).map(([key, value]) => `${key}=${value}`).join("\n") + "\n", { mode: 0o600 });
     const exporterEnvFile = join(options.stateDir, "exporter.env");
     await writeFile(exporterEnvFile, `METRICS_TOKEN=${metricsToken}\n`, { mode: 0o600 });
 
@@ -248,27 +214,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const exporterUrl = `http://127.0.0.1:${options.exporterPort}`;
     const timeoutMs = options.readyTimeoutMs ?? 90_000;
     progress("waiting for /health/ready");
-    await untilAborted(
-      waitFor(async () => (await fetch(`${apiUrl}/health/ready`)).status === 200, { timeoutMs, intervalMs: 250, what: `${apiUrl}/health/ready to answer 200` }),
-    );
+    await untilAborted(waitFor(async () => (await fetch(`${apiUrl}/health/ready`)).status === 200, { timeoutMs, intervalMs: 250, what: `${apiUrl}/health/ready to answer 200` }));
     // Started only once the API is up: two wrangler processes starting at once raced for an internal port.
     progress(`starting the exporter Worker on 127.0.0.1:${options.exporterPort}`);
     started.push(
-      wranglerDev(
-        "exporter",
-        options,
-        [
-          "-c",
-          join(ROOT, "monitoring", "wrangler.toml"),
-          "--port",
-          String(options.exporterPort),
-          "--env-file",
-          varsFiles.exporter,
-          "--env-file",
-          exporterEnvFile,
-        ],
-        sink("exporter"),
-      ),
+      wranglerDev("exporter", options, ["-c", join(ROOT, "monitoring", "wrangler.toml"), "--port", String(options.exporterPort), "--env-file", varsFiles.exporter, "--env-file", exporterEnvFile], sink("exporter")),
     );
 
     await untilAborted(waitFor(async () => (await fetch(`${exporterUrl}/health`)).ok, { timeoutMs, intervalMs: 250, what: `${exporterUrl}/health` }));

@@ -15,18 +15,8 @@ const PRUNE_EVERY_MS = 60 * 1000;
  * is a 0 that alerts and panels can read, not an absent series.
  */
 const PIPELINE_COUNTERS_AT_ZERO: Sample[] = [
-  ...METRICS.qingyu_metrics_dropped_samples_total.labels.reason.map((reason): Sample => ({
-    kind: "counter",
-    name: "qingyu_metrics_dropped_samples_total",
-    labels: [reason],
-    value: 0,
-  })),
-  ...METRICS.qingyu_metrics_shard_batches_total.labels.result.map((result): Sample => ({
-    kind: "counter",
-    name: "qingyu_metrics_shard_batches_total",
-    labels: [result],
-    value: 0,
-  })),
+  ...METRICS.qingyu_metrics_dropped_samples_total.labels.reason.map((reason): Sample => ({ kind: "counter", name: "qingyu_metrics_dropped_samples_total", labels: [reason], value: 0 })),
+  ...METRICS.qingyu_metrics_shard_batches_total.labels.result.map((result): Sample => ({ kind: "counter", name: "qingyu_metrics_shard_batches_total", labels: [result], value: 0 })),
 ];
 
 /**
@@ -77,11 +67,7 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
     const shardsSeen = Math.max(this.#shardsSeen, Number.isInteger(batch.shards) && batch.shards > 0 && batch.shards <= 1024 ? batch.shards : 0);
     this.ctx.storage.transactionSync(() => {
       for (const [key, sample] of changes.changed) {
-        sql.exec(
-          "INSERT INTO metric_series (series_key, sample) VALUES (?, ?) ON CONFLICT (series_key) DO UPDATE SET sample = excluded.sample",
-          key,
-          JSON.stringify(sample),
-        );
+        sql.exec("INSERT INTO metric_series (series_key, sample) VALUES (?, ?) ON CONFLICT (series_key) DO UPDATE SET sample = excluded.sample", key, JSON.stringify(sample));
       }
       if (!duplicate) sql.exec("INSERT INTO applied_batches (id, applied_at) VALUES (?, ?)", batch.id, now);
       if (shardsSeen !== this.#shardsSeen) {
