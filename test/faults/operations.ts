@@ -123,13 +123,23 @@ export async function retryUnsettled(target: Target, operations: Operation[], ti
   }
 }
 
-/** Runs `operations` with at most `concurrency` in flight; `onAnswer` sees the count of answers so far. */
-export async function runStorm(target: Target, operations: Operation[], concurrency: number, onAnswer?: (answered: number) => void): Promise<void> {
+/**
+ * Runs `operations` with at most `concurrency` in flight; `onAnswer` sees the
+ * count of answers so far. Once `stopped()` is true no new operation starts
+ * (those stay without answers: never sent).
+ */
+export async function runStorm(
+  target: Target,
+  operations: Operation[],
+  concurrency: number,
+  onAnswer?: (answered: number) => void,
+  stopped: () => boolean = () => false,
+): Promise<void> {
   let next = 0;
   let answered = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < operations.length) {
+      while (next < operations.length && !stopped()) {
         const operation = operations[next++]!;
         await send(target, operation);
         answered += 1;
