@@ -24,7 +24,13 @@ const crashWallet = createRoute({
   summary: "Test only (ENABLE_BENCH_ROUTES): resets the user's Wallet object with ctx.abort(), as an eviction or crash would",
   security,
   request: { params: z.object({ userId: z.string().min(1).max(64) }) },
-  responses: { 200: jsonContent(envelopeOf(z.object({ crashed: z.literal(true) })), "The object was reset"), ...errors },
+  responses: {
+    200: jsonContent(
+      envelopeOf(z.object({ crashed: z.literal(true), error: z.string().openapi({ description: "What the aborted call failed with" }) })),
+      "The object was reset",
+    ),
+    ...errors,
+  },
 });
 
 const slowShard = createRoute({
@@ -59,7 +65,7 @@ export function registerFaultRoutes(app: OpenAPIHono<AppEnv>): void {
         (error: unknown) => String(error),
       );
     if (failure === null || failure.includes("test hooks are off")) throw new ApiError("INTERNAL", `the wallet did not crash: ${failure ?? "it returned"}`);
-    return ok(c, { crashed: true as const });
+    return ok(c, { crashed: true as const, error: failure });
   });
 
   app.openapi(slowShard, async (c) => {
