@@ -4,7 +4,7 @@ import { METRICS } from "../src/metrics/definitions";
 import { ShardState, type PendingChanges } from "../src/metrics/shard-state";
 import type { IngestReply, MetricsBatch, MetricsShardApi, Sample, ShardSnapshot } from "../src/metrics/wire";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
-import { testHooksEnabled, TestHooksDisabled } from "./test-hooks";
+import { HOOKS_OFF, testHooksEnabled } from "./test-hooks";
 
 /** How long applied batch ids are remembered: far longer than any retry (a flush times out in seconds). */
 const BATCH_ID_RETENTION_MS = 10 * 60 * 1000;
@@ -88,8 +88,8 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
    * storage call, so batches keep being applied meanwhile, as with a shard
    * that is slow for any other reason.
    */
-  setSnapshotDelayForTest(delayMs: number): { delayMs: number } {
-    if (!testHooksEnabled(this.env)) throw new TestHooksDisabled();
+  setSnapshotDelayForTest(delayMs: number): { delayMs: number } | typeof HOOKS_OFF {
+    if (!testHooksEnabled(this.env)) return HOOKS_OFF;
     this.#snapshotDelayMs = Math.min(Math.max(0, Math.trunc(Number(delayMs) || 0)), 60_000);
     return { delayMs: this.#snapshotDelayMs };
   }

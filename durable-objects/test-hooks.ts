@@ -10,9 +10,5 @@ export function testHooksEnabled(env: Env): boolean {
   return (env as unknown as Record<string, unknown>).ENABLE_BENCH_ROUTES === "true";
 }
 
-/** Thrown by a hook called where hooks are off. */
-export class TestHooksDisabled extends Error {
-  constructor() {
-    super("test hooks are off (ENABLE_BENCH_ROUTES is not true)");
-  }
-}
+/** What a hook answers where hooks are off: a value, not a throw, as every other RPC failure here. */
+export const HOOKS_OFF = { refused: "test hooks are off (ENABLE_BENCH_ROUTES is not true)" } as const;

@@ -4,7 +4,7 @@ import type * as R from "../src/wallet/results";
 import * as S from "../src/wallet/schemas";
 import type { LedgerEntry, RechargeOrder, WalletView, Withdrawal } from "../src/wallet/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
-import { testHooksEnabled, TestHooksDisabled } from "./test-hooks";
+import { HOOKS_OFF, testHooksEnabled } from "./test-hooks";
 import { OutboxDelivery } from "./outbox/delivery";
 import { pruneSettled } from "./outbox/outbox";
 import { WalletBook } from "./wallet/book";
@@ -193,11 +193,13 @@ export class Wallet extends DurableObject<Env> {
    * Test only (ENABLE_BENCH_ROUTES): resets the object as an eviction or a
    * crash would. Memory is dropped, calls in flight fail, and the next call
    * builds a new instance from storage. The call itself fails: abort()
-   * throws, and that failure is how the caller knows it happened.
+   * throws, and that failure is how the caller knows it happened. Where hooks
+   * are off it answers the refusal instead.
    */
-  crashForTest(reason: string): void {
-    if (!testHooksEnabled(this.env)) throw new TestHooksDisabled();
+  crashForTest(reason: string): typeof HOOKS_OFF {
+    if (!testHooksEnabled(this.env)) return HOOKS_OFF;
     this.ctx.abort(`test crash: ${String(reason).slice(0, 100)}`);
+    return HOOKS_OFF; // not reached: abort() throws
   }
 
   /** Delivers what is due, then sleeps until the next retry. */

@@ -57,21 +57,22 @@ export function registerFaultRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(crashWallet, async (c) => {
     assertFaultRoutes(c);
     const { userId } = c.req.valid("param");
-    // abort() makes the call itself fail; that failure is the proof the reset happened.
-    const failure = await c.env.WALLET.getByName(userId)
+    // abort() makes the call itself fail; that failure is the proof the reset happened. An answer means it did not.
+    const outcome = await c.env.WALLET.getByName(userId)
       .crashForTest(c.var.requestId)
       .then(
-        () => null,
-        (error: unknown) => String(error),
+        (answer) => ({ crashed: false, detail: answer.refused }),
+        (error: unknown) => ({ crashed: true, detail: String(error) }),
       );
-    if (failure === null || failure.includes("test hooks are off")) throw new ApiError("INTERNAL", `the wallet did not crash: ${failure ?? "it returned"}`);
-    return ok(c, { crashed: true as const, error: failure });
+    if (!outcome.crashed) throw new ApiError("NOT_FOUND", outcome.detail);
+    return ok(c, { crashed: true as const, error: outcome.detail });
   });
 
   app.openapi(slowShard, async (c) => {
     assertFaultRoutes(c);
     const { shard } = c.req.valid("param");
-    const { delayMs } = await c.env.METRICS_SHARD.getByName(shardName(shard)).setSnapshotDelayForTest(c.req.valid("json").delayMs);
-    return ok(c, { shard, delayMs });
+    const answer = await c.env.METRICS_SHARD.getByName(shardName(shard)).setSnapshotDelayForTest(c.req.valid("json").delayMs);
+    if ("refused" in answer) throw new ApiError("NOT_FOUND", answer.refused);
+    return ok(c, { shard, delayMs: answer.delayMs });
   });
 }
