@@ -40,7 +40,13 @@ const slowShard = createRoute({
   summary: "Test only (ENABLE_BENCH_ROUTES): makes one MetricsShard answer the exporter's snapshot() late (0 = normal)",
   security,
   request: {
-    params: z.object({ shard: z.coerce.number().int().min(0).max(63) }),
+    // A string pattern, not z.coerce: a coerced number is documented as an optional parameter, which OpenAPI forbids in a path.
+    params: z.object({
+      shard: z
+        .string()
+        .regex(/^(?:[0-9]|[1-5][0-9]|6[0-3])$/, "must be a shard index 0-63")
+        .openapi({ example: "0" }),
+    }),
     body: { required: true, content: { "application/json": { schema: z.object({ delayMs: z.number().int().min(0).max(60_000) }) } } },
   },
   responses: { 200: jsonContent(envelopeOf(z.object({ shard: z.number().int(), delayMs: z.number().int() })), "The delay in force"), ...errors },
@@ -71,8 +77,8 @@ export function registerFaultRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(slowShard, async (c) => {
     assertFaultRoutes(c);
     const { shard } = c.req.valid("param");
-    const answer = await c.env.METRICS_SHARD.getByName(shardName(shard)).setSnapshotDelayForTest(c.req.valid("json").delayMs);
+    const answer = await c.env.METRICS_SHARD.getByName(shardName(Number(shard))).setSnapshotDelayForTest(c.req.valid("json").delayMs);
     if ("refused" in answer) throw new ApiError("NOT_FOUND", answer.refused);
-    return ok(c, { shard, delayMs: answer.delayMs });
+    return ok(c, { shard: Number(shard), delayMs: answer.delayMs });
   });
 }
