@@ -13,7 +13,7 @@ export interface ManagedProcess {
   readonly pid: number;
   /** Resolves with the exit code (or signal name) once the process has exited. */
   readonly exited: Promise<number | string>;
-  /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when it has exited. */
+  /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves once no process of the group runs. */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL to the whole group at once, no grace (a crash); resolves once no process of the group runs. */
   kill(): Promise<void>;
@@ -85,6 +85,11 @@ export function startProcess(name: string, command: string, args: string[], opti
   void exited.then(() => {
     running = false;
   });
+  // The leader's exit is not the group's: workerd can take a moment longer to let go of its ports and files.
+  const groupGone = async () => {
+    const deadline = Date.now() + KILL_WAIT_MS;
+    while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
       process.kill(-pid, signal);
@@ -104,14 +109,13 @@ export function startProcess(name: string, command: string, args: string[], opti
       clearTimeout(timer);
       // workerd may outlive wrangler for a moment; make sure nothing of the group stays.
       signalGroup("SIGKILL");
+      await groupGone();
     },
     async kill() {
       // The group, not the pid: wrangler's workerd child shares it and must die in the same instant.
       signalGroup("SIGKILL");
       if (running) await exited;
-      // The leader's exit is not the group's: workerd can take a moment longer to let go of its port.
-      const deadline = Date.now() + KILL_WAIT_MS;
-      while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      await groupGone();
     },
   };
 }
