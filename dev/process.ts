@@ -4,7 +4,7 @@
  * its output goes line by line to a sink (the terminal with a prefix, or a file).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 /** A started child process. */
@@ -13,8 +13,10 @@ export interface ManagedProcess {
   readonly pid: number;
   /** Resolves with the exit code (or signal name) once the process has exited. */
   readonly exited: Promise<number | string>;
-  /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when it has exited. */
+  /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves once no process of the group runs. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL to the whole group at once, no grace (a crash); resolves once no process of the group runs. */
+  kill(): Promise<void>;
 }
 
 /** Where a process's output goes: `inherit` prefixes lines on our stdout, a path appends to that file. */
@@ -32,6 +34,37 @@ function pipeLines(child: ChildProcess, name: string, sink: OutputSink): void {
   }
   child.once("exit", () => file?.end());
 }
+
+/**
+ * Whether a process of group `pgid` still runs. Zombies (dead, waiting for
+ * their new parent to reap them) hold no ports or files, so they do not
+ * count; /proc tells them apart on Linux, elsewhere any member counts.
+ */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return true;
+  }
+  return entries.some((entry) => {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command name: state, ppid, pgrp.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(pgrp) === pgid && state !== "Z";
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
+}
+
+const KILL_WAIT_MS = 5_000;
 
 /** Starts `command args` in a new process group. */
 export function startProcess(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; output: OutputSink }): ManagedProcess {
@@ -52,6 +85,11 @@ export function startProcess(name: string, command: string, args: string[], opti
   void exited.then(() => {
     running = false;
   });
+  // The leader's exit is not the group's: workerd can take a moment longer to let go of its ports and files.
+  const groupGone = async () => {
+    const deadline = Date.now() + KILL_WAIT_MS;
+    while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
       process.kill(-pid, signal);
@@ -71,6 +109,13 @@ export function startProcess(name: string, command: string, args: string[], opti
       clearTimeout(timer);
       // workerd may outlive wrangler for a moment; make sure nothing of the group stays.
       signalGroup("SIGKILL");
+      await groupGone();
+    },
+    async kill() {
+      // The group, not the pid: wrangler's workerd child shares it and must die in the same instant.
+      signalGroup("SIGKILL");
+      if (running) await exited;
+      await groupGone();
     },
   };
 }

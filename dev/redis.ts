@@ -27,6 +27,8 @@ export interface RedisProcess {
   url: string;
   /** SIGTERM, then SIGKILL after 5 s. Safe to call twice. */
   stop(): Promise<void>;
+  /** SIGKILL at once: no AOF rewrite or fsync on the way out (a crash). Safe to call twice. */
+  kill(): Promise<void>;
   /** Starts it again on the same port and dir after {@link RedisProcess.stop}. */
   start(): Promise<void>;
   running(): boolean;
@@ -187,6 +189,15 @@ export async function startRedis(opts: StartRedisOptions): Promise<RedisProcess>
     return stopping;
   };
 
+  const kill = async (): Promise<void> => {
+    const proc = child;
+    if (proc === undefined || !isRunning()) return;
+    const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+    proc.kill("SIGKILL");
+    await exited;
+    live.delete(proc);
+  };
+
   const start = async (): Promise<void> => {
     if (stopping !== undefined) await stopping;
     if (isRunning()) return;
@@ -198,6 +209,7 @@ export async function startRedis(opts: StartRedisOptions): Promise<RedisProcess>
     port: opts.port,
     url: `redis://127.0.0.1:${opts.port}`,
     stop,
+    kill,
     start,
     running: isRunning,
   };

@@ -64,7 +64,17 @@ export interface Stack {
   metricsToken: string;
   redis: RedisProcess;
   options: StackOptions;
+  /** Graceful: SIGTERM to each part in reverse start order, SIGKILL after a grace period. */
   stop(): Promise<void>;
+  /**
+   * A crash: SIGKILL to every part at the same moment (both wrangler process
+   * groups with their workerd children, the bridge process, redis-server),
+   * with no shutdown of any kind. The fault tests restart on the same state
+   * folder afterwards. A bridge running inside the caller's process
+   * (`bridgeAsProcess` off) cannot be killed without the caller, so it is
+   * closed instead; it holds no state of its own.
+   */
+  kill(): Promise<void>;
 }
 
 /** Defaults for `npm run dev`, overridable by QINGYU_* environment variables. */
@@ -114,7 +124,7 @@ function wranglerDev(name: string, options: StackOptions, args: string[], output
 }
 
 /** The bridge in a child process (see StackOptions.bridgeAsProcess); ready once it answers HTTP. */
-async function startBridgeProcess(options: StackOptions, token: string, redisUrl: string, sink: OutputSink): Promise<{ url: string; stop(): Promise<void> }> {
+async function startBridgeProcess(options: StackOptions, token: string, redisUrl: string, sink: OutputSink): Promise<{ url: string; stop(): Promise<void>; kill(): Promise<void> }> {
   const child = startProcess("bridge", process.execPath, [join(ROOT, "dev", "upstash-bridge.ts"), "--port", String(options.bridgePort), "--redis", redisUrl], {
     cwd: ROOT,
     // The token goes through the environment, never the command line (visible in `ps`).
@@ -128,16 +138,20 @@ async function startBridgeProcess(options: StackOptions, token: string, redisUrl
     await child.stop();
     throw error;
   }
-  return { url, stop: () => child.stop() };
+  return { url, stop: () => child.stop(), kill: () => child.kill() };
 }
 
 /** Starts everything and resolves once `/health/ready` answers 200. On failure or abort, stops what it started. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const progress = options.progress ?? (() => {});
-  const started: Array<{ stop(): Promise<void> }> = [];
+  const started: Array<{ stop(): Promise<void>; kill?(): Promise<void> }> = [];
   const stopAll = async () => {
     for (const item of started.reverse()) await item.stop().catch(() => {});
     started.length = 0;
+  };
+  const killAll = async () => {
+    const parts = started.splice(0);
+    await Promise.all(parts.map((item) => (item.kill ?? item.stop)().catch(() => {})));
   };
   const { signal } = options;
   const checkAborted = () => {
@@ -174,7 +188,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const sink = (name: string): OutputSink => (options.workerOutput === "terminal" ? "inherit" : { file: join(logsDir, `${name}.log`) });
     progress(`starting the Upstash REST bridge on 127.0.0.1:${options.bridgePort}`);
-    const bridge: { url: string; stop(): Promise<void> } = options.bridgeAsProcess
+    const bridge: { url: string; stop(): Promise<void>; kill?(): Promise<void> } = options.bridgeAsProcess
       ? await startBridgeProcess(options, redisToken, redis.url, sink("bridge"))
       : await startUpstashBridge({ port: options.bridgePort, token: redisToken, redisUrl: redis.url });
     started.push(bridge);
@@ -210,7 +224,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await untilAborted(waitFor(async () => (await fetch(`${exporterUrl}/health`)).ok, { timeoutMs, intervalMs: 250, what: `${exporterUrl}/health` }));
     checkAborted();
 
-    return { apiUrl, exporterUrl, bridgeUrl: bridge.url, redisToken, metricsToken, redis, options, stop: stopAll };
+    return { apiUrl, exporterUrl, bridgeUrl: bridge.url, redisToken, metricsToken, redis, options, stop: stopAll, kill: killAll };
   } catch (error) {
     await stopAll();
     throw error;

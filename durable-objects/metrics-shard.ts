@@ -4,6 +4,7 @@ import { METRICS } from "../src/metrics/definitions";
 import { ShardState, type PendingChanges } from "../src/metrics/shard-state";
 import type { IngestReply, MetricsBatch, MetricsShardApi, Sample, ShardSnapshot } from "../src/metrics/wire";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
+import { HOOKS_OFF, testHooksEnabled } from "./test-hooks";
 
 /** How long applied batch ids are remembered: far longer than any retry (a flush times out in seconds). */
 const BATCH_ID_RETENTION_MS = 10 * 60 * 1000;
@@ -29,6 +30,8 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
   readonly #state: ShardState;
   #shardsSeen = 0;
   #lastPruneAt = 0;
+  /** Test only: how long `snapshot()` waits before answering (memory only, so a restart clears it). */
+  #snapshotDelayMs = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -79,8 +82,21 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
     return { applied: !duplicate, dropped: changes.dropped };
   }
 
+  /**
+   * Test only (ENABLE_BENCH_ROUTES): makes `snapshot()` answer `delayMs` late,
+   * so a test can scrape while one shard is slow. The wait is a timer, not a
+   * storage call, so batches keep being applied meanwhile, as with a shard
+   * that is slow for any other reason.
+   */
+  setSnapshotDelayForTest(delayMs: number): { delayMs: number } | typeof HOOKS_OFF {
+    if (!testHooksEnabled(this.env)) return HOOKS_OFF;
+    this.#snapshotDelayMs = Math.min(Math.max(0, Math.trunc(Number(delayMs) || 0)), 60_000);
+    return { delayMs: this.#snapshotDelayMs };
+  }
+
   /** Every series this shard holds, as totals. */
   async snapshot(): Promise<ShardSnapshot> {
+    if (this.#snapshotDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#snapshotDelayMs));
     return { shardsSeen: this.#shardsSeen, samples: this.#state.samples() };
   }
 }

@@ -4,6 +4,7 @@ import type * as R from "../src/wallet/results";
 import * as S from "../src/wallet/schemas";
 import type { LedgerEntry, RechargeOrder, WalletView, Withdrawal } from "../src/wallet/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
+import { HOOKS_OFF, testHooksEnabled } from "./test-hooks";
 import { OutboxDelivery } from "./outbox/delivery";
 import { pruneSettled } from "./outbox/outbox";
 import { WALLET_BALANCE } from "./wallet/balance-projection";
@@ -187,6 +188,19 @@ export class Wallet extends DurableObject<Env> {
   /** Money debited here whose delivery is not acknowledged yet. */
   inFlight(): R.InFlight {
     return inFlight(this.sql, { transfer: TRANSFER_CREDIT, quota: QUOTA_RECHARGE, balanceReport: WALLET_BALANCE });
+  }
+
+  /**
+   * Test only (ENABLE_BENCH_ROUTES): resets the object as an eviction or a
+   * crash would. Memory is dropped, calls in flight fail, and the next call
+   * builds a new instance from storage. The call itself fails: abort()
+   * throws, and that failure is how the caller knows it happened. Where hooks
+   * are off it answers the refusal instead.
+   */
+  crashForTest(reason: string): typeof HOOKS_OFF {
+    if (!testHooksEnabled(this.env)) return HOOKS_OFF;
+    this.ctx.abort(`test crash: ${String(reason).slice(0, 100)}`);
+    return HOOKS_OFF; // not reached: abort() throws
   }
 
   /** Delivers what is due, then sleeps until the next retry. */

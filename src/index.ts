@@ -15,6 +15,7 @@ import { registerAdminUserRoutes } from "./routes/admin-users";
 import { registerNotificationRoutes } from "./routes/notifications";
 import { registerQuotaRoutes } from "./routes/quota";
 import { registerInternalQuotaRoutes } from "./routes/quota-internal";
+import { registerFaultRoutes } from "./routes/faults";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
@@ -53,6 +54,7 @@ export function createApp() {
   registerQuotaRoutes(app);
   registerNotificationRoutes(app);
   registerInternalQuotaRoutes(app);
+  registerFaultRoutes(app);
   registerAdminQuotaRoutes(app);
   registerWalletRoutes(app);
   registerWalletCallbackRoute(app);

@@ -1,0 +1,36 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { shardName } from "../metrics/wire";
+import { api, envelope, registerUser } from "../testing/api";
+
+/** The fault-injection routes exist for test stacks only; this Worker runs without ENABLE_BENCH_ROUTES, like production. */
+const routes = [
+  { method: "POST", path: "/api/v1/internal/faults/wallets/someone/crash" },
+  { method: "PUT", path: "/api/v1/internal/faults/metrics-shards/0/delay", json: { delayMs: 5000 } },
+];
+
+describe("fault-injection routes (security)", () => {
+  it("answer 401 without the service token, and to a user's JWT", async () => {
+    const { pair } = await registerUser();
+    for (const route of routes) {
+      expect((await envelope(await api(route.path, { method: route.method, json: route.json }), 401)).code).toBe(2010);
+      expect((await envelope(await api(route.path, { method: route.method, json: route.json, token: pair.token }), 401)).code).toBe(1002);
+    }
+  });
+
+  it("answer 404 with the service token while ENABLE_BENCH_ROUTES is off, and change nothing", async () => {
+    for (const route of routes) {
+      const response = await api(route.path, { method: route.method, json: route.json, headers: { Authorization: `Bearer ${env.AI_SERVICE_TOKEN}` } });
+      expect((await envelope(response, 404)).code).toBe(1004);
+    }
+    // The shard still answers at once.
+    const startedAt = Date.now();
+    await env.METRICS_SHARD.getByName(shardName(0)).snapshot();
+    expect(Date.now() - startedAt).toBeLessThan(1000);
+  });
+
+  it("the objects refuse the hooks themselves when the flag is off (a second fence for other Workers bound to them)", async () => {
+    expect(await env.WALLET.getByName("faults-security").crashForTest("x")).toEqual({ refused: expect.stringMatching(/test hooks are off/) });
+    expect(await env.METRICS_SHARD.getByName(shardName(1)).setSnapshotDelayForTest(5000)).toEqual({ refused: expect.stringMatching(/test hooks are off/) });
+  });
+});
