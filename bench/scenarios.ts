@@ -17,8 +17,10 @@
  *     })),
  *   }),
  */
-import { benchUsers } from "./fixtures.ts";
-import { DEFAULT_BASELINE, defineScenario, mapConcurrent, roundRobin, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
+import { benchUsers, type BenchUser } from "./fixtures.ts";
+import { internalPost, SERVICE_HEADERS, SERVICE_TOKEN } from "./internal.ts";
+import { SCALE_SCENARIOS } from "./scale-scenarios.ts";
+import { DEFAULT_BASELINE, defineScenario, mapConcurrent, roundRobin, type BenchRequest, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
 import { WALLET_BENCH_VARS, WALLET_SCENARIOS } from "./wallet-scenarios.ts";
 
 /**
@@ -26,9 +28,6 @@ import { WALLET_BENCH_VARS, WALLET_SCENARIOS } from "./wallet-scenarios.ts";
  * LOG_LEVEL=warn). For limits that fixtures would hit, e.g. registering 1,000
  * users from 127.0.0.1 needs REGISTER_MAX_PER_IP raised from its default of 10.
  */
-/** The AI service's token in the bench stack (the internal quota routes need it). */
-const SERVICE_TOKEN = "bench-ai-service-token-0123456789abcdef";
-
 export const STACK_API_VARS: Readonly<Record<string, string>> = {
   AI_SERVICE_TOKEN: SERVICE_TOKEN,
   ENABLE_BENCH_ROUTES: "true",
@@ -50,7 +49,7 @@ function warmQuotaUsers(ctx: ScenarioContext) {
     await mapConcurrent(users, 16, (user) =>
       ctx.fetchJson(`/api/v1/internal/quota/${user.id}/consume`, {
         method: "POST",
-        headers: { authorization: `Bearer ${SERVICE_TOKEN}` },
+        headers: SERVICE_HEADERS,
         json: { amount: 1, service: "bench-warmup", requestId: crypto.randomUUID() },
       }),
     );
@@ -58,14 +57,32 @@ function warmQuotaUsers(ctx: ScenarioContext) {
   });
 }
 
-/** A POST to an internal quota route as the AI service. */
-function internalPost(path: string, body?: unknown) {
-  return {
-    method: "POST" as const,
-    path,
-    headers: { authorization: `Bearer ${SERVICE_TOKEN}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  };
+/**
+ * The reserve/commit pair as a two-entry sequence per connection: the reserve's
+ * answer leaves its reservation id in the connection's context for the commit.
+ * A failed reserve (already counted as non-2xx) skips its commit.
+ */
+function reserveThenCommit(users: readonly BenchUser[]): BenchRequest[] {
+  let next = 0;
+  return [
+    {
+      setupRequest: (request, context) => {
+        const user = users[next++ % users.length] as BenchUser;
+        context.userId = user.id;
+        const body = { amount: 10, service: "bench", requestId: crypto.randomUUID() };
+        return { ...request, ...internalPost(`/api/v1/internal/quota/${user.id}/reservations`, body) };
+      },
+      onResponse: (status, body, context) => {
+        if (status === 201) context.reservationId = (JSON.parse(body) as { data: { reservation: { id: string } } }).data.reservation.id;
+      },
+    },
+    {
+      setupRequest: (request, context) =>
+        typeof context.reservationId === "string"
+          ? { ...request, ...internalPost(`/api/v1/internal/quota/${String(context.userId)}/reservations/${context.reservationId}/commit`, { actual: 7 }) }
+          : null,
+    },
+  ];
 }
 
 /** Every scenario, baseline first. */
@@ -103,6 +120,14 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     setup: warmQuotaUsers,
     requests: (_ctx, users) =>
       roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
+  }),
+  defineScenario({
+    name: "quota-reserve-commit",
+    description:
+      "POST /api/v1/internal/quota/{userId}/reservations of 10 tokens, then POST …/reservations/{id}/commit of the 7 actually used, 1,000 users round-robin; req/s counts both requests (iterations/s is half)",
+    baseline: "quota-noop-rpc",
+    setup: warmQuotaUsers,
+    requests: (_ctx, users) => reserveThenCommit(users),
   }),
   defineScenario({
     name: "quota-consume-redis-peer",
@@ -145,4 +170,5 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
       })),
   }),
   ...WALLET_SCENARIOS,
+  ...SCALE_SCENARIOS,
 ];
