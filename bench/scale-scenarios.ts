@@ -22,6 +22,7 @@ const FIRST_PAGE = "/api/v1/finance/wallet/transactions?page=1&page_size=20";
 
 /** Creating the objects is the slow part; 48 in flight was no faster than 16 here (2026-11-27). */
 const WARM_CONCURRENCY = 16;
+const SEED_CONCURRENCY = 4;
 
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const label = (count: number) => count.toLocaleString("en-US");
@@ -37,15 +38,12 @@ function seededQuotaUsers(ctx: ScenarioContext): Promise<string[]> {
     const total = Math.max(...USER_COUNTS);
     let started = Date.now();
     ctx.progress(`seeding ${label(total)} users through the bench-only route`);
-    const ids: string[] = [];
-    while (ids.length < total) {
-      const count = Math.min(SEED_PER_CALL, total - ids.length);
-      const answer = await ctx.fetchJson<{ data: { ids: string[] } }>("/api/v1/internal/bench/users", {
-        headers: SERVICE_HEADERS,
-        json: { count, role: "vip_reader" },
-      });
-      ids.push(...answer.data.ids);
-    }
+    const calls = Array.from({ length: Math.ceil(total / SEED_PER_CALL) }, (_, call) => Math.min(SEED_PER_CALL, total - call * SEED_PER_CALL));
+    // A few calls in flight overlap the Worker's round trips to D1 (the writes themselves queue in D1).
+    const answers = await mapConcurrent(calls, SEED_CONCURRENCY, (count) =>
+      ctx.fetchJson<{ data: { ids: string[] } }>("/api/v1/internal/bench/users", { headers: SERVICE_HEADERS, json: { count, role: "vip_reader" } }),
+    );
+    const ids = answers.flatMap((answer) => answer.data.ids);
     ctx.progress(`seeded ${label(ids.length)} users in ${seconds(started)}; warming their QuotaCounter objects`);
     started = Date.now();
     await mapConcurrent(ids, WARM_CONCURRENCY, (id) =>
