@@ -20,8 +20,12 @@ declare module "autocannon" {
       path?: string;
       headers?: Record<string, string>;
       body?: string | Buffer;
-      /** Called before each send of this entry; must return the request to send. */
-      setupRequest?: (request: BuiltRequest, context: Record<string, unknown>) => BuiltRequest;
+      /**
+       * Called before each send of this entry; returns the request to send. `null`
+       * skips the rest of the sequence: the connection starts over at the first entry
+       * with a fresh context (not allowed for the first entry).
+       */
+      setupRequest?: (request: BuiltRequest, context: Record<string, unknown>) => BuiltRequest | null;
       onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
     }
 

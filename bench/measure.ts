@@ -44,8 +44,9 @@ async function runOnce(url: string, requests: BenchRequest[], durationS: number,
   // Wrapping onResponse costs little: autocannon buffers every body anyway.
   const watched: autocannon.Request[] = requests.map((request) => ({
     ...request,
-    onResponse: (status, body) => {
+    onResponse: (status, body, context, headers) => {
       if (firstError === undefined && (status < 200 || status > 299)) firstError = `${status} ${body.slice(0, FIRST_ERROR_MAX_CHARS)}`;
+      request.onResponse?.(status, body, context, headers);
     },
   }));
   const instance = autocannon({

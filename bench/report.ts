@@ -31,6 +31,14 @@ export interface TargetResult {
   note?: string;
 }
 
+/** Ratios of a scenario against one other scenario measured in the same run. */
+export interface Comparison {
+  baseline: string;
+  throughputRatio: number | null;
+  p50Ratio: number | null;
+  p99Ratio: number | null;
+}
+
 /** One scenario's row in the report. */
 export interface ScenarioReport extends Measurement {
   name: string;
@@ -38,8 +46,12 @@ export interface ScenarioReport extends Measurement {
   baseline: string;
   /** reqPerSec / baseline reqPerSec; null when the baseline measured nothing. */
   throughputRatio: number | null;
+  /** p50 / baseline p50; null when the baseline p50 is 0. */
+  p50Ratio: number | null;
   /** p99 / baseline p99; null when the baseline p99 is 0. */
   p99Ratio: number | null;
+  /** Ratios against the scenario's further comparison points (`alsoVs`), same run; no targets. */
+  alsoVs?: Comparison[];
   /** With several rounds: the lowest and highest per-round ratio, to show how much of a ratio is noise. */
   ratioRange?: { throughput: [number, number]; p99: [number, number] };
   targets?: Targets;
@@ -100,24 +112,39 @@ export function combineRounds(rounds: readonly Measurement[]): Measurement {
 }
 
 /** Per-round ratios (round i of the scenario against round i of its baseline: same moment, same machine state). */
-function roundRatios(own: readonly Measurement[], base: readonly Measurement[], key: "reqPerSec" | "p99Ms"): number[] {
+function roundRatios(own: readonly Measurement[], base: readonly Measurement[], key: "reqPerSec" | "p50Ms" | "p99Ms"): number[] {
   return own.flatMap((round, i) => {
     const value = ratio(round[key], base[i]?.[key] ?? 0);
     return value === null ? [] : [value];
   });
 }
 
-/** Combines the rounds, adds the ratios against the baseline's rounds and checks the targets. */
+/** Medians of the per-round ratios of `own` against `base`. */
+function comparison(baseline: string, own: readonly Measurement[], base: readonly Measurement[]): Comparison {
+  return {
+    baseline,
+    throughputRatio: median(roundRatios(own, base, "reqPerSec")),
+    p50Ratio: median(roundRatios(own, base, "p50Ms")),
+    p99Ratio: median(roundRatios(own, base, "p99Ms")),
+  };
+}
+
+/**
+ * Combines the rounds, adds the ratios against the baseline's rounds (and against
+ * each of `others`, the `alsoVs` scenarios) and checks the targets.
+ */
 export function compare(
   scenario: { name: string; description: string; baseline: string; targets?: Targets },
   ownRounds: readonly Measurement[],
   baseRounds: readonly Measurement[],
+  others: ReadonlyArray<{ baseline: string; rounds: readonly Measurement[] }> = [],
 ): ScenarioReport {
   const measured = combineRounds(ownRounds);
   const baseline = combineRounds(baseRounds);
   const throughputRatios = roundRatios(ownRounds, baseRounds, "reqPerSec");
   const p99Ratios = roundRatios(ownRounds, baseRounds, "p99Ms");
   const throughputRatio = median(throughputRatios);
+  const p50Ratio = median(roundRatios(ownRounds, baseRounds, "p50Ms"));
   const p99Ratio = median(p99Ratios);
   const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
   const report: ScenarioReport = {
@@ -126,8 +153,12 @@ export function compare(
     baseline: scenario.baseline,
     ...measured,
     throughputRatio,
+    p50Ratio,
     p99Ratio,
-    ...(ownRounds.length > 1 && throughputRatios.length > 0 && p99Ratios.length > 0 ? { ratioRange: { throughput: range(throughputRatios), p99: range(p99Ratios) } } : {}),
+    ...(others.length > 0 ? { alsoVs: others.map((other) => comparison(other.baseline, ownRounds, other.rounds)) } : {}),
+    ...(ownRounds.length > 1 && throughputRatios.length > 0 && p99Ratios.length > 0
+      ? { ratioRange: { throughput: range(throughputRatios), p99: range(p99Ratios) } }
+      : {}),
   };
   if (scenario.targets === undefined) return report;
   const invalid = isFailing(measured) ? "its requests failed" : isFailing(baseline) ? `baseline ${scenario.baseline} failed` : undefined;
@@ -139,6 +170,7 @@ export function compare(
   };
   check("minThroughputRatio", scenario.targets.minThroughputRatio, throughputRatio, (actual, limit) => actual >= limit);
   check("maxThroughputRatio", scenario.targets.maxThroughputRatio, throughputRatio, (actual, limit) => actual <= limit);
+  check("maxP50Ratio", scenario.targets.maxP50Ratio, p50Ratio, (actual, limit) => actual <= limit);
   check("maxP99Ratio", scenario.targets.maxP99Ratio, p99Ratio, (actual, limit) => actual <= limit);
   return { ...report, targets: scenario.targets, targetResults: results };
 }

@@ -2,7 +2,8 @@
  * `npm run bench`: starts a private stack (free ports, temp state, LOG_LEVEL=warn
  * so per-request logging does not dominate), runs the scenarios one after another
  * with autocannon on loopback, stops the stack, prints a markdown table and writes
- * bench/results/latest.json. Ctrl-C at any point stops every process it started.
+ * bench/results/latest.json and its chart (bench/results/throughput.svg).
+ * Ctrl-C at any point stops every process it started.
  *
  * Env: BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ONLY=name,...
  * Exit code: 0 (a missed target is reported, not fatal), 1 when a scenario had
@@ -13,6 +14,7 @@ import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ROOT, startStack, type Stack } from "../dev/stack.ts";
 import { randomStackOptions } from "../test/support/stack-options.ts";
+import { writeChart } from "./chart.ts";
 import { killDescendantsNow, terminateDescendants } from "./children.ts";
 import { createContext } from "./context.ts";
 import { measure, stopRuns } from "./measure.ts";
@@ -24,8 +26,13 @@ import { readSettings, selectScenarios } from "./settings.ts";
 import { renderMarkdown } from "./table.ts";
 
 const RESULTS_FILE = join(ROOT, "bench", "results", "latest.json");
+const CHART_FILE = join(ROOT, "bench", "results", "throughput.svg");
 const LOG_TAIL_LINES = 30;
 const progress = (line: string) => console.log(`[bench] ${line}`);
+const elapsed = (since: number) => {
+  const seconds = Math.round((Date.now() - since) / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+};
 
 class Interrupted extends Error {}
 
@@ -163,11 +170,19 @@ async function main(): Promise<BenchReport> {
   }
 
   const measured = new Map<string, Measurement[]>();
+  const runs = settings.rounds * prepared.length;
+  const measuringStarted = Date.now();
+  progress(
+    `setup done after ${elapsed(startedAt)}; measuring ${runs} runs of ${settings.warmupS + settings.durationS} s, about ${Math.ceil((runs * (settings.warmupS + settings.durationS)) / 60)} min`,
+  );
   for (let round = 1; round <= settings.rounds; round++) {
     const label = settings.rounds > 1 ? `round ${round}/${settings.rounds} ` : "";
-    for (const { scenario, requests } of prepared) {
+    for (const [index, { scenario, requests }] of prepared.entries()) {
       checkInterrupted();
-      progress(`${label}${scenario.name}: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`);
+      const run = (round - 1) * prepared.length + index + 1;
+      progress(
+        `[${run}/${runs}, ${elapsed(measuringStarted)}] ${label}${scenario.name}: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`,
+      );
       const result = await measure(scenario.url(contextFor(scenario)), requests, settings, progress);
       checkInterrupted();
       measured.set(scenario.name, [...(measured.get(scenario.name) ?? []), result]);
@@ -191,7 +206,12 @@ async function main(): Promise<BenchReport> {
       const base = measured.get(scenario.baseline);
       // selectScenarios always includes baselines, and every selected scenario was measured above.
       if (own === undefined || base === undefined) throw new Error(`no measurement for ${scenario.name} or its baseline ${scenario.baseline}`);
-      return compare(scenario, own, base);
+      const others = scenario.alsoVs.map((name) => {
+        const rounds = measured.get(name);
+        if (rounds === undefined) throw new Error(`no measurement for ${name}, which ${scenario.name} is compared against`);
+        return { baseline: name, rounds };
+      });
+      return compare(scenario, own, base, others);
     }),
   };
   return report;
@@ -203,7 +223,8 @@ try {
   await stopEverything();
   await mkdir(join(ROOT, "bench", "results"), { recursive: true });
   await writeFile(RESULTS_FILE, JSON.stringify(report, null, 2) + "\n");
-  progress(`wrote ${RESULTS_FILE.slice(ROOT.length + 1)}\n`);
+  progress(`wrote ${RESULTS_FILE.slice(ROOT.length + 1)}`);
+  progress(`wrote ${(await writeChart(RESULTS_FILE, CHART_FILE)).slice(ROOT.length + 1)}\n`);
   process.stdout.write(renderMarkdown(report));
   if (report.scenarios.some(isFailing)) exitCode = 1;
 } catch (error) {

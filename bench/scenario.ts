@@ -5,8 +5,12 @@
  */
 import type autocannon from "autocannon";
 
-/** One request of a scenario's list (autocannon's `requests` entry, minus `onResponse`, which the runner owns). */
-export type BenchRequest = Omit<autocannon.Request, "onResponse">;
+/**
+ * One request of a scenario's list (autocannon's `requests` entry). Entries run in
+ * order on each connection; `onResponse` may keep what a later entry needs in the
+ * per-connection context (e.g. a reservation id for its commit).
+ */
+export type BenchRequest = autocannon.Request;
 
 /** The request autocannon is about to send, as `setupRequest` receives and returns it. */
 export type BuiltRequest = autocannon.BuiltRequest;
@@ -17,6 +21,8 @@ export interface Targets {
   minThroughputRatio?: number;
   /** reqPerSec / baseline reqPerSec must be at most this (a peer that must be slower than the baseline). */
   maxThroughputRatio?: number;
+  /** p50 / baseline p50 must be at most this (latency that must stay flat as data grows). */
+  maxP50Ratio?: number;
   /** p99 / baseline p99 must be at most this. */
   maxP99Ratio?: number;
 }
@@ -57,8 +63,10 @@ interface ScenarioBase {
   /** Unique; used in BENCH_ONLY, the table and the JSON. */
   name: string;
   description: string;
-  /** The scenario whose req/s and p99 this one's ratios are against; default "noop". */
+  /** The scenario whose req/s and latencies this one's ratios are against; default "noop". */
   baseline?: string;
+  /** More scenarios to report ratios against (no targets), e.g. a scaling run against the DO floor too. */
+  alsoVs?: readonly string[];
   targets?: Targets;
   /** Base URL autocannon connects to; default the API Worker. */
   url?(ctx: ScenarioContext): string;
@@ -86,6 +94,7 @@ export interface RegisteredScenario {
   name: string;
   description: string;
   baseline: string;
+  alsoVs: readonly string[];
   targets?: Targets;
   stack: StackVariant;
   url(ctx: ScenarioContext): string;
@@ -102,6 +111,7 @@ export function defineScenario<S>(spec: StatelessScenario | StatefulScenario<S>)
     name: spec.name,
     description: spec.description,
     baseline: spec.baseline ?? DEFAULT_BASELINE,
+    alsoVs: spec.alsoVs ?? [],
     targets: spec.targets,
     stack: spec.stack ?? "main",
     url: (ctx) => spec.url?.(ctx) ?? ctx.apiUrl,

@@ -35,7 +35,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RunSettings 
 
 /**
  * The scenarios to run, in registry order: those named in BENCH_ONLY (all when
- * unset) plus every baseline they are compared against, since ratios are only
+ * unset) plus every baseline they are compared against (`baseline` and `alsoVs`), since ratios are only
  * meaningful within one run. Throws on unknown names and on bad registry entries.
  */
 export function selectScenarios(registry: readonly RegisteredScenario[], only: string | undefined): RegisteredScenario[] {
@@ -45,9 +45,13 @@ export function selectScenarios(registry: readonly RegisteredScenario[], only: s
     byName.set(scenario.name, scenario);
   }
   for (const scenario of registry) {
-    if (!byName.has(scenario.baseline)) throw new Error(`scenario "${scenario.name}" has unknown baseline "${scenario.baseline}"`);
+    for (const baseline of [scenario.baseline, ...scenario.alsoVs])
+      if (!byName.has(baseline)) throw new Error(`scenario "${scenario.name}" has unknown baseline "${baseline}"`);
   }
-  const wanted = (only ?? "").split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const wanted = (only ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
   if (wanted.length === 0) return [...registry];
   const unknown = wanted.filter((name) => !byName.has(name));
   if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown scenario(s) ${unknown.join(", ")}; known: ${[...byName.keys()].join(", ")}`);
@@ -56,7 +60,7 @@ export function selectScenarios(registry: readonly RegisteredScenario[], only: s
     if (chosen.has(name)) return;
     chosen.add(name);
     const scenario = byName.get(name);
-    if (scenario !== undefined) add(scenario.baseline);
+    if (scenario !== undefined) [scenario.baseline, ...scenario.alsoVs].forEach(add);
   };
   wanted.forEach(add);
   return registry.filter((scenario) => chosen.has(scenario.name));

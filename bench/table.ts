@@ -25,7 +25,9 @@ export function problemLines(report: BenchReport): string[] {
   const lines: string[] = [];
   for (const row of report.scenarios) {
     if (isFailing(row)) {
-      lines.push(`FAILING ${row.name}: ${row.non2xx} non-2xx, ${row.errors} errors (${row.timeouts} timeouts); its numbers are not meaningful. First error: ${row.firstError ?? "(none captured)"}`);
+      lines.push(
+        `FAILING ${row.name}: ${row.non2xx} non-2xx, ${row.errors} errors (${row.timeouts} timeouts); its numbers are not meaningful. First error: ${row.firstError ?? "(none captured)"}`,
+      );
     }
     for (const result of row.targetResults ?? []) {
       if (result.pass) continue;
@@ -49,8 +51,8 @@ export function renderMarkdown(report: BenchReport): string {
     "",
   ];
   const table = [
-    "| scenario | req/s | p50 ms | p99 ms | requests | non-2xx | errors | baseline | throughput ratio | p99 ratio | targets | status |",
-    "|---|--:|--:|--:|--:|--:|--:|---|--:|--:|---|---|",
+    "| scenario | req/s | p50 ms | p99 ms | requests | non-2xx | errors | baseline | throughput ratio | p50 ratio | p99 ratio | targets | status |",
+    "|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|---|---|",
     ...report.scenarios.map((row) =>
       [
         "",
@@ -63,16 +65,37 @@ export function renderMarkdown(report: BenchReport): string {
         fmt(row.errors),
         row.baseline,
         times(row.throughputRatio, row.ratioRange?.throughput),
+        times(row.p50Ratio ?? null),
         times(row.p99Ratio, row.ratioRange?.p99),
         targetCell(row),
         statusCell(row),
         "",
-      ].join(" | ").trim(),
+      ]
+        .join(" | ")
+        .trim(),
     ),
   ];
   const legend = report.scenarios.map((row) => `- ${row.name}: ${row.description}`);
   const problems = problemLines(report);
-  return [...header, ...table, "", ...legend, ...(problems.length > 0 ? ["", ...problems] : [])].join("\n") + "\n";
+  return [...header, ...table, ...furtherComparisons(report), "", ...legend, ...(problems.length > 0 ? ["", ...problems] : [])].join("\n") + "\n";
+}
+
+/** A second table for scenarios compared against more than their baseline (the cost-growth runs against the DO floor). */
+function furtherComparisons(report: BenchReport): string[] {
+  const rows = report.scenarios.flatMap((row) =>
+    (row.alsoVs ?? []).map(
+      (other) => `| ${row.name} | ${other.baseline} | ${times(other.throughputRatio)} | ${times(other.p50Ratio)} | ${times(other.p99Ratio)} |`,
+    ),
+  );
+  if (rows.length === 0) return [];
+  return [
+    "",
+    "Further comparisons (same run, no targets):",
+    "",
+    "| scenario | against | throughput ratio | p50 ratio | p99 ratio |",
+    "|---|---|--:|--:|--:|",
+    ...rows,
+  ];
 }
 
 if (import.meta.main) {

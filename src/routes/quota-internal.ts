@@ -10,6 +10,7 @@ import type { ConsumeResult, ReserveResult } from "../quota/results";
 import { CommitInputSchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../quota/schemas";
 import { declineError, planRoleOfUser, policyFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
 import { QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../quota/views";
+import { registerBenchSeedRoutes } from "./bench-seed";
 
 const BASE = "/api/v1/internal/quota/{userId}";
 const security = [{ serviceToken: [] }];
@@ -203,4 +204,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     if (remaining < 0) throw new ApiError("QUOTA_INSUFFICIENT");
     return ok(c, { remaining });
   });
+
+  // The benchmark's seeding routes sit with the other bench-only routes behind the same flag and service token.
+  registerBenchSeedRoutes(app);
 }
