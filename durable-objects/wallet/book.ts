@@ -44,6 +44,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The book of one wallet for one transaction. */
 export class WalletBook {
+  /** What `post` moved in this transaction, for the metrics recorded once it committed. */
+  readonly posted: Posting[] = [];
+
   constructor(
     readonly sql: SqlStorage,
     readonly userId: string,
@@ -120,6 +123,7 @@ export class WalletBook {
       posting.idempotencyKey ?? null,
       this.now,
     );
+    this.posted.push(posting);
     return this.entry(this.sql.exec<LedgerRow>("SELECT * FROM ledger WHERE id = ?", id).one());
   }
 

@@ -1,5 +1,6 @@
 import type { ConfigSnapshot } from "../../durable-objects/config-store";
 import type { Logger } from "../lib/logger";
+import { measuredStub } from "../lib/measured-stub";
 import { DEFAULT_RUNTIME_CONFIG } from "./schema";
 
 type ConfigNamespace = Env["CONFIG_STORE"];
@@ -11,9 +12,9 @@ interface Entry {
 
 const entries = new WeakMap<ConfigNamespace, Entry>();
 
-/** The single ConfigStore object. */
+/** The single ConfigStore object; its calls are counted as Durable Object calls. */
 export function configStore(namespace: ConfigNamespace) {
-  return namespace.getByName("global");
+  return measuredStub(namespace.getByName("global"), "config_store");
 }
 
 /**
