@@ -19,7 +19,9 @@ export function measuredStub<T extends object>(stub: T, object: string, metrics?
       const value: unknown = Reflect.get(target, property);
       if (typeof property !== "string" || typeof value !== "function" || UNMEASURED.has(property)) return value;
       const method = value as (...args: unknown[]) => Promise<unknown>;
-      return (...args: unknown[]) => measuredCall("durable_object", `${object}.${property}`, () => method.apply(target, args), { metrics });
+      // Reflect.apply, not method.apply: on an RPC stub every property, `apply` included, is a remote method.
+      return (...args: unknown[]) =>
+        measuredCall("durable_object", `${object}.${property}`, () => Reflect.apply(method, target, args) as Promise<unknown>, { metrics });
     },
   });
 }

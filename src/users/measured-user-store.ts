@@ -30,7 +30,10 @@ export function measuredUserStore(store: UserStore, metrics?: Metrics): UserStor
   for (const method of METHODS) {
     const original = store[method] as (...args: unknown[]) => Promise<unknown>;
     measured[method] = (...args: unknown[]) =>
-      measuredCall("d1", `users.${method}`, () => original.apply(store, args), { metrics, isOutcome: (error) => error instanceof DuplicateUserError });
+      measuredCall("d1", `users.${method}`, () => Reflect.apply(original, store, args) as Promise<unknown>, {
+        metrics,
+        isOutcome: (error) => error instanceof DuplicateUserError,
+      });
   }
   return measured as unknown as UserStore;
 }
