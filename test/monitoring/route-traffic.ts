@@ -90,12 +90,12 @@ async function dataOf<T>(what: string, response: Response): Promise<T> {
  */
 async function walletFlow(bearer: Record<string, string>): Promise<void> {
   const idempotent = () => ({ ...bearer, "Idempotency-Key": crypto.randomUUID() });
-  const recharge = await dataOf<{ order: { order_id: string } }>(
+  const order = await dataOf<{ order_id: string }>(
     "recharge",
     await call("/api/v1/finance/wallet/recharge", { method: "POST", headers: idempotent(), json: { amount: "12.34", method: "alipay" } }),
   );
   const secret = (await readEnvFile(join(ROOT, ".dev.vars.example"))).WALLET_CALLBACK_SECRET ?? "";
-  const raw = JSON.stringify({ order_id: recharge.order.order_id, amount: "12.34", timestamp: Math.floor(Date.now() / 1000), status: "paid" });
+  const raw = JSON.stringify({ order_id: order.order_id, amount: "12.34", timestamp: Math.floor(Date.now() / 1000), status: "paid" });
   await dataOf(
     "recharge callback",
     await call("/api/v1/finance/wallet/recharge/callback", {
