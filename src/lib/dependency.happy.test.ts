@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSessionStore } from "../auth/session-store";
 import { testRedis } from "../cache/testing";
 import { ApiError } from "../errors";
-import type { Metrics } from "../metrics/api";
+import { NO_METRICS, type Metrics } from "../metrics/api";
 import { MetricsBuffer } from "../metrics/buffer";
 import { redisOperation } from "../services/redis";
 import { api } from "../testing/api";
@@ -69,6 +69,8 @@ describe("dependency call metrics (happy)", () => {
     expect((await measured.ping()).ok).toBe(true);
     expect(measured.id.toString()).toBe(stub.id.toString());
     expect(of("qingyu_dependency_calls_total")).toEqual([[{ dependency: "durable_object", operation: "quota_counter.ping" }, undefined]]);
+    // Metrics off: the stub itself, so recording off costs nothing.
+    expect(measuredStub(stub, "quota_counter", NO_METRICS)).toBe(stub);
   });
 
   it("every Redis REST call is counted by command (pipelines as one); a refused call counts as an error", async () => {
