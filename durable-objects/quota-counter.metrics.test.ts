@@ -52,6 +52,20 @@ describe("QuotaCounter metrics", () => {
     ]);
   });
 
+  it("counts a reservation that expires uncommitted, once", async () => {
+    const inc = vi.spyOn(MetricsBuffer.prototype, "inc");
+    const expired = () =>
+      inc.mock.calls.filter(([name, labels]) => name === "qingyu_quota_reservations_total" && (labels as { event: string }).event === "expired");
+    const stub = freshCounter("metrics-expire");
+    const policy = testPolicy({ daily: 100 });
+    ok(await stub.reserve({ amount: 70, ttlSeconds: 1, service: "chat", requestId: "r1" }, policy));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // The next operation expires it lazily, before its own work.
+    ok(await stub.getQuota({ quotaType: "daily" }, policy));
+    ok(await stub.getQuota({ quotaType: "daily" }, policy));
+    expect(expired().map(([, , by]) => by)).toEqual([1]);
+  });
+
   it("counts a stream client on connect and uncounts it once when it closes", async () => {
     const deltas = gaugeDeltas("qingyu_quota_websocket_clients");
     const stub = freshCounter("metrics-stream");

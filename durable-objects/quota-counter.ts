@@ -212,7 +212,7 @@ export class QuotaCounter extends DurableObject<Env> {
       this.schedule.refresh(this.sql);
       this.push(uow);
       await deliverDueWebhooks(this.sql, policy.webhookDelivery, Date.now(), this.metrics.recorder);
-      this.metrics.afterWork(transition);
+      this.metrics.afterWork(transition, uow.expiredReservations);
     }
     const next = nextAlarmAt(this.sql);
     if (next === null) {
@@ -249,7 +249,7 @@ export class QuotaCounter extends DurableObject<Env> {
     if (uow.scheduleChanged) this.schedule.refresh(this.sql);
     if (uow.dueAt !== null) this.scheduleAlarm(uow.dueAt);
     this.push(uow);
-    this.metrics.afterWork(transition);
+    this.metrics.afterWork(transition, uow.expiredReservations);
     return result;
   }
 

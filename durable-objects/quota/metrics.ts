@@ -59,8 +59,13 @@ export class QuotaMetrics {
     return { from: this.#counted, to: level };
   }
 
-  /** After commit: moves the user between levels in the `sum` gauge, then flushes if due. */
-  afterWork(transition: LevelTransition | null = null): void {
+  /**
+   * After commit: moves the user between levels in the `sum` gauge, counts
+   * reservations the unit expired (the route sees created, committed and
+   * released; expiry happens here), then flushes if due.
+   */
+  afterWork(transition: LevelTransition | null = null, expiredReservations = 0): void {
+    if (expiredReservations > 0) this.recorder.inc("qingyu_quota_reservations_total", { event: "expired" }, expiredReservations);
     if (transition) {
       if (transition.from !== null) this.recorder.add("qingyu_quota_users", { level: transition.from }, -1);
       this.recorder.add("qingyu_quota_users", { level: transition.to }, 1);
