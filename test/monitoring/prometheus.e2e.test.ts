@@ -11,14 +11,18 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitFor } from "../../dev/net.ts";
 import { ROOT } from "../../dev/stack.ts";
+import { registerAdmin } from "../support/admin.ts";
 import { startPrometheus, type PrometheusProcess } from "./prometheus-process.ts";
-import { everyRouteFamily, openQuotaStream } from "./route-traffic.ts";
+import { everyRouteFamily, openQuotaStream, quotaWebhookReceiver } from "./route-traffic.ts";
 
 let prometheus: PrometheusProcess | undefined;
+let webhooks: Awaited<ReturnType<typeof quotaWebhookReceiver>> | undefined;
 beforeAll(async () => {
   prometheus = await startPrometheus(inject("exporterUrl"), inject("metricsToken"));
+  webhooks = await quotaWebhookReceiver(await registerAdmin());
 }, 60_000);
 afterAll(async () => {
+  await webhooks?.stop();
   await prometheus?.stop();
 });
 
@@ -74,6 +78,9 @@ const RECORDED_VALUES = [
   'sum(qingyu_wallet_transactions_total{type="transfer_in",result="success"}) > 0',
   'sum(qingyu_wallet_amount_fen_total{type="quota_purchase"}) > 0',
   'sum(qingyu_wallet_recharge_callbacks_total{result="duplicate"}) > 0',
+  // The receiver refuses the first delivery: one failure (retried later) and real deliveries.
+  'sum(qingyu_quota_webhook_deliveries_total{result="failed"}) > 0',
+  'sum(qingyu_quota_webhook_deliveries_total{result="delivered"}) > 0',
 ];
 
 describe("Prometheus scraping the exporter of the real stack (happy)", () => {
@@ -110,6 +117,7 @@ describe("Prometheus scraping the exporter of the real stack (happy)", () => {
       if (empty.length === 0 && missing.length === 0) break;
     }
     await stream.close();
+    expect(webhooks?.received(), "webhook deliveries the receiver saw").toBeGreaterThan(1);
     const exporterState = JSON.stringify((await running.query("qingyu_exporter_series or qingyu_exporter_shard_up")).body);
     expect(empty, `panels or rule metrics without series (exporter: ${exporterState})`).toEqual([]);
     expect(missing, "recorded values this run's traffic must have produced").toEqual([]);

@@ -5,12 +5,14 @@
  * them here, rather than relying on other test files, keeps the verdict
  * independent of which tests ran first on the shared stack.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { readEnvFile } from "../../dev/env-file.ts";
 import { ROOT } from "../../dev/stack.ts";
 import { CALLBACK_SIGNATURE_HEADER, signCallback } from "../../src/wallet/callback.ts";
 import { apiUrl, call, type Envelope } from "../support/http.ts";
-import { login, registerUser } from "../support/users.ts";
+import { login, registerUser, type TokenPair } from "../support/users.ts";
 
 const SERVICE = { Authorization: "Bearer dev-only-ai-service-token-not-for-production-01" };
 
@@ -139,5 +141,40 @@ export async function openQuotaStream(): Promise<{ close(): Promise<void> }> {
         socket.addEventListener("close", () => resolve());
         socket.close(1000, "done");
       }),
+  };
+}
+
+/**
+ * A threshold-webhook receiver set as the stack's quota webhook, so the level
+ * crossings this traffic causes are really delivered. It refuses the first
+ * delivery (503), so a failure and its retry are recorded too. `stop()` puts
+ * the runtime config back (no webhook) for the tests that run after.
+ */
+export async function quotaWebhookReceiver(admin: TokenPair): Promise<{ received(): number; stop(): Promise<void> }> {
+  let received = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      received += 1;
+      response.writeHead(received === 1 ? 503 : 204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const setWebhook = async (webhook: { url: string; secret: string } | null) => {
+    const headers = { Authorization: `Bearer ${admin.token}` };
+    const current = await dataOf<{ version: number }>("read config", await call("/api/v1/admin/config", { headers }));
+    await dataOf(
+      "config update",
+      await call("/api/v1/admin/config", { method: "PUT", headers, json: { version: current.version, patch: { quota: { webhook } } } }),
+    );
+  };
+  await setWebhook({ url: `http://127.0.0.1:${port}/hooks/quota`, secret: "prometheus-e2e-webhook-secret-0123" });
+  return {
+    received: () => received,
+    stop: async () => {
+      await setWebhook(null);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
