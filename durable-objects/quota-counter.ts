@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { DurableObjectMetrics } from "../src/metrics/durable-object";
 import type { QuotaPolicy } from "../src/quota/policy";
 import { isQuotaFailure, type QuotaFailure } from "../src/quota/results";
 import type * as results from "../src/quota/results";
@@ -9,6 +10,7 @@ import { recharge, restore, setSuspended, setTotal } from "./quota/admin";
 import { consume } from "./quota/consume";
 import { nextAlarmAt, prepare, prune, runDue, Schedule } from "./quota/lifecycle";
 import { broadcast, levelMessages, snapshotMessage, STREAM_TAG } from "./quota/live";
+import { QuotaMetrics, type LevelTransition } from "./quota/metrics";
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from "./quota/notifications";
 import { statistics, transactionsPage } from "./quota/reads";
 import { commit, release, reserve } from "./quota/reservations";
@@ -34,10 +36,12 @@ export class QuotaCounter extends DurableObject<Env> {
   private readonly schedule = new Schedule();
   /** The alarm time this object last set (null: none), so the hot path never reads it from storage. */
   private alarmAt: number | null = null;
+  private readonly metrics: QuotaMetrics;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.metrics = new QuotaMetrics(new DurableObjectMetrics(ctx, env));
     // Answered by the runtime without waking the object, so idle clients' keepalives cost nothing.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
@@ -45,6 +49,7 @@ export class QuotaCounter extends DurableObject<Env> {
       const stored = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'policy'").toArray()[0];
       this.policies.load(stored?.value ?? null);
       this.schedule.refresh(this.sql);
+      this.metrics.load(this.sql);
       this.alarmAt = await ctx.storage.getAlarm();
     });
   }
@@ -165,6 +170,7 @@ export class QuotaCounter extends DurableObject<Env> {
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [STREAM_TAG]);
+    this.metrics.socketOpened(server);
     server.send(this.snapshot());
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -176,6 +182,7 @@ export class QuotaCounter extends DurableObject<Env> {
 
   /** Completes the close handshake the hibernation API leaves to us. */
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    this.metrics.socketClosed(ws);
     // 1005/1006/1015 are reserved for the runtime; answering with them throws.
     const reply = code === 1005 || code === 1006 || code === 1015 ? 1000 : code;
     try {
@@ -185,6 +192,11 @@ export class QuotaCounter extends DurableObject<Env> {
     }
   }
 
+  /** A failed socket is gone too (the runtime may or may not also report its close). */
+  override webSocketError(ws: WebSocket): void {
+    this.metrics.socketClosed(ws);
+  }
+
   /** Resets, reservation expiry and pruning, then webhook delivery; reschedules for the next due event. */
   override async alarm(): Promise<void> {
     // This alarm is spent; anything scheduled while it runs sets a new one.
@@ -192,13 +204,15 @@ export class QuotaCounter extends DurableObject<Env> {
     const policy = this.policies.stored;
     if (policy) {
       const uow = new UnitOfWork(this.sql, this.userId, policy, Date.now());
-      this.ctx.storage.transactionSync(() => {
+      const transition = this.ctx.storage.transactionSync(() => {
         runDue(uow);
         prune(this.sql, policy, uow.now);
+        return this.metrics.trackLevel(uow);
       });
       this.schedule.refresh(this.sql);
       this.push(uow);
-      await deliverDueWebhooks(this.sql, policy.webhookDelivery, Date.now());
+      await deliverDueWebhooks(this.sql, policy.webhookDelivery, Date.now(), this.metrics.recorder);
+      this.metrics.afterWork(transition, uow.expiredReservations);
     }
     const next = nextAlarmAt(this.sql);
     if (next === null) {
@@ -224,14 +238,18 @@ export class QuotaCounter extends DurableObject<Env> {
     if (isQuotaFailure(resolved)) return resolved;
     const uow = new UnitOfWork(this.sql, this.userId, resolved.policy, Date.now());
     const previous = this.policies.stored;
+    let transition: LevelTransition | null = null;
     const result = this.ctx.storage.transactionSync(() => {
       if (prepare(uow, this.schedule, resolved, previous)) uow.scheduleChanged = true;
-      return operation(uow);
+      const value = operation(uow);
+      transition = this.metrics.trackLevel(uow);
+      return value;
     });
     this.policies.accept(resolved);
     if (uow.scheduleChanged) this.schedule.refresh(this.sql);
     if (uow.dueAt !== null) this.scheduleAlarm(uow.dueAt);
     this.push(uow);
+    this.metrics.afterWork(transition, uow.expiredReservations);
     return result;
   }
 

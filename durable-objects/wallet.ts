@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
+import { DurableObjectMetrics } from "../src/metrics/durable-object";
 import { walletObjectSettings, type WalletObjectSettings } from "../src/wallet/config";
 import type * as R from "../src/wallet/results";
 import * as S from "../src/wallet/schemas";
-import type { LedgerEntry, RechargeOrder, WalletView, Withdrawal } from "../src/wallet/views";
+import type { LedgerEntry, LedgerType, RechargeOrder, WalletView, Withdrawal } from "../src/wallet/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
 import { HOOKS_OFF, testHooksEnabled } from "./test-hooks";
 import { OutboxDelivery } from "./outbox/delivery";
@@ -11,6 +12,7 @@ import { WALLET_BALANCE } from "./wallet/balance-projection";
 import { WalletBook } from "./wallet/book";
 import { settleWalletMessage, walletHandlers } from "./wallet/deliveries";
 import { pruneRequests } from "./wallet/idempotency";
+import { WalletMetrics } from "./wallet/metrics";
 import { purchaseQuota, purchaseState, QUOTA_RECHARGE } from "./wallet/quota-purchase";
 import { inFlight, setFrozen, transactionsPage } from "./wallet/reads";
 import { completeRecharge, createRecharge, getRecharge } from "./wallet/recharge";
@@ -42,16 +44,26 @@ export class Wallet extends DurableObject<Env> {
   /** The alarm time this object last set (null: none), so the hot path never reads it from storage. */
   private alarmAt: number | null = null;
   private lastPruneAt = 0;
+  private readonly metrics: WalletMetrics;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.settings = walletObjectSettings(env);
+    const objectMetrics = new DurableObjectMetrics(ctx, env);
+    this.metrics = new WalletMetrics(objectMetrics);
     this.delivery = new OutboxDelivery(
       ctx.storage,
-      walletHandlers(env),
-      (message, outcome, now) => settleWalletMessage(this.book(now), message, outcome),
+      walletHandlers(env, objectMetrics.recorder),
+      (message, outcome, now) => {
+        const book = this.book(now);
+        settleWalletMessage(book, message, outcome);
+        // Recorded as the settling transaction ends: a throw above rolls it back and records nothing.
+        this.metrics.posted(book.posted);
+        this.metrics.outboxChanged(message.kind, -1);
+      },
       () => this.settings.outbox,
+      (message, sendNumber) => this.metrics.attempted(message, sendNumber),
     );
     void ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql, ctx.storage);
@@ -75,19 +87,19 @@ export class Wallet extends DurableObject<Env> {
   /** Pays from the available balance; idempotent by key. */
   consume(input: S.ConsumeInput): R.ConsumeResult | R.WalletFailure {
     const args = parseInput(S.ConsumeInputSchema, input);
-    return args.ok ? this.run((book) => consume(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure;
+    return this.counted("consume", () => (args.ok ? this.run((book) => consume(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure));
   }
 
   /** Creates a pending recharge order (credited at once when `sandbox`); idempotent by key. */
   createRecharge(input: S.RechargeInput): R.RechargeResult | R.WalletFailure {
     const args = parseInput(S.RechargeInputSchema, input);
-    return args.ok ? this.run((book) => createRecharge(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure;
+    return this.counted("recharge", () => (args.ok ? this.run((book) => createRecharge(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure));
   }
 
   /** Credits an order from the provider's verified callback, once per order. */
   completeRecharge(input: S.CompleteRechargeInput): R.CompleteRechargeResult | R.WalletFailure {
     const args = parseInput(S.CompleteRechargeInputSchema, input);
-    return args.ok ? this.run((book) => completeRecharge(book, args.value)) : args.failure;
+    return this.counted("recharge", () => (args.ok ? this.run((book) => completeRecharge(book, args.value)) : args.failure));
   }
 
   /** One recharge order. */
@@ -102,11 +114,13 @@ export class Wallet extends DurableObject<Env> {
    */
   async transfer(input: S.TransferInput): Promise<R.TransferResult | R.WalletFailure> {
     const args = parseInput(S.TransferInputSchema, input);
-    if (!args.ok) return args.failure;
-    const result = this.run((book) => transfer(book, args.value, this.settings.idempotencyTtlSeconds));
+    const result = this.counted("transfer_out", () =>
+      args.ok ? this.run((book) => transfer(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
+    );
     if ("error" in result) return result;
     const transferId = result.transfer.transfer_id;
     if (!result.replayed) {
+      this.metrics.outboxChanged(TRANSFER_CREDIT, 1);
       const delivering = this.delivery.deliverNow([transferId]);
       this.scheduleDelivery();
       await delivering;
@@ -121,11 +135,13 @@ export class Wallet extends DurableObject<Env> {
    */
   async purchaseQuota(input: S.QuotaPurchaseInput): Promise<R.QuotaPurchaseResult | R.WalletFailure> {
     const args = parseInput(S.QuotaPurchaseInputSchema, input);
-    if (!args.ok) return args.failure;
-    const result = this.run((book) => purchaseQuota(book, args.value, this.settings.idempotencyTtlSeconds));
+    const result = this.counted("quota_purchase", () =>
+      args.ok ? this.run((book) => purchaseQuota(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
+    );
     if ("error" in result) return result;
     const purchaseId = result.purchase.purchase_id;
     if (!result.replayed) {
+      this.metrics.outboxChanged(QUOTA_RECHARGE, 1);
       const delivering = this.delivery.deliverNow([purchaseId]);
       this.scheduleDelivery();
       await delivering;
@@ -141,14 +157,17 @@ export class Wallet extends DurableObject<Env> {
   /** The receiving side of a transfer: credits once per transfer id. */
   creditTransfer(input: S.CreditTransferInput): R.CreditResult | R.WalletFailure {
     const args = parseInput(S.CreditTransferInputSchema, input);
-    return args.ok ? this.run((book) => creditTransfer(book, args.value)) : args.failure;
+    const result = this.counted("transfer_in", () => (args.ok ? this.run((book) => creditTransfer(book, args.value)) : args.failure));
+    if (!("error" in result) && result.duplicate) this.metrics.refused("transfer_in", "duplicate");
+    return result;
   }
 
   /** Holds money for a withdrawal (at least `minimum`); idempotent by key. */
   requestWithdraw(input: S.WithdrawInput): R.WithdrawResult | R.WalletFailure {
     const args = parseInput(S.WithdrawInputSchema, input);
-    if (!args.ok) return args.failure;
-    const result = this.run((book) => requestWithdraw(book, args.value, this.settings.idempotencyTtlSeconds));
+    const result = this.counted("withdraw_hold", () =>
+      args.ok ? this.run((book) => requestWithdraw(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
+    );
     if (!("error" in result)) this.scheduleDelivery();
     return result;
   }
@@ -156,8 +175,8 @@ export class Wallet extends DurableObject<Env> {
   /** Admin review of a withdrawal; a second review is a conflict. */
   reviewWithdraw(input: S.ReviewInput): R.ReviewResult | R.WalletFailure {
     const args = parseInput(S.ReviewInputSchema, input);
-    if (!args.ok) return args.failure;
-    const result = this.run((book) => reviewWithdraw(book, args.value));
+    const type = input?.approved === false ? "withdraw_release" : "withdraw";
+    const result = this.counted(type, () => (args.ok ? this.run((book) => reviewWithdraw(book, args.value)) : args.failure));
     if (!("error" in result)) this.scheduleDelivery();
     return result;
   }
@@ -209,6 +228,7 @@ export class Wallet extends DurableObject<Env> {
     this.alarmAt = null;
     await this.delivery.deliverDue();
     this.scheduleDelivery();
+    this.metrics.afterWork();
   }
 
   private get userId(): string {
@@ -219,7 +239,7 @@ export class Wallet extends DurableObject<Env> {
     return new WalletBook(this.sql, this.userId, now, this.settings.balanceSyncDelayMs);
   }
 
-  /** Runs one operation as a single synchronous transaction. */
+  /** Runs one operation as a single synchronous transaction; once it committed, records what it posted. */
   private run<T>(operation: (book: WalletBook) => T): T {
     const now = Date.now();
     const book = this.book(now);
@@ -233,6 +253,22 @@ export class Wallet extends DurableObject<Env> {
     });
     // A balance change enqueued a report to the admins' projection (balance-projection.ts).
     if (book.balanceReportDueAt !== null) this.scheduleAlarm(book.balanceReportDueAt);
+    if (book.posted.length > 0) this.metrics.posted(book.posted);
+    this.metrics.afterWork();
+    return result;
+  }
+
+  /** Counts a money operation that moved nothing (refused, replayed or thrown); what it posted was counted by `run`. */
+  private counted<T extends object>(type: LedgerType, operation: () => T | R.WalletFailure): T | R.WalletFailure {
+    let result: T | R.WalletFailure;
+    try {
+      result = operation();
+    } catch (error) {
+      this.metrics.refused(type, "error");
+      throw error;
+    }
+    if ("error" in result) this.metrics.refused(type, result as R.WalletFailure);
+    else if ((result as { replayed?: unknown }).replayed === true) this.metrics.refused(type, "duplicate");
     return result;
   }
 

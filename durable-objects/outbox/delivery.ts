@@ -14,6 +14,9 @@ export type OutboxHandler = (message: OutboxMessage) => Promise<DeliveryOutcome>
 /** Runs inside the transaction that settles a message, once per message: mark the transfer done, refund, ... */
 export type SettleHook = (message: OutboxMessage, outcome: DeliveryOutcome, now: number) => void;
 
+/** Told of every send before it leaves, with its number (1 for the first): metrics count the retries. */
+export type AttemptObserver = (message: OutboxMessage, sendNumber: number) => void;
+
 /** Retry timing. */
 export type DeliveryTiming = { baseDelayMs: number; maxDelayMs: number; timeoutMs: number; batchSize?: number };
 
@@ -45,6 +48,7 @@ export class OutboxDelivery {
     private readonly handlers: Readonly<Record<string, OutboxHandler>>,
     private readonly onSettled: SettleHook,
     private readonly timing: () => DeliveryTiming,
+    private readonly observe: AttemptObserver = () => {},
   ) {}
 
   /** True while some message is being delivered by this instance. */
@@ -83,6 +87,7 @@ export class OutboxDelivery {
       mine.map(async (message) => {
         report.attempted += 1;
         const sendNumber = beginAttempt(this.storage.sql, message.id);
+        this.observe(message, sendNumber);
         try {
           const outcome = await this.send({ ...message, attempts: sendNumber - 1 });
           // A settle that throws (a compensation broke an invariant) is a bug: it is recorded and retried like a failed send.

@@ -213,5 +213,6 @@ export function expireDueReservations(uow: UnitOfWork): number {
     });
     settle(uow, reservation, { status: "expired", actual: null, charged: null, overage: null });
   }
+  uow.expiredReservations += due.length;
   return due.length;
 }

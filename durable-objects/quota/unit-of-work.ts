@@ -38,6 +38,8 @@ export class UnitOfWork {
   dueAt: number | null = null;
   /** True when reset boundaries or reservation expiries moved, so the in-memory schedule must be reloaded. */
   scheduleChanged = false;
+  /** Reservations this unit expired (counted in metrics once it committed). */
+  expiredReservations = 0;
 
   constructor(
     readonly sql: SqlStorage,

@@ -4,6 +4,7 @@
  * with exponential backoff until a 2xx or `maxAttempts`. Rows outlive
  * eviction because they are storage, not memory.
  */
+import { NO_METRICS, type Metrics } from "../../src/metrics/api";
 import type { QuotaPolicy } from "../../src/quota/policy";
 import { signWebhookBody, WEBHOOK_HEADERS, webhookRetryDelayMs, type QuotaWebhookBody } from "../../src/quota/webhook";
 
@@ -55,15 +56,18 @@ async function send(row: OutboxRow, attempt: number, timeoutMs: number): Promise
 
 /**
  * Attempts every pending delivery that is due (up to `batchSize`, in
- * parallel) and records each outcome. Returns how many were attempted.
+ * parallel) and records each outcome, in storage and in
+ * `qingyu_quota_webhook_deliveries_total` (delivered, failed and retried
+ * later, or failed for the last time: gave_up). Returns how many were attempted.
  */
-export async function deliverDueWebhooks(sql: SqlStorage, delivery: QuotaPolicy["webhookDelivery"], now: number): Promise<number> {
+export async function deliverDueWebhooks(
+  sql: SqlStorage,
+  delivery: QuotaPolicy["webhookDelivery"],
+  now: number,
+  metrics: Metrics = NO_METRICS,
+): Promise<number> {
   const due = sql
-    .exec<OutboxRow>(
-      "SELECT * FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
-      now,
-      delivery.batchSize,
-    )
+    .exec<OutboxRow>("SELECT * FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?", now, delivery.batchSize)
     .toArray();
   await Promise.all(
     due.map(async (row) => {
@@ -71,6 +75,7 @@ export async function deliverDueWebhooks(sql: SqlStorage, delivery: QuotaPolicy[
       const outcome = await send(row, attempt, delivery.timeoutMs);
       const at = Date.now();
       if (outcome.ok) {
+        metrics.inc("qingyu_quota_webhook_deliveries_total", { result: "delivered" });
         sql.exec(
           "UPDATE webhook_outbox SET status = 'delivered', attempts = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE event_id = ?",
           attempt,
@@ -81,6 +86,7 @@ export async function deliverDueWebhooks(sql: SqlStorage, delivery: QuotaPolicy[
         return;
       }
       const delay = webhookRetryDelayMs(attempt, delivery);
+      metrics.inc("qingyu_quota_webhook_deliveries_total", { result: delay === null ? "gave_up" : "failed" });
       sql.exec(
         "UPDATE webhook_outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ? WHERE event_id = ?",
         delay === null ? "failed" : "pending",

@@ -48,6 +48,9 @@ export class WalletBook {
   /** When the balance report this transaction enqueued is due (the owner sets its alarm); null when none was added. */
   balanceReportDueAt: number | null = null;
 
+  /** What `post` moved in this transaction, for the metrics recorded once it committed. */
+  readonly posted: Posting[] = [];
+
   /** `balanceSyncDelayMs`: report balance changes to the admins' projection (omitted: no reports, as in unit tests of the book). */
   constructor(
     readonly sql: SqlStorage,
@@ -126,6 +129,7 @@ export class WalletBook {
       posting.idempotencyKey ?? null,
       this.now,
     );
+    this.posted.push(posting);
     const entry = this.sql.exec<LedgerRow>("SELECT * FROM ledger WHERE id = ?", id).one();
     if (this.balanceSyncDelayMs !== undefined) {
       const dueAt = projectBalance(this.sql, { user_id: this.userId, balance, held, version: entry.seq }, this.now, this.balanceSyncDelayMs);

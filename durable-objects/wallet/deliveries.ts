@@ -2,6 +2,9 @@
  * How the Wallet's outbox messages are delivered, by kind, and what the
  * sending wallet does once each is settled.
  */
+import { measuredCall } from "../../src/lib/dependency";
+import { measuredStub } from "../../src/lib/measured-stub";
+import type { Metrics } from "../../src/metrics/api";
 import type { OutboxHandler } from "../outbox/delivery";
 import type { DeliveryOutcome, OutboxMessage } from "../outbox/outbox";
 import { UPSERT_WALLET_BALANCE, WALLET_BALANCE, type WalletBalancePayload } from "./balance-projection";
@@ -18,20 +21,20 @@ const UPSERT_WITHDRAWAL = `
     reviewed_at = excluded.reviewed_at, version = excluded.version
   WHERE excluded.version > wallet_withdrawals.version`;
 
-/** The handlers for every kind the Wallet sends. */
-export function walletHandlers(env: Env): Record<string, OutboxHandler> {
+/** The handlers for every kind the Wallet sends; their calls to other objects and D1 are counted as dependency calls. */
+export function walletHandlers(env: Env, metrics?: Metrics): Record<string, OutboxHandler> {
   return {
     async [TRANSFER_CREDIT](message: OutboxMessage): Promise<DeliveryOutcome> {
       // The text is the payload `transfer` wrote.
       const payload = JSON.parse(message.payload) as TransferCreditPayload;
-      const result = await env.WALLET.getByName(message.target).creditTransfer(payload);
+      const result = await measuredStub(env.WALLET.getByName(message.target), "wallet", metrics).creditTransfer(payload);
       // Only a refusal of the input itself is final; the receiver never refuses a valid credit.
       if ("error" in result) return { type: "rejected", reason: result.error.message };
       return { type: "acked", result: JSON.stringify(result) };
     },
     async [QUOTA_RECHARGE](message: OutboxMessage): Promise<DeliveryOutcome> {
       const { input, policy } = JSON.parse(message.payload) as QuotaRechargePayload;
-      const counter = env.QUOTA_COUNTER.getByName(message.target);
+      const counter = measuredStub(env.QUOTA_COUNTER.getByName(message.target), "quota_counter", metrics);
       // QuotaCounter.recharge adds tokens to a suspended quota, so a suspended buyer is refused here. Only
       // before the first send: once a recharge may have reached the counter (a send was counted durably
       // before it left), the purchase must complete, or the buyer would keep both the tokens and the money.
@@ -47,21 +50,20 @@ export function walletHandlers(env: Env): Record<string, OutboxHandler> {
     },
     async [WITHDRAWAL_INDEX](message: OutboxMessage): Promise<DeliveryOutcome> {
       const row = JSON.parse(message.payload) as WithdrawalIndexPayload;
-      await env.DB.prepare(UPSERT_WITHDRAWAL)
-        .bind(
-          row.id,
-          row.user_id,
-          row.amount,
-          row.account,
-          row.method,
-          row.status,
-          row.review_reason,
-          row.reviewed_by,
-          row.reviewed_at,
-          row.created_at,
-          row.version,
-        )
-        .run();
+      const statement = env.DB.prepare(UPSERT_WITHDRAWAL).bind(
+        row.id,
+        row.user_id,
+        row.amount,
+        row.account,
+        row.method,
+        row.status,
+        row.review_reason,
+        row.reviewed_by,
+        row.reviewed_at,
+        row.created_at,
+        row.version,
+      );
+      await measuredCall("d1", "withdrawals.upsert", () => statement.run(), { metrics });
       return { type: "acked", result: null };
     },
     async [WALLET_BALANCE](message: OutboxMessage): Promise<DeliveryOutcome> {

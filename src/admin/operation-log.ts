@@ -1,3 +1,5 @@
+import { measuredCall } from "../lib/dependency";
+
 /** One admin action as stored and listed. */
 export interface AdminOperation {
   id: string;
@@ -35,7 +37,7 @@ export interface OperationFilter {
 export function createOperationLog(db: D1Database) {
   return {
     async record(entry: { adminId: string; action: string; target?: string; details?: unknown; requestId?: string }): Promise<void> {
-      await db
+      const statement = db
         .prepare("INSERT INTO admin_operation_logs (id, admin_id, action, target, details, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(
           crypto.randomUUID(),
@@ -45,8 +47,8 @@ export function createOperationLog(db: D1Database) {
           entry.details === undefined ? null : JSON.stringify(entry.details),
           entry.requestId ?? null,
           Date.now(),
-        )
-        .run();
+        );
+      await measuredCall("d1", "operation_log.record", () => statement.run());
     },
 
     async list(filter: OperationFilter, page: { limit: number; offset: number }): Promise<{ items: AdminOperation[]; total: number }> {
@@ -63,14 +65,21 @@ export function createOperationLog(db: D1Database) {
       add("created_at >= ?", filter.from);
       add("created_at <= ?", filter.to);
       const where = clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "";
-      const total = await db
-        .prepare(`SELECT count(*) AS n FROM admin_operation_logs ${where}`)
-        .bind(...values)
-        .first<{ n: number }>();
-      const rows = await db
-        .prepare(`SELECT * FROM admin_operation_logs ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`)
-        .bind(...values, page.limit, page.offset)
-        .all<Row>();
+      const [total, rows] = await measuredCall(
+        "d1",
+        "operation_log.list",
+        async () =>
+          [
+            await db
+              .prepare(`SELECT count(*) AS n FROM admin_operation_logs ${where}`)
+              .bind(...values)
+              .first<{ n: number }>(),
+            await db
+              .prepare(`SELECT * FROM admin_operation_logs ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`)
+              .bind(...values, page.limit, page.offset)
+              .all<Row>(),
+          ] as const,
+      );
       return {
         total: total?.n ?? 0,
         items: rows.results.map((row) => ({

@@ -15,6 +15,7 @@ import { periodStart } from "../../durable-objects/quota/calendar";
 import type { AppEnv } from "../env";
 import type { QuotaLevel } from "../quota/schemas";
 import type { QuotaView } from "../quota/views";
+import { measuredCall } from "../lib/dependency";
 
 const UPSERT_USAGE = `INSERT INTO quota_usage_daily (day_start, user_id, tokens) VALUES (?, ?, ?)
   ON CONFLICT (day_start, user_id) DO UPDATE SET tokens = tokens + excluded.tokens`;
@@ -34,7 +35,7 @@ export async function recordQuotaActivity(db: D1Database, quota: QuotaView, char
         .bind(quota.userId, quota.level, quota.status, quota.resetAt === null ? null : Date.parse(quota.resetAt), Date.parse(quota.updatedAt)),
     );
   }
-  if (statements.length > 0) await db.batch(statements);
+  if (statements.length > 0) await measuredCall("d1", "quota_activity.record", () => db.batch(statements));
 }
 
 /** Activity gathered in this isolate since its last flush: tokens per user, and each user's latest daily quota. */
@@ -52,9 +53,13 @@ async function flushPending(db: D1Database, timeZone: string): Promise<void> {
   const statements: D1PreparedStatement[] = [];
   for (const [userId, entry] of tokens) statements.push(db.prepare(UPSERT_USAGE).bind(periodStart("daily", entry.at, timeZone), userId, entry.tokens));
   for (const quota of daily) {
-    statements.push(db.prepare(UPSERT_LEVEL).bind(quota.userId, quota.level, quota.status, quota.resetAt === null ? null : Date.parse(quota.resetAt), Date.parse(quota.updatedAt)));
+    statements.push(
+      db
+        .prepare(UPSERT_LEVEL)
+        .bind(quota.userId, quota.level, quota.status, quota.resetAt === null ? null : Date.parse(quota.resetAt), Date.parse(quota.updatedAt)),
+    );
   }
-  if (statements.length > 0) await db.batch(statements);
+  if (statements.length > 0) await measuredCall("d1", "quota_activity.flush", () => db.batch(statements));
 }
 
 /**
@@ -101,16 +106,18 @@ export interface QuotaActivitySummary {
 
 /** Reads the aggregate for the day starting at `dayStart`; `totalUsers` fills the `ok` count. */
 export async function quotaActivitySummary(db: D1Database, dayStart: number, totalUsers: number, now = Date.now()): Promise<QuotaActivitySummary> {
-  const [usage, levels] = await db.batch([
-    db.prepare("SELECT coalesce(sum(tokens), 0) AS tokens, count(*) AS users FROM quota_usage_daily WHERE day_start = ?").bind(dayStart),
-    db
-      .prepare(
-        `SELECT CASE WHEN resets_at IS NOT NULL AND resets_at <= ? THEN 'ok' ELSE level END AS level,
+  const [usage, levels] = await measuredCall("d1", "quota_activity.summary", () =>
+    db.batch([
+      db.prepare("SELECT coalesce(sum(tokens), 0) AS tokens, count(*) AS users FROM quota_usage_daily WHERE day_start = ?").bind(dayStart),
+      db
+        .prepare(
+          `SELECT CASE WHEN resets_at IS NOT NULL AND resets_at <= ? THEN 'ok' ELSE level END AS level,
                 sum(CASE WHEN status = 'suspended' THEN 1 ELSE 0 END) AS suspended, count(*) AS n
            FROM quota_levels GROUP BY 1`,
-      )
-      .bind(now),
-  ]);
+        )
+        .bind(now),
+    ]),
+  );
   const used = (usage?.results[0] ?? { tokens: 0, users: 0 }) as { tokens: number; users: number };
   const usersByLevel: Record<QuotaLevel, number> = { ok: 0, warning: 0, critical: 0, exhausted: 0 };
   let suspendedUsers = 0;

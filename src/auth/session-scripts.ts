@@ -4,7 +4,10 @@
  * until ms, `rx:{hash}` = retired at ms), `usess:{uid}` sorted set of sids by
  * creation, `revocations` sorted set scored by a Redis-side sequence (so every
  * isolate can pull "everything after my cursor" without clock skew), and
- * `bl:jti:{jti}` blacklist keys that expire with the token.
+ * `bl:jti:{jti}` blacklist keys that expire with the token, and `sessions:live`,
+ * every live session scored by when it expires (kept with the hash's own
+ * expiry), so each script can answer how many sessions are active right now
+ * (`qingyu_auth_active_sessions`) without a scan or another round trip.
  * Plain EVAL without a `#!lua` shebang: Redis 7.0 rejects the flags line.
  */
 
@@ -23,17 +26,23 @@ end
 local function end_session(sid, uid, untilMs)
   redis.call('DEL', 'sess:' .. sid)
   redis.call('ZREM', 'usess:' .. uid, sid)
+  redis.call('ZREM', 'sessions:live', sid)
   revoke('s|' .. sid .. '|' .. untilMs)
+end
+local function live_sessions(now)
+  redis.call('ZREMRANGEBYSCORE', 'sessions:live', '-inf', now)
+  return redis.call('ZCARD', 'sessions:live')
 end
 `;
 
-/** ARGV: sid, uid, now, refreshHash, refreshTtlMs, device, ip, maxSessions, revokeUntil → evicted sids. */
+/** ARGV: sid, uid, now, refreshHash, refreshTtlMs, device, ip, maxSessions, revokeUntil → {live sessions, evicted sids}. */
 export const CREATE_SESSION = `${COMMON}
 local sid, uid, now, rtHash = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local ttl, maxSessions, revokeUntil = tonumber(ARGV[5]), tonumber(ARGV[8]), ARGV[9]
 local key = 'sess:' .. sid
 redis.call('HSET', key, 'uid', uid, 'created', now, 'used', now, 'device', ARGV[6], 'ip', ARGV[7], 'rt:' .. rtHash, now + ttl)
 redis.call('PEXPIRE', key, ttl)
+redis.call('ZADD', 'sessions:live', now + ttl, sid)
 local ukey = 'usess:' .. uid
 redis.call('ZADD', ukey, now, sid)
 for _, other in ipairs(redis.call('ZRANGE', ukey, 0, -1)) do
@@ -49,12 +58,12 @@ if count > maxSessions then
 end
 redis.call('PEXPIRE', ukey, ttl)
 trim(now)
-return evicted
+return {live_sessions(now), evicted}
 `;
 
 /**
  * ARGV: sid, presentedHash, newHash, now, graceMs, refreshTtlMs, revokeUntil
- * → {'ok', uid} | {'reuse', uid} | {'gone'} | {'unknown'}.
+ * → {'ok', uid, live sessions} | {'reuse', uid, live sessions} | {'gone'} | {'unknown'}.
  * The presented token stays valid for the grace window only (two tabs refreshing
  * at once both succeed); presenting it after that, or presenting a retired one,
  * is reuse and ends the session.
@@ -67,10 +76,10 @@ if redis.call('EXISTS', key) == 0 then return {'gone'} end
 local uid = redis.call('HGET', key, 'uid')
 local validUntil = redis.call('HGET', key, 'rt:' .. presented)
 if not validUntil then
-  if redis.call('HEXISTS', key, 'rx:' .. presented) == 1 then end_session(sid, uid, revokeUntil); return {'reuse', uid} end
+  if redis.call('HEXISTS', key, 'rx:' .. presented) == 1 then end_session(sid, uid, revokeUntil); return {'reuse', uid, live_sessions(now)} end
   return {'unknown'}
 end
-if tonumber(validUntil) < now then end_session(sid, uid, revokeUntil); return {'reuse', uid} end
+if tonumber(validUntil) < now then end_session(sid, uid, revokeUntil); return {'reuse', uid, live_sessions(now)} end
 redis.call('HSET', key, 'rt:' .. presented, math.min(tonumber(validUntil), now + grace), 'rt:' .. newHash, now + ttl, 'used', now)
 local fields = redis.call('HGETALL', key)
 local retired = {}
@@ -89,12 +98,13 @@ if #retired > 16 then
 end
 redis.call('PEXPIRE', key, ttl)
 redis.call('PEXPIRE', 'usess:' .. uid, ttl)
-return {'ok', uid}
+redis.call('ZADD', 'sessions:live', 'XX', now + ttl, sid)
+return {'ok', uid, live_sessions(now)}
 `;
 
 /**
  * ARGV: uid, mode ('own' | 'one' | 'all' | 'others'), sid, revokeUntil, now, jti, jtiExpMs
- * → the ids of the sessions ended. 'own' ends the caller's session without an
+ * → {live sessions, the ids of the sessions ended}. 'own' ends the caller's session without an
  * ownership check (its sid came from a verified token); 'one' only ends a
  * session that belongs to uid; 'others' keeps sid. A jti is blacklisted too.
  */
@@ -117,5 +127,5 @@ else
   end
 end
 trim(now)
-return ended
+return {live_sessions(now), ended}
 `;

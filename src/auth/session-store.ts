@@ -1,5 +1,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { dependencyCall } from "../lib/dependency";
+import type { Metrics } from "../metrics/api";
+import { isolateMetrics } from "../metrics/isolate";
 import { CREATE_SESSION, REVOKE_SESSIONS, ROTATE_REFRESH } from "./session-scripts";
 
 /** A device session as listed to its owner. */
@@ -46,15 +48,25 @@ export async function hashRefreshToken(token: string): Promise<string> {
   return base64url(digest);
 }
 
-/** Sessions and refresh tokens in Redis; every write is one atomic script. */
-export function createSessionStore(redis: Redis) {
+/**
+ * Sessions and refresh tokens in Redis; every write is one atomic script.
+ * Each script also answers how many sessions are live in the whole system
+ * (`sessions:live`, see session-scripts.ts), which sets
+ * `qingyu_auth_active_sessions`: an exact count as of the latest session
+ * change anywhere (a "newest wins" gauge), at no extra round trip.
+ */
+export function createSessionStore(redis: Redis, metrics: () => Metrics = isolateMetrics) {
+  const counted = (live: unknown) => {
+    const value = Number(live);
+    if (Number.isFinite(value)) metrics().set("qingyu_auth_active_sessions", {}, value);
+  };
   return {
     /** Creates a session; returns the ids of older sessions evicted past `maxSessions` (already revoked). */
     async create(
       input: { sid: string; userId: string; refreshHash: string; device: string; ip: string; maxSessions: number } & SessionTimes,
     ): Promise<string[]> {
-      return dependencyCall("redis", () =>
-        redis.eval<string[], string[]>(
+      const [live, evicted] = await dependencyCall("redis", () =>
+        redis.eval<string[], [number, string[]]>(
           CREATE_SESSION,
           [],
           [
@@ -70,12 +82,14 @@ export function createSessionStore(redis: Redis) {
           ],
         ),
       );
+      counted(live);
+      return evicted.map(String);
     },
 
     /** Swaps a presented refresh token for a new one, detecting reuse. */
     async rotate(input: { sid: string; presentedHash: string; newHash: string; graceMs: number } & SessionTimes): Promise<RotateResult> {
-      const [status, userId] = await dependencyCall("redis", () =>
-        redis.eval<string[], [string, string?]>(
+      const [status, userId, live] = await dependencyCall("redis", () =>
+        redis.eval<string[], [string, string?, number?]>(
           ROTATE_REFRESH,
           [],
           [
@@ -89,6 +103,7 @@ export function createSessionStore(redis: Redis) {
           ],
         ),
       );
+      if (live !== undefined) counted(live);
       if ((status === "ok" || status === "reuse") && userId) return { status, userId: String(userId) };
       return { status: status === "gone" ? "gone" : "unknown" };
     },
@@ -97,8 +112,8 @@ export function createSessionStore(redis: Redis) {
     async revoke(
       input: { userId: string; mode: "own" | "one" | "all" | "others"; sid?: string; jti?: { id: string; expMs: number } } & Omit<SessionTimes, "refreshTtlMs">,
     ): Promise<string[]> {
-      return dependencyCall("redis", () =>
-        redis.eval<string[], string[]>(
+      const [live, ended] = await dependencyCall("redis", () =>
+        redis.eval<string[], [number, string[]]>(
           REVOKE_SESSIONS,
           [],
           [
@@ -112,6 +127,8 @@ export function createSessionStore(redis: Redis) {
           ],
         ),
       );
+      counted(live);
+      return ended.map(String);
     },
 
     /** The user's live sessions, newest first. */

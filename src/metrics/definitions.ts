@@ -69,9 +69,9 @@ export const METRICS = {
   qingyu_quota_consume_total: counter("Quota consume decisions by result.", { quota_type: QUOTA_TYPES, result: ["ok", "insufficient", "exhausted", "suspended", "duplicate"] }),
   qingyu_quota_threshold_events_total: counter("Downward level crossings (exactly one per level per period per user).", { level: ["warning", "critical", "exhausted"] }),
   qingyu_quota_remaining_ratio: histogram("Share of the quota left after each successful consume (remaining / total): how close consuming users are to the 20% and 10% levels.", { quota_type: QUOTA_TYPES }, RATIO_BUCKETS),
-  qingyu_quota_users: gauge("sum", "Users by quota level, kept by +1/−1 on every level change.", { level: QUOTA_LEVELS }),
+  qingyu_quota_users: gauge("sum", "Users by the most severe level of their quotas, kept by +1/−1 when that level changes.", { level: QUOTA_LEVELS }),
   qingyu_quota_reservations_total: counter("Quota reservations by lifecycle event.", { event: ["created", "committed", "released", "expired"] }),
-  qingyu_quota_webhook_deliveries_total: counter("Threshold webhook delivery attempts by result.", { result: ["delivered", "failed", "gave_up"] }),
+  qingyu_quota_webhook_deliveries_total: counter("Threshold webhook delivery attempts by result (failed: retried later; gave_up: the last attempt failed).", { result: ["delivered", "failed", "gave_up"] }),
   qingyu_quota_websocket_clients: gauge("sum", "WebSocket clients connected to the quota stream.", {}),
 
   // Users and auth
@@ -81,13 +81,13 @@ export const METRICS = {
   qingyu_auth_revocations_total: counter("Sessions or tokens revoked, by reason.", { reason: ["logout", "logout_all", "session_evicted", "password_change", "admin", "reuse_detected"] }),
   qingyu_auth_revocation_sync_lag_seconds: histogram("Age of an isolate's revocation set when it checked a token.", {}, LAG_BUCKETS),
   qingyu_auth_degraded_decisions_total: counter("Auth decisions taken while Redis was unreachable, by route class and decision.", { route_class: ["admin", "wallet", "default"], decision: ["allowed_stale", "denied"] }),
-  qingyu_auth_active_sessions: gauge("last", "Active sessions, as last counted from the session index.", {}),
+  qingyu_auth_active_sessions: gauge("last", "Live sessions in the whole system, as counted from the session index by the latest session change.", {}),
 
   // Wallet
   qingyu_wallet_transactions_total: counter("Wallet operations by ledger type and result.", { type: WALLET_TYPES, result: ["success", "insufficient", "frozen", "invalid", "duplicate", "error"] }),
-  qingyu_wallet_amount_fen_total: counter("Money moved by ledger type, in fen (absolute value).", { type: WALLET_TYPES }),
+  qingyu_wallet_amount_fen_total: counter("Money moved by ledger type, in fen (absolute value; held money for withdraw_hold and withdraw_release).", { type: WALLET_TYPES }),
   qingyu_wallet_outbox_pending: gauge("sum", "Outbox entries (transfers, quota purchases) not yet acknowledged.", { kind: ["transfer", "quota_purchase"] }),
-  qingyu_wallet_outbox_delivery_retries_total: counter("Outbox delivery retries.", { kind: ["transfer", "quota_purchase"] }),
+  qingyu_wallet_outbox_delivery_retries_total: counter("Outbox delivery retries (sends after the first).", { kind: ["transfer", "quota_purchase"] }),
   qingyu_wallet_recharge_callbacks_total: counter("Payment provider recharge callbacks by result.", { result: ["credited", "duplicate", "bad_signature", "stale", "amount_mismatch", "unknown_order"] }),
 
   // Cache

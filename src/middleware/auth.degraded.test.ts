@@ -1,8 +1,9 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { newApp } from "../app";
 import { metrics } from "../metrics";
+import { MetricsBuffer } from "../metrics/buffer";
 import { ok } from "../lib/envelope";
 import { registerUser } from "../testing/api";
 import { withRuntimeConfig } from "../testing/runtime-config";
@@ -32,6 +33,10 @@ function policyApp() {
   return { call };
 }
 
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
 describe("auth when Redis is unreachable (error)", () => {
   it("strict routes fail closed at once (503 code 5003); standard routes use the last synced copy", async () => {
     const { pair } = await registerUser();
@@ -39,10 +44,17 @@ describe("auth when Redis is unreachable (error)", () => {
       const { call } = policyApp();
       expect((await call("/standard", pair.token, true)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 150)); // past the sync interval
+      const inc = vi.spyOn(MetricsBuffer.prototype, "inc");
       const strict = await call("/strict", pair.token, false);
       expect(strict.status).toBe(503);
       expect((await strict.json<{ code: number }>()).code).toBe(5003);
       expect((await call("/standard", pair.token, false)).status).toBe(200);
+      // Each degraded decision is counted once (by class and decision), besides the series created at 0.
+      const decisions = inc.mock.calls.filter(([name, , by]) => name === "qingyu_auth_degraded_decisions_total" && by !== 0).map(([, labels]) => labels);
+      expect(decisions).toEqual([
+        { route_class: "default", decision: "denied" },
+        { route_class: "default", decision: "allowed_stale" },
+      ]);
     });
   });
 

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { verifyAccessToken, type AccessClaims } from "../auth/tokens";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
+import { NO_METRICS, type Metrics } from "../metrics/api";
 import type { Role } from "../users/user-store";
 
 /**
@@ -31,6 +32,23 @@ export function bearerToken(header: string | undefined): string {
   return match[1];
 }
 
+// Whether this isolate has created the degraded-decision series at 0 yet.
+let degradedSeriesReady = false;
+
+/**
+ * Creates every degraded-decision series at 0, once per isolate: the usual
+ * Prometheus practice for a known label set, so the alert and the panel read
+ * 0 while Redis is fine instead of "no data" (a degraded decision needs a
+ * Redis outage). Returns whether it did (not when metrics are off).
+ */
+function zeroDegradedSeries(metrics: Metrics): boolean {
+  if (metrics === NO_METRICS) return false;
+  for (const route_class of ["admin", "wallet", "default"] as const) {
+    for (const decision of ["allowed_stale", "denied"] as const) metrics.inc("qingyu_auth_degraded_decisions_total", { route_class, decision }, 0);
+  }
+  return true;
+}
+
 /**
  * The one auth middleware every protected route uses: verifies the JWT, checks
  * revocation against the isolate's synced copy (no Redis round trip on the hot
@@ -41,6 +59,7 @@ export function bearerToken(header: string | undefined): string {
 export function requireAuth(options: RequireAuthOptions = {}): MiddlewareHandler<AppEnv> {
   const policy = options.policy ?? "standard";
   return async function requireAuth(c, next) {
+    if (!degradedSeriesReady) degradedSeriesReady = zeroDegradedSeries(c.var.metrics);
     const claims = await verifyAccessToken(c.var.config, bearerToken(c.req.header("Authorization")));
     const { revocations, redis } = c.var.services;
     const { auth } = (c.var.services.cachedRuntimeConfig() ?? (await c.var.services.runtimeConfig())).document;

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
+import { measuredStub } from "../lib/measured-stub";
 import { QUOTA_DECLINE_CODES, quotaHeaders, retryAfterSeconds } from "./http";
 import { resolveQuotaPolicy, type QuotaPolicy } from "./policy";
 import { isQuotaFailure, type QuotaFailure, type QuotaOutcome } from "./results";
@@ -60,9 +61,9 @@ export async function planRoleOfUser(c: Context<AppEnv>, userId: string): Promis
   return role;
 }
 
-/** The user's QuotaCounter. */
+/** The user's QuotaCounter; its calls are counted as Durable Object calls. */
 export function quotaCounter(c: Context<AppEnv>, userId: string) {
-  return c.env.QUOTA_COUNTER.getByName(userId);
+  return measuredStub(c.env.QUOTA_COUNTER.getByName(userId), "quota_counter", c.var.metrics);
 }
 
 const FAILURE_TO_ERROR = { invalid_argument: "INVALID_PARAMETER", not_found: "NOT_FOUND", conflict: "CONFLICT" } as const;

@@ -10,6 +10,16 @@ import { BalancesSchema, LedgerEntrySchema, RechargeOrderSchema } from "../walle
 
 const PATH = "/api/v1/finance/wallet/recharge/callback";
 
+/** A callback's outcome in `qingyu_wallet_recharge_callbacks_total`. */
+type CallbackResult = "credited" | "duplicate" | "bad_signature" | "stale" | "amount_mismatch" | "unknown_order";
+
+/** The outcome of a completion the Wallet refused: an unknown order, or (the only other refusal of a verified, valid body) the amount. */
+function refusal(error: unknown): CallbackResult | null {
+  if (!(error instanceof ApiError)) return null;
+  if (error.errorName === "NOT_FOUND") return "unknown_order";
+  return error.errorName === "INVALID_PARAMETER" ? "amount_mismatch" : null;
+}
+
 const callback = createRoute({
   method: "post",
   path: PATH,
@@ -44,6 +54,7 @@ function verifySignature(): MiddlewareHandler<AppEnv> {
     const raw = await c.req.text();
     if (!secret || !(await verifyCallback(secret, raw, c.req.header(CALLBACK_SIGNATURE_HEADER)))) {
       c.var.logger.warn("recharge callback refused", { reason: secret ? "bad signature" : "no WALLET_CALLBACK_SECRET configured" });
+      c.var.metrics.inc("qingyu_wallet_recharge_callbacks_total", { result: "bad_signature" });
       throw new ApiError("UNAUTHORIZED", "invalid callback signature");
     }
     await next();
@@ -59,11 +70,20 @@ export function registerWalletCallbackRoute(app: OpenAPIHono<AppEnv>): void {
     const { wallet } = c.var.services;
     if (!freshTimestamp(body.timestamp, Date.now(), wallet.config.callbackWindowSeconds)) {
       c.var.logger.warn("recharge callback refused", { reason: "timestamp outside the window", order_id: body.order_id });
+      c.var.metrics.inc("qingyu_wallet_recharge_callbacks_total", { result: "stale" });
       throw new ApiError("UNAUTHORIZED", `callback timestamp outside the ${wallet.config.callbackWindowSeconds} s window`);
     }
     // Bounded by the absolute cap, not today's wallet.maxAmountFen (runtime config): an order made under a higher limit must still be payable.
     const amount = fenOf(c, body.amount, "json.amount", ABSOLUTE_MAX_FEN);
-    const result = await wallet.completeRecharge(body.order_id, amount, body.provider_txn_id ?? null);
+    let result: Awaited<ReturnType<typeof wallet.completeRecharge>>;
+    try {
+      result = await wallet.completeRecharge(body.order_id, amount, body.provider_txn_id ?? null);
+    } catch (error) {
+      const refused = refusal(error);
+      if (refused) c.var.metrics.inc("qingyu_wallet_recharge_callbacks_total", { result: refused });
+      throw error;
+    }
+    c.var.metrics.inc("qingyu_wallet_recharge_callbacks_total", { result: result.replayed ? "duplicate" : "credited" });
     markReplay(c, result.replayed);
     return ok(c, result, result.replayed ? "already credited" : "credited");
   });

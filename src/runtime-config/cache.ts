@@ -1,5 +1,6 @@
 import type { ConfigSnapshot } from "../../durable-objects/config-store";
 import type { Logger } from "../lib/logger";
+import { measuredStub } from "../lib/measured-stub";
 import type { Services } from "../services";
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from "./schema";
 
@@ -12,9 +13,9 @@ interface Entry {
 
 const entries = new WeakMap<ConfigNamespace, Entry>();
 
-/** The single ConfigStore object. */
+/** The single ConfigStore object; its calls are counted as Durable Object calls. */
 export function configStore(namespace: ConfigNamespace) {
-  return namespace.getByName("global");
+  return measuredStub(namespace.getByName("global"), "config_store");
 }
 
 /**

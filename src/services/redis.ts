@@ -1,5 +1,8 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { EnvConfig } from "../config";
+import { dependencyErrorKind, recordDependencyCall } from "../lib/dependency";
+import { NO_METRICS } from "../metrics/api";
+import { isolateMetrics } from "../metrics/isolate";
 import { timedProbe, type HealthCheck } from "./health";
 
 const clients = new Map<string, Redis>();
@@ -22,9 +25,44 @@ export function getRedis(config: Pick<EnvConfig, "UPSTASH_REDIS_REST_URL" | "UPS
       enableTelemetry: false,
       enableAutoPipelining: false,
     });
+    measureCalls(client);
     clients.set(key, client);
   }
   return client;
+}
+
+/**
+ * The `operation` label of one REST call: the command name for a single
+ * command, `pipeline` or `multi_exec` for a batch. Command names come from our
+ * code, never from input, and anything unexpected is folded into `other`.
+ */
+export function redisOperation(path: readonly string[] | undefined, body: unknown): string {
+  if (path && path.length > 0) return path[0] === "multi-exec" ? "multi_exec" : path[0] === "pipeline" ? "pipeline" : "other";
+  const command = Array.isArray(body) ? String(body[0] ?? "").toLowerCase() : "";
+  return /^[a-z][a-z.]{0,31}$/.test(command) ? command : "other";
+}
+
+/**
+ * Counts every REST round trip of the client (commands, pipelines, the
+ * revocation sync, the health check's PING) in the dependency-call families,
+ * at the one place all of them pass. A reply that carries a Redis error
+ * counts as an `error`; a failed or refused HTTP call as `unavailable`.
+ */
+function measureCalls(client: Redis): void {
+  client.use(async (request, next) => {
+    const metrics = isolateMetrics();
+    if (metrics === NO_METRICS) return next(request);
+    const operation = redisOperation(request.path, request.body);
+    const startedAt = performance.now();
+    try {
+      const response = await next(request);
+      recordDependencyCall(metrics, "redis", operation, (performance.now() - startedAt) / 1000, response.error ? "error" : null);
+      return response;
+    } catch (error) {
+      recordDependencyCall(metrics, "redis", operation, (performance.now() - startedAt) / 1000, dependencyErrorKind(error));
+      throw error;
+    }
+  });
 }
 
 /** Health of Redis through the same REST path the API uses (PING). */

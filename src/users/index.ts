@@ -1,5 +1,6 @@
 import type { EnvConfig } from "../config";
 import { createD1UserStore } from "./d1-user-store";
+import { measuredUserStore } from "./measured-user-store";
 import { createMongoDataApiUserStore } from "./mongo-data-api-user-store";
 import type { UserStore } from "./user-store";
 
@@ -14,5 +15,5 @@ export function createUserStore(env: Env, config: EnvConfig, limits: { timeoutMs
       limits,
     });
   }
-  return createD1UserStore(env.DB, limits);
+  return measuredUserStore(createD1UserStore(env.DB, limits));
 }

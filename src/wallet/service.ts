@@ -6,6 +6,7 @@
  */
 import type { Wallet } from "../../durable-objects/wallet";
 import { ApiError, type ErrorName } from "../errors";
+import { measuredStub } from "../lib/measured-stub";
 import type { UserStore } from "../users/user-store";
 import type { WalletConfig } from "./config";
 import { isWalletFailure, type WalletErrorCode, type WalletFailure } from "./results";
@@ -67,7 +68,8 @@ export function ownerOf(id: string, kind: "rc" | "wd"): string | null {
 
 /** What the routes need from the wallet. */
 export function createWalletService(env: Env, config: WalletConfig, users: UserStore) {
-  const stub = (userId: string): DurableObjectStub<Wallet> => env.WALLET.getByName(userId);
+  // Every call through the stub is counted as a Durable Object call (operation `wallet.<method>`).
+  const stub = (userId: string): DurableObjectStub<Wallet> => measuredStub(env.WALLET.getByName(userId), "wallet");
   return {
     config,
     stub,

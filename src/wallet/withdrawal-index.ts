@@ -4,6 +4,7 @@
  * delivery; a wallet's own list is always exact). Queries are parameterised.
  */
 import { withdrawalView, type StoredWithdrawal, type Withdrawal, type WithdrawalStatus } from "./views";
+import { measuredCall } from "../lib/dependency";
 
 /** Filters of the admin listing and statistics. Times are epoch ms, inclusive. */
 export type WithdrawalFilter = { status?: WithdrawalStatus; userId?: string; from?: number; to?: number };
@@ -35,10 +36,12 @@ export function createWithdrawalIndex(db: D1Database) {
     /** Newest first; `total` is the real count for the filter. */
     async list(filter: WithdrawalFilter, page: { limit: number; offset: number }): Promise<{ items: Withdrawal[]; total: number }> {
       const { sql, values } = where(filter);
-      const [count, rows] = await db.batch([
-        db.prepare(`SELECT count(*) AS n FROM wallet_withdrawals ${sql}`).bind(...values),
-        db.prepare(`SELECT * FROM wallet_withdrawals ${sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).bind(...values, page.limit, page.offset),
-      ]);
+      const [count, rows] = await measuredCall("d1", "withdrawals.list", () =>
+        db.batch([
+          db.prepare(`SELECT count(*) AS n FROM wallet_withdrawals ${sql}`).bind(...values),
+          db.prepare(`SELECT * FROM wallet_withdrawals ${sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).bind(...values, page.limit, page.offset),
+        ]),
+      );
       const total = (count?.results[0] as { n: number } | undefined)?.n ?? 0;
       const items = ((rows?.results ?? []) as StoredWithdrawal[]).map(withdrawalView);
       return { items, total };
@@ -47,10 +50,12 @@ export function createWithdrawalIndex(db: D1Database) {
     /** Counts and amounts per status (the status filter does not apply: every status is reported). */
     async stats(filter: WithdrawalFilter): Promise<WithdrawalStats> {
       const { sql, values } = where(filter, false);
-      const rows = await db
-        .prepare(`SELECT status, count(*) AS n, coalesce(sum(amount), 0) AS amount FROM wallet_withdrawals ${sql} GROUP BY status`)
-        .bind(...values)
-        .all<{ status: WithdrawalStatus; n: number; amount: number }>();
+      const rows = await measuredCall("d1", "withdrawals.stats", () =>
+        db
+          .prepare(`SELECT status, count(*) AS n, coalesce(sum(amount), 0) AS amount FROM wallet_withdrawals ${sql} GROUP BY status`)
+          .bind(...values)
+          .all<{ status: WithdrawalStatus; n: number; amount: number }>(),
+      );
       const stats: WithdrawalStats = {
         by_status: { pending: { count: 0, amount: 0 }, approved: { count: 0, amount: 0 }, rejected: { count: 0, amount: 0 } },
         total: { count: 0, amount: 0 },
