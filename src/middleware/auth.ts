@@ -36,15 +36,15 @@ export function bearerToken(header: string | undefined): string {
 export function requireAuth(options: RequireAuthOptions = {}): MiddlewareHandler<AppEnv> {
   const policy = options.policy ?? "standard";
   return async function requireAuth(c, next) {
-    const claims = await verifyAccessToken(c.var.config, bearerToken(c.req.header("Authorization")));
-    const { revocations, redis } = c.var.services;
-    const fresh = await revocations.ensureFresh(redis, c.var.config.REVOCATION_SYNC_INTERVAL_MS, (promise) => c.executionCtx.waitUntil(promise));
+    const claims = await verifyAccessToken(c.get("config"), bearerToken(c.req.header("Authorization")));
+    const { revocations, redis } = c.get("services");
+    const fresh = await revocations.ensureFresh(redis, c.get("config").REVOCATION_SYNC_INTERVAL_MS, (promise) => c.executionCtx.waitUntil(promise));
     const staleForMs = revocations.lastSyncedAt === 0 ? Infinity : Date.now() - revocations.lastSyncedAt;
-    if (Number.isFinite(staleForMs)) c.var.metrics.observe("qingyu_auth_revocation_sync_lag_seconds", {}, staleForMs / 1000);
+    if (Number.isFinite(staleForMs)) c.get("metrics").observe("qingyu_auth_revocation_sync_lag_seconds", {}, staleForMs / 1000);
     if (!fresh) {
-      const allowed = policy === "standard" && staleForMs <= c.var.config.REVOCATION_MAX_STALENESS_MS;
-      c.var.logger.warn("auth decision on stale revocations", { policy, allowed, stale_for_ms: Number.isFinite(staleForMs) ? staleForMs : null });
-      c.var.metrics.inc("qingyu_auth_degraded_decisions_total", { route_class: routeClass(c.req.path), decision: allowed ? "allowed_stale" : "denied" });
+      const allowed = policy === "standard" && staleForMs <= c.get("config").REVOCATION_MAX_STALENESS_MS;
+      c.get("logger").warn("auth decision on stale revocations", { policy, allowed, stale_for_ms: Number.isFinite(staleForMs) ? staleForMs : null });
+      c.get("metrics").inc("qingyu_auth_degraded_decisions_total", { route_class: routeClass(c.req.path), decision: allowed ? "allowed_stale" : "denied" });
       if (!allowed)
         throw new ApiError("DEPENDENCY_UNAVAILABLE", "cannot verify token revocation right now; retry shortly", { headers: { "Retry-After": "1" } });
     }
