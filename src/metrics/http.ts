@@ -2,17 +2,6 @@ import { observeInto, type MetricsBuffer } from "./buffer";
 import { compileFamily } from "./schema";
 import type { CounterSample, GaugeDeltaSample, HistogramSample, Sample } from "./wire";
 
-/** One request as the HTTP families see it. */
-export interface HttpObservation {
-  method: string;
-  route: string;
-  status: string;
-  durationSeconds: number;
-  /** Undefined when the size is not known (streamed bodies); not observed then. */
-  requestBytes: number | undefined;
-  responseBytes: number | undefined;
-}
-
 /** A series of the current batch: undefined until first resolved, null when the buffer dropped it. */
 type Handle<S> = S | null | undefined;
 
@@ -65,35 +54,49 @@ export class HttpMetrics {
     if (this.#inFlight) this.#inFlight.value += delta;
   }
 
-  /** Counts one answered request and observes its duration and sizes. */
-  record(request: HttpObservation): void {
-    const { method, route, status } = request;
+  /**
+   * Counts one answered request and observes its duration and sizes (a size is
+   * undefined when unknown, e.g. a streamed body, and is then not observed).
+   * Positional arguments, and label objects only on the slow paths: the hot path allocates nothing.
+   */
+  record(method: string, route: string, status: string, durationSeconds: number, requestBytes: number | undefined, responseBytes: number | undefined): void {
     const handles = this.#handlesFor(method, route, status);
     const buffer = this.#buffer;
-    if (handles.requests === undefined) {
+    if (handles.requests) handles.requests.value += 1;
+    else if (handles.requests === null) buffer.inc("qingyu_http_requests_total", { method, route, status });
+    else {
       // The first resolution records like `inc` would, including counting a drop.
       handles.requests = asKind(buffer.series("qingyu_http_requests_total", { method, route, status }, "counter"), "counter") ?? null;
       if (handles.requests) handles.requests.value += 1;
-    } else if (handles.requests) handles.requests.value += 1;
-    else buffer.inc("qingyu_http_requests_total", { method, route, status });
-    handles.duration = this.#observe(handles.duration, this.#durationBounds, DURATION, { method, route, status }, request.durationSeconds);
-    if (request.requestBytes !== undefined) {
-      handles.requestSize = this.#observe(handles.requestSize, this.#sizeBounds, REQUEST_SIZE, { method, route }, request.requestBytes);
     }
-    if (request.responseBytes !== undefined) {
-      handles.responseSize = this.#observe(handles.responseSize, this.#sizeBounds, RESPONSE_SIZE, { method, route, status }, request.responseBytes);
-    }
+    handles.duration = this.#observe(handles.duration, this.#durationBounds, DURATION, method, route, status, durationSeconds);
+    if (requestBytes !== undefined)
+      handles.requestSize = this.#observe(handles.requestSize, this.#sizeBounds, REQUEST_SIZE, method, route, undefined, requestBytes);
+    if (responseBytes !== undefined)
+      handles.responseSize = this.#observe(handles.responseSize, this.#sizeBounds, RESPONSE_SIZE, method, route, status, responseBytes);
   }
 
-  /** Observes like `MetricsBuffer.observe` (same validation and drop counts) and returns the handle to keep. */
-  #observe(handle: Handle<HistogramSample>, bounds: readonly number[], name: string, labels: object, value: number): Handle<HistogramSample> {
-    const histogram = name as typeof DURATION;
-    // Invalid values and dropped series take the ordinary path, which counts the drop.
-    if (!Number.isFinite(value) || handle === null) {
-      this.#buffer.observe(histogram, labels as never, value);
+  /** Observes like `MetricsBuffer.observe` (same validation and drop counts) and returns the handle to keep. `status` undefined: the family has no status label. */
+  #observe(
+    handle: Handle<HistogramSample>,
+    bounds: readonly number[],
+    name: string,
+    method: string,
+    route: string,
+    status: string | undefined,
+    value: number,
+  ): Handle<HistogramSample> {
+    if (handle && Number.isFinite(value)) {
+      observeInto(handle, bounds, value);
       return handle;
     }
-    const sample = handle ?? asKind(this.#buffer.series(name, labels, "histogram"), "histogram") ?? null;
+    const labels = status === undefined ? { method, route } : { method, route, status };
+    // Invalid values and dropped series take the ordinary path, which counts the drop.
+    if (!Number.isFinite(value) || handle === null) {
+      this.#buffer.observe(name as typeof DURATION, labels as never, value);
+      return handle;
+    }
+    const sample = asKind(this.#buffer.series(name, labels, "histogram"), "histogram") ?? null;
     if (sample) observeInto(sample, bounds, value);
     return sample;
   }

@@ -114,14 +114,14 @@ export function metrics(options: MetricsMiddlewareOptions = {}): MiddlewareHandl
     } finally {
       http.inFlight(-1);
       const method = c.req.method;
-      http.record({
-        method: KNOWN_METHODS.has(method) ? method : "OTHER",
-        route: routeTemplate(c),
-        status: statusClass(c.res.status),
-        durationSeconds: (performance.now() - startedAt) / 1000,
-        requestBytes: requestBytes(c),
-        responseBytes: responseBytes(c),
-      });
+      http.record(
+        KNOWN_METHODS.has(method) ? method : "OTHER",
+        routeTemplate(c),
+        statusClass(c.res.status),
+        (performance.now() - startedAt) / 1000,
+        requestBytes(c),
+        responseBytes(c),
+      );
       pipeline.afterWork(() => flushContext(c));
     }
   };
