@@ -26,6 +26,11 @@ export type LedgerInsert = {
   after: number;
 };
 
+const USAGE_UPSERT_ONE = `INSERT INTO usage_totals (dimension, key, amount) VALUES (?, ?, ?)
+  ON CONFLICT (dimension, key) DO UPDATE SET amount = amount + excluded.amount`;
+const USAGE_UPSERT_BOTH = `INSERT INTO usage_totals (dimension, key, amount) VALUES (?, ?, ?), (?, ?, ?)
+  ON CONFLICT (dimension, key) DO UPDATE SET amount = amount + excluded.amount`;
+
 const TYPE_ORDER = "CASE quota_type WHEN 'daily' THEN 0 WHEN 'monthly' THEN 1 ELSE 2 END";
 
 /** The unit of work for one RPC or alarm run. */
@@ -133,12 +138,11 @@ export class UnitOfWork {
     return id;
   }
 
-  /** Adds net usage (negative for refunds) to the by-service and by-model totals statistics read. */
+  /** Adds net usage (negative for refunds) to the by-service and by-model totals statistics read: one statement for both. */
   usage(service: string | null | undefined, model: string | null | undefined, amount: number): void {
     if (amount === 0) return;
-    const upsert = `INSERT INTO usage_totals (dimension, key, amount) VALUES (?, ?, ?)
-      ON CONFLICT (dimension, key) DO UPDATE SET amount = amount + excluded.amount`;
-    if (service) this.sql.exec(upsert, "service", service, amount);
-    if (model) this.sql.exec(upsert, "model", model, amount);
+    if (service && model) this.sql.exec(USAGE_UPSERT_BOTH, "service", service, amount, "model", model, amount);
+    else if (service) this.sql.exec(USAGE_UPSERT_ONE, "service", service, amount);
+    else if (model) this.sql.exec(USAGE_UPSERT_ONE, "model", model, amount);
   }
 }

@@ -85,9 +85,9 @@ export function trackQuotaActivity(c: Context<AppEnv>, quota: QuotaView, charged
   const work = (async () => {
     if (!full) await new Promise((resolve) => setTimeout(resolve, FLUSH_AFTER_MS));
     flushScheduled = false;
-    const { document } = await c.var.services.runtimeConfig();
+    const { document } = await c.get("services").runtimeConfig();
     await flushPending(c.env.DB, document.quota.timeZone);
-  })().catch((error: unknown) => c.var.logger.warn("quota activity not recorded", { error: String(error) }));
+  })().catch((error: unknown) => c.get("logger").warn("quota activity not recorded", { error: String(error) }));
   try {
     c.executionCtx.waitUntil(work);
   } catch {

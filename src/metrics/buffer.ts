@@ -1,8 +1,18 @@
 import type { Metrics } from "./api";
 import { compileFamily, labelValueAllowed, type CompiledFamily } from "./schema";
-import type { Sample } from "./wire";
+import type { HistogramSample, Sample } from "./wire";
 
 type DropReason = "cardinality" | "invalid_label" | "invalid_value" | "unknown_metric";
+
+/** Adds one observation to a histogram sample whose family has these bucket bounds (the value must be finite). */
+export function observeInto(sample: HistogramSample, bounds: readonly number[], value: number): void {
+  let index = 0;
+  // Prometheus buckets are "less than or equal": the first bound ≥ value; past the last bound is +Inf.
+  while (index < bounds.length && value > (bounds[index] as number)) index++;
+  sample.buckets[index] = (sample.buckets[index] ?? 0) + 1;
+  sample.sum += value;
+  sample.count += 1;
+}
 
 /**
  * The isolate's pending samples since the last flush. Counters, deltas and
@@ -52,13 +62,23 @@ export class MetricsBuffer implements Metrics {
     if (!Number.isFinite(value)) return this.#drop("invalid_value");
     const sample = this.#series.get(this.#keyFor(name, labels, "histogram")) ?? this.#create(name, labels, "histogram");
     if (sample?.kind !== "histogram") return;
-    const bounds = this.#family?.bounds ?? [];
-    let index = 0;
-    // Prometheus buckets are "less than or equal": the first bound ≥ value; past the last bound is +Inf.
-    while (index < bounds.length && value > (bounds[index] as number)) index++;
-    sample.buckets[index] = (sample.buckets[index] ?? 0) + 1;
-    sample.sum += value;
-    sample.count += 1;
+    observeInto(sample, this.#family?.bounds ?? [], value);
+  }
+
+  /** Counts a batch: series handles from an earlier batch (see `series`) must not be written to. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * The sample of one series in the current batch, validated, capped and
+   * created like any recording would; undefined when it is dropped (and the
+   * drop counted). For hot paths that write the same series on every request:
+   * resolve once per `generation`, then write to the sample directly
+   * (`value +=`, `observeInto`), with no label object or key per request.
+   */
+  series(name: string, labels: object, kind: Sample["kind"]): Sample | undefined {
+    return this.#series.get(this.#keyFor(name, labels, kind)) ?? this.#create(name, labels, kind);
   }
 
   /** Takes every pending sample and starts an empty batch. */
@@ -66,8 +86,11 @@ export class MetricsBuffer implements Metrics {
     const samples = [...this.#series.values()];
     this.#series = new Map();
     this.#perFamily = new Map();
+    this.#generation++;
     return samples;
   }
+
+  #generation = 0;
 
   // The family found by the last #keyFor, reused by #create and observe (saves a second lookup).
   #family: CompiledFamily | undefined;

@@ -35,7 +35,8 @@ function testApp(pipeline: MetricsPipeline | null) {
 }
 
 const shardSamples = async (): Promise<Sample[]> => (await env.METRICS_SHARD.getByName(shardName(0)).snapshot()).samples;
-const find = (samples: Sample[], name: string, labels: string[]) => samples.find((sample) => sample.name === name && sample.labels.join("|") === labels.join("|"));
+const find = (samples: Sample[], name: string, labels: string[]) =>
+  samples.find((sample) => sample.name === name && sample.labels.join("|") === labels.join("|"));
 
 describe("metrics middleware (happy)", () => {
   it("records HTTP families by route template and status class, and flushes them to the shard", async () => {
@@ -69,6 +70,35 @@ describe("metrics middleware (happy)", () => {
     await call(`${prefix}/1`, { settle: false });
     expect(seen()).toBe(pipeline.buffer);
     expect(find(pipeline.buffer.drain(), "qingyu_http_requests_in_flight", [])).toMatchObject({ value: 0 });
+  });
+
+  it("starts every batch afresh: requests after a drain land in the new batch, the drained one is left as sent", async () => {
+    const pipeline = new MetricsPipeline(settings);
+    const { prefix, call } = testApp(pipeline);
+    const route = `${prefix}/:id`;
+    await call(`${prefix}/1`, { settle: false });
+    await call(`${prefix}/2`, { settle: false });
+    const first = pipeline.buffer.drain();
+    await call(`${prefix}/3`, { settle: false });
+    const second = pipeline.buffer.drain();
+    expect(find(first, "qingyu_http_requests_total", ["GET", route, "2xx"])).toMatchObject({ value: 2 });
+    expect(find(first, "qingyu_http_request_duration_seconds", ["GET", route, "2xx"])).toMatchObject({ count: 2 });
+    expect(find(second, "qingyu_http_requests_total", ["GET", route, "2xx"])).toMatchObject({ value: 1 });
+    expect(find(second, "qingyu_http_response_size_bytes", ["GET", route, "2xx"])).toMatchObject({ count: 1 });
+    expect(find(second, "qingyu_http_requests_in_flight", [])).toMatchObject({ value: 0 });
+  });
+
+  it("counts every request of a series over the cardinality cap as dropped, not only the first", async () => {
+    // Room for one series per family: the first route fits, the second route's series are dropped.
+    const pipeline = new MetricsPipeline({ ...settings, maxSeriesPerFamily: 1 });
+    const { prefix, call } = testApp(pipeline);
+    await call(`${prefix}/1`, { settle: false });
+    for (let index = 0; index < 3; index++) await call(`${prefix}-boom`, { settle: false });
+    const samples = pipeline.buffer.drain();
+    expect(find(samples, "qingyu_http_requests_total", ["GET", `${prefix}/:id`, "2xx"])).toMatchObject({ value: 1 });
+    expect(find(samples, "qingyu_http_requests_total", ["GET", `${prefix}-boom`, "5xx"])).toBeUndefined();
+    // Three requests × (requests, duration, request size, response size) dropped.
+    expect(find(samples, "qingyu_metrics_dropped_samples_total", ["cardinality"])).toMatchObject({ value: 12 });
   });
 
   it("labels unknown paths as unmatched, never with the raw path", async () => {

@@ -6,9 +6,9 @@ import { loadMetricsConfig } from "./config";
 import { HTTP_METHODS, STATUS_CLASSES } from "./definitions";
 import { configureIsolateMetrics } from "./isolate";
 import type { FlushContext, MetricsPipeline } from "./pipeline";
+import { HttpMetrics } from "./http";
 import { shardName } from "./wire";
 
-type Method = (typeof HTTP_METHODS)[number];
 type StatusClass = (typeof STATUS_CLASSES)[number];
 
 const KNOWN_METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
@@ -72,44 +72,57 @@ function flushContext(c: Context<AppEnv>): FlushContext | undefined {
   return { waitUntil, shard: (index) => c.env.METRICS_SHARD.getByName(shardName(index)) };
 }
 
+const httpMetrics = new WeakMap<MetricsPipeline, HttpMetrics>();
+
+/** The HTTP families' recorder of a pipeline (one per isolate in production). */
+function httpMetricsOf(pipeline: MetricsPipeline): HttpMetrics {
+  let recorder = httpMetrics.get(pipeline);
+  if (!recorder) {
+    recorder = new HttpMetrics(pipeline.buffer);
+    httpMetrics.set(pipeline, recorder);
+  }
+  return recorder;
+}
+
 /**
  * Records the HTTP families (requests, duration, request and response size,
  * in flight) with the route template and status class as labels, sets
  * `c.var.metrics` for routes, and hands the isolate's batch to `waitUntil`
  * when a flush is due. It sits right after the config middleware, earlier than
  * ARCHITECTURE.md's sketch, so that requests answered by CORS preflight or the
- * body limit (413) are counted too.
+ * body limit (413) are counted too. The per-request work is one series lookup
+ * (see `HttpMetrics`); the flush context is built only when a flush or timer is due.
  */
 export function metrics(options: MetricsMiddlewareOptions = {}): MiddlewareHandler<AppEnv> {
   return async function metrics(c, next) {
+    const config = c.get("config");
     const pipeline =
       options.pipeline !== undefined
         ? options.pipeline
-        : configureIsolateMetrics(loadMetricsConfig(c.env), { version: c.var.config.APP_VERSION, environment: c.var.config.ENVIRONMENT });
+        : configureIsolateMetrics(loadMetricsConfig(c.env), { version: config.APP_VERSION, environment: config.ENVIRONMENT });
     if (!pipeline) {
       c.set("metrics", NO_METRICS);
       return next();
     }
-    const recorder = pipeline.buffer;
-    c.set("metrics", recorder);
+    c.set("metrics", pipeline.buffer);
+    const http = httpMetricsOf(pipeline);
     const startedAt = performance.now();
     sizeJsonResponses(c);
-    recorder.add("qingyu_http_requests_in_flight", {}, 1);
+    http.inFlight(1);
     try {
       await next();
     } finally {
-      recorder.add("qingyu_http_requests_in_flight", {}, -1);
-      const method: Method = KNOWN_METHODS.has(c.req.method) ? (c.req.method as Method) : "OTHER";
-      const route = routeTemplate(c);
-      const status = statusClass(c.res.status);
-      recorder.inc("qingyu_http_requests_total", { method, route, status });
-      recorder.observe("qingyu_http_request_duration_seconds", { method, route, status }, (performance.now() - startedAt) / 1000);
-      const received = requestBytes(c);
-      if (received !== undefined) recorder.observe("qingyu_http_request_size_bytes", { method, route }, received);
-      const sent = responseBytes(c);
-      if (sent !== undefined) recorder.observe("qingyu_http_response_size_bytes", { method, route, status }, sent);
-      const context = flushContext(c);
-      if (context) pipeline.afterWork(context);
+      http.inFlight(-1);
+      const method = c.req.method;
+      http.record(
+        KNOWN_METHODS.has(method) ? method : "OTHER",
+        routeTemplate(c),
+        statusClass(c.res.status),
+        (performance.now() - startedAt) / 1000,
+        requestBytes(c),
+        responseBytes(c),
+      );
+      pipeline.afterWork(() => flushContext(c));
     }
   };
 }

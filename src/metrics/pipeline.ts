@@ -57,23 +57,30 @@ export class MetricsPipeline {
     return this.#settings.flushTimeoutMs * 2;
   }
 
-  /** Called at the end of every request: flush if due, else make sure a delayed flush is scheduled. */
-  afterWork(context: FlushContext): void {
+  /**
+   * Called at the end of every request: flush if due, else make sure a delayed flush is scheduled.
+   * `context` may be a function, called only when there is something to hand to `waitUntil`
+   * (most requests find a flush already scheduled and need no context at all).
+   */
+  afterWork(context: FlushContext | (() => FlushContext | undefined)): void {
     if (this.buffer.size === 0 && this.#unsent === null) return;
     const now = Date.now();
     if (this.#lastFlushAt === 0) this.#lastFlushAt = now;
     const age = now - this.#lastFlushAt;
     const flushing = this.#flushing && now - this.#flushStartedAt < this.#staleAfterMs;
     if (!flushing && (this.buffer.size >= this.#settings.flushMaxSeries || age >= this.#settings.flushIntervalMs)) {
-      context.waitUntil(this.flush(context));
+      const resolved = typeof context === "function" ? context() : context;
+      if (resolved) resolved.waitUntil(this.flush(resolved));
     } else if (this.#timerDueAt === 0 || now > this.#timerDueAt + this.#staleAfterMs) {
+      const resolved = typeof context === "function" ? context() : context;
+      if (!resolved) return;
       const delay = Math.max(0, this.#settings.flushIntervalMs - age);
       const dueAt = now + delay;
       this.#timerDueAt = dueAt;
-      context.waitUntil(
+      resolved.waitUntil(
         sleep(delay).then(() => {
           if (this.#timerDueAt === dueAt) this.#timerDueAt = 0;
-          return this.flush(context);
+          return this.flush(resolved);
         }),
       );
     }
@@ -119,7 +126,15 @@ export class MetricsPipeline {
     } catch (error) {
       // The batch stays unsent and goes again, same id, next time; this count arrives with a later flush.
       this.buffer.inc("qingyu_metrics_flushes_total", { result: "error" });
-      console.warn(JSON.stringify({ level: "warn", msg: "metrics flush failed", shard: this.shardIndex, batch: batch.id, error: error instanceof Error ? error.message : String(error) }));
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "metrics flush failed",
+          shard: this.shardIndex,
+          batch: batch.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
       return false;
     } finally {
       if (timer !== undefined) clearTimeout(timer);

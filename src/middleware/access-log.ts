@@ -15,7 +15,7 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
     const status = c.res.status;
     const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
     // The config middleware's request logger when it ran; a default one when config failed before it.
-    const logger = c.var.logger ?? createLogger("info", { request_id: c.var.requestId });
+    const logger = c.get("logger") ?? createLogger("info", { request_id: c.get("requestId") });
     logger[level]("request", {
       method: c.req.method,
       route: routeTemplate(c),

@@ -59,20 +59,21 @@ function zeroDegradedSeries(metrics: Metrics): boolean {
 export function requireAuth(options: RequireAuthOptions = {}): MiddlewareHandler<AppEnv> {
   const policy = options.policy ?? "standard";
   return async function requireAuth(c, next) {
-    if (!degradedSeriesReady) degradedSeriesReady = zeroDegradedSeries(c.var.metrics);
-    const claims = await verifyAccessToken(c.var.config, bearerToken(c.req.header("Authorization")));
-    const { revocations, redis } = c.var.services;
-    const { auth } = (c.var.services.cachedRuntimeConfig() ?? (await c.var.services.runtimeConfig())).document;
+    if (!degradedSeriesReady) degradedSeriesReady = zeroDegradedSeries(c.get("metrics"));
+    const claims = await verifyAccessToken(c.get("config"), bearerToken(c.req.header("Authorization")));
+    const services = c.get("services");
+    const { revocations, redis } = services;
+    const { auth } = (services.cachedRuntimeConfig() ?? (await services.runtimeConfig())).document;
     // A lifetime lowered at run time applies to tokens already issued too; it
     // also keeps revocation entries (which live one current lifetime) covering every live token.
     if (Date.now() / 1000 - claims.iat > auth.accessTokenTtlSeconds) throw new ApiError("TOKEN_EXPIRED", "token expired");
     const fresh = await revocations.ensureFresh(redis, auth.revocation.syncIntervalMs, (promise) => c.executionCtx.waitUntil(promise));
     const staleForMs = revocations.lastSyncedAt === 0 ? Infinity : Date.now() - revocations.lastSyncedAt;
-    if (Number.isFinite(staleForMs)) c.var.metrics.observe("qingyu_auth_revocation_sync_lag_seconds", {}, staleForMs / 1000);
+    if (Number.isFinite(staleForMs)) c.get("metrics").observe("qingyu_auth_revocation_sync_lag_seconds", {}, staleForMs / 1000);
     if (!fresh) {
       const allowed = policy === "standard" && staleForMs <= auth.revocation.maxStalenessMs;
-      c.var.logger.warn("auth decision on stale revocations", { policy, allowed, stale_for_ms: Number.isFinite(staleForMs) ? staleForMs : null });
-      c.var.metrics.inc("qingyu_auth_degraded_decisions_total", { route_class: routeClass(c.req.path), decision: allowed ? "allowed_stale" : "denied" });
+      c.get("logger").warn("auth decision on stale revocations", { policy, allowed, stale_for_ms: Number.isFinite(staleForMs) ? staleForMs : null });
+      c.get("metrics").inc("qingyu_auth_degraded_decisions_total", { route_class: routeClass(c.req.path), decision: allowed ? "allowed_stale" : "denied" });
       if (!allowed)
         throw new ApiError("DEPENDENCY_UNAVAILABLE", "cannot verify token revocation right now; retry shortly", { headers: { "Retry-After": "1" } });
     }

@@ -13,7 +13,7 @@ const limiters = new Map<number, MiddlewareHandler>();
  */
 export function bodyLimit(): MiddlewareHandler<AppEnv> {
   return async function bodyLimit(c, next) {
-    const maxSize = c.var.config.MAX_BODY_BYTES;
+    const maxSize = c.get("config").MAX_BODY_BYTES;
     let limiter = limiters.get(maxSize);
     if (!limiter) {
       limiter = honoBodyLimit({

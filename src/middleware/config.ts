@@ -8,7 +8,7 @@ export function configMiddleware(): MiddlewareHandler<AppEnv> {
   return async function config(c, next) {
     const config = loadConfig(c.env as unknown as Record<string, unknown>);
     c.set("config", config);
-    c.set("logger", createLogger(config.LOG_LEVEL, { request_id: c.var.requestId }));
+    c.set("logger", createLogger(config.LOG_LEVEL, { request_id: c.get("requestId") }));
     await next();
   };
 }

@@ -36,9 +36,9 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     const { limit, windowSeconds } = resolved instanceof Promise ? await resolved : resolved;
     let decision;
     try {
-      decision = await c.var.services.rateLimiter.hit(`${options.name}:${subject}`, limit, windowSeconds);
+      decision = await c.get("services").rateLimiter.hit(`${options.name}:${subject}`, limit, windowSeconds);
     } catch (error) {
-      c.var.logger.warn("rate limiter unavailable", { limiter: options.name, fail_open: options.failOpen !== false, error: String(error) });
+      c.get("logger").warn("rate limiter unavailable", { limiter: options.name, fail_open: options.failOpen !== false, error: String(error) });
       if (options.failOpen === false) throw new ApiError("DEPENDENCY_UNAVAILABLE", "rate limiter unavailable", { cause: error });
       return next();
     }

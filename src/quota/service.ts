@@ -24,7 +24,7 @@ const policies = new Map<string, QuotaPolicy>();
  * and a new config version produces new policies within the config cache bound.
  */
 export async function policyFor(c: Context<AppEnv>, role: QuotaRole): Promise<QuotaPolicy> {
-  const snapshot = await c.var.services.runtimeConfig();
+  const snapshot = await c.get("services").runtimeConfig();
   const key = `${snapshot.version}:${role}`;
   let policy = policies.get(key);
   if (!policy) {
@@ -53,7 +53,7 @@ const ROLE_CACHE_MS = 30_000;
 export async function planRoleOfUser(c: Context<AppEnv>, userId: string): Promise<QuotaRole> {
   const cached = roleCache.get(userId);
   if (cached && cached.until > Date.now()) return cached.role;
-  const user = await c.var.services.users.findById(userId);
+  const user = await c.get("services").users.findById(userId);
   if (!user) throw new ApiError("NOT_FOUND", "no such user");
   const role = planRole(user.roles);
   if (roleCache.size > 10_000) roleCache.clear();

@@ -114,7 +114,7 @@ return total - used - amount
 
 /** Benchmark-only routes answer 404 unless ENABLE_BENCH_ROUTES is on. */
 function assertBenchRoutes(c: Context<AppEnv>): void {
-  if (!c.var.config.ENABLE_BENCH_ROUTES) throw new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`);
+  if (!c.get("config").ENABLE_BENCH_ROUTES) throw new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`);
 }
 
 /**
@@ -124,7 +124,7 @@ function assertBenchRoutes(c: Context<AppEnv>): void {
 function countChange(c: Context<AppEnv>, change: { quota: QuotaView; events: QuotaEvent[]; replayed: boolean }, charged: number): void {
   if (change.replayed) return;
   trackQuotaActivity(c, change.quota, charged);
-  const metrics = c.var.metrics;
+  const metrics = c.get("metrics");
   if (charged > 0) metrics.inc("qingyu_quota_tokens_consumed_total", { quota_type: change.quota.quotaType }, charged);
   for (const event of change.events) metrics.inc("qingyu_quota_threshold_events_total", { level: event.level });
   if (!change.quota.unlimited && change.quota.totalQuota > 0)
@@ -133,8 +133,8 @@ function countChange(c: Context<AppEnv>, change: { quota: QuotaView; events: Quo
 
 function countDecision(c: Context<AppEnv>, decision: ConsumeResult | ReserveResult): void {
   if (decision.replayed) return;
-  if ("charged" in decision) c.var.metrics.inc("qingyu_quota_consume_total", { quota_type: decision.quotaType, result: decision.outcome });
-  else if (decision.outcome === "ok") c.var.metrics.inc("qingyu_quota_reservations_total", { event: "created" });
+  if ("charged" in decision) c.get("metrics").inc("qingyu_quota_consume_total", { quota_type: decision.quotaType, result: decision.outcome });
+  else if (decision.outcome === "ok") c.get("metrics").inc("qingyu_quota_reservations_total", { event: "created" });
   countChange(c, decision, "charged" in decision ? decision.charged : 0);
 }
 
@@ -163,7 +163,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const { userId } = c.req.valid("param");
     const policy = await policyFor(c, await planRoleOfUser(c, userId));
     const decision = decide(c, unwrap(await quotaCounter(c, userId).reserve(c.req.valid("json"), policy)));
-    return c.json({ code: 0 as const, message: "reserved", data: decision, timestamp: Date.now(), request_id: c.var.requestId }, 201);
+    return c.json({ code: 0 as const, message: "reserved", data: decision, timestamp: Date.now(), request_id: c.get("requestId") }, 201);
   });
 
   app.openapi(commit, async (c) => {
@@ -171,7 +171,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const policy = await policyFor(c, await planRoleOfUser(c, userId));
     const result = unwrap(await quotaCounter(c, userId).commit({ reservationId, actual: c.req.valid("json").actual }, policy));
     setQuotaHeaders(c, result.quota);
-    if (!result.replayed) c.var.metrics.inc("qingyu_quota_reservations_total", { event: "committed" });
+    if (!result.replayed) c.get("metrics").inc("qingyu_quota_reservations_total", { event: "committed" });
     countChange(c, result, result.charged);
     return ok(c, result, "committed");
   });
@@ -181,7 +181,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const policy = await policyFor(c, await planRoleOfUser(c, userId));
     const result = unwrap(await quotaCounter(c, userId).release({ reservationId }, policy));
     setQuotaHeaders(c, result.quota);
-    if (!result.replayed) c.var.metrics.inc("qingyu_quota_reservations_total", { event: "released" });
+    if (!result.replayed) c.get("metrics").inc("qingyu_quota_reservations_total", { event: "released" });
     if (!result.replayed) trackQuotaActivity(c, result.quota, 0);
     return ok(c, result, "released");
   });
@@ -199,7 +199,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const policy = await policyFor(c, await planRoleOfUser(c, userId));
     const total = policy.plan[input.quotaType] ?? Number.MAX_SAFE_INTEGER;
     const remaining = await dependencyCall("redis", () =>
-      c.var.services.redis.eval<string[], number>(REDIS_CONSUME, [`peer:quota:${userId}:${input.quotaType}`], [String(input.amount), String(total)]),
+      c.get("services").redis.eval<string[], number>(REDIS_CONSUME, [`peer:quota:${userId}:${input.quotaType}`], [String(input.amount), String(total)]),
     );
     if (remaining < 0) throw new ApiError("QUOTA_INSUFFICIENT");
     return ok(c, { remaining });
