@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../dev/net.ts";
 import { startStack, type Stack } from "../../dev/stack.ts";
 import { expectedFor, NO_MISMATCH, readUser, settledWallets, userLedgerMismatches } from "../faults/accounting.ts";
-import { accepted, operation, retryUnsettled, runStorm, send, settled, type Operation, type Target } from "../faults/operations.ts";
+import { accepted, fundedUsers, operation, retryUnsettled, runStorm, send, settled, type Operation, type Target } from "../faults/operations.ts";
 import { registerAdmin, serviceToken } from "../support/admin.ts";
 import { randomStackOptions } from "../support/stack-options.ts";
 import { login, registerUser } from "../support/users.ts";
@@ -86,16 +86,8 @@ describe("quota and wallet traffic through a Redis outage (faults)", () => {
     "wallet calls fail closed (503 code 5003), quota keeps its policy, recovery is under 5 s, and every operation counts exactly once after same-key retries",
     { timeout: 120_000 },
     async () => {
-      const users = await Promise.all(Array.from({ length: USERS }, () => registerUser(stack.apiUrl)));
+      const users = await fundedUsers(stack.apiUrl, USERS, FUNDED_FEN);
       const target: Target = { apiUrl: stack.apiUrl, serviceToken: await serviceToken(), users };
-      for (const user of users) {
-        const funded = await fetch(`${stack.apiUrl}/api/v1/finance/wallet/recharge`, {
-          method: "POST",
-          headers: { Authorization: `Bearer ${user.pair.token}`, "content-type": "application/json", "Idempotency-Key": crypto.randomUUID() },
-          body: JSON.stringify({ amount: String(FUNDED_FEN / 100), method: "alipay" }),
-        });
-        expect(funded.status).toBe(201); // sandbox recharge: credited at once
-      }
       const admin = await registerAdmin(stack.options.stateDir, stack.apiUrl);
       const baselines = await Promise.all(users.map((_, index) => readUser(target, index)));
 

@@ -1,9 +1,8 @@
 import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { getFreePort } from "../../dev/net.ts";
 import { startStack, type Stack } from "../../dev/stack.ts";
 import { serviceToken } from "../support/admin.ts";
-import { randomStackOptions } from "../support/stack-options.ts";
+import { onNewPorts, randomStackOptions } from "../support/stack-options.ts";
 import { login, registerUser } from "../support/users.ts";
 
 /** This file restarts a whole stack on the same state folder, so it runs its own. */
@@ -33,13 +32,7 @@ describe("restarting the local stack loses nothing (persisted state)", () => {
 
     await stack.stop();
     // New ports, same state folder: what a developer gets after Ctrl-C and `npm run dev` again.
-    stack = await startStack({
-      ...options,
-      apiPort: await getFreePort(),
-      exporterPort: await getFreePort(),
-      bridgePort: await getFreePort(),
-      redisPort: await getFreePort(),
-    });
+    stack = await startStack(await onNewPorts(options));
 
     const quota = (await (await fetch(`${stack.apiUrl}/api/v1/ai/quota`, { headers: { Authorization: `Bearer ${pair.token}` } })).json()) as {
       code: number;

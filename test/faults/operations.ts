@@ -6,7 +6,7 @@
  * accepted.
  */
 import type { Envelope } from "../support/http.ts";
-import type { TokenPair } from "../support/users.ts";
+import { registerUser, type TokenPair } from "../support/users.ts";
 
 export type OperationKind = "quota-consume" | "quota-reserve" | "wallet-consume" | "wallet-transfer" | "quota-purchase";
 
@@ -154,4 +154,18 @@ let serial = 0;
 export function operation(kind: OperationKind, from: number, amount: number, to?: number): Operation {
   serial += 1;
   return { kind, key: `faults-${kind}-${serial}-${crypto.randomUUID()}`, from, to, amount, answers: [] };
+}
+
+/** `count` new users, each funded with `fen` by a sandbox recharge (credited at once, so a storm can start right after). */
+export async function fundedUsers(apiUrl: string, count: number, fen: number): Promise<Array<{ username: string; password: string; pair: TokenPair }>> {
+  const users = await Promise.all(Array.from({ length: count }, () => registerUser(apiUrl)));
+  for (const user of users) {
+    const funded = await fetch(`${apiUrl}/api/v1/finance/wallet/recharge`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${user.pair.token}`, "content-type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+      body: JSON.stringify({ amount: String(fen / 100), method: "alipay" }),
+    });
+    if (funded.status !== 201) throw new Error(`funding ${user.username} answered ${funded.status}: ${await funded.text()}`);
+  }
+  return users;
 }

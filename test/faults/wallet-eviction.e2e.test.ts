@@ -13,7 +13,7 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack, type StackOptions } from "../../dev/stack.ts";
-import { registerAdmin, serviceToken } from "../support/admin.ts";
+import { patchRuntimeConfig, registerAdmin, serviceToken } from "../support/admin.ts";
 import { randomStackOptions } from "../support/stack-options.ts";
 import { registerUser } from "../support/users.ts";
 import { expectedFor, NO_MISMATCH, readUser, settledWallets, userLedgerMismatches } from "./accounting.ts";
@@ -28,7 +28,7 @@ let options: StackOptions;
 let stack: Stack;
 beforeAll(async () => {
   const base = await randomStackOptions("qingyu-faults-evict-");
-  options = { ...base, apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", WALLET_RATE_LIMIT: "100000", WALLET_OUTBOX_BASE_DELAY_MS: "200" } };
+  options = { ...base, apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", WALLET_OUTBOX_BASE_DELAY_MS: "200" } };
   stack = await startStack(options);
 });
 afterAll(async () => {
@@ -45,6 +45,9 @@ const post = (path: string, token: string, json: unknown) =>
 
 describe("a Wallet object evicted in the middle of a transfer storm (faults)", () => {
   it("conservation holds: available + held over all wallets equals the recharges, every accepted transfer is credited once", { timeout: 120_000 }, async () => {
+    // No per-user wallet limit in a storm (the limit lives in the runtime config).
+    const adminToken = (await registerAdmin(options.stateDir, stack.apiUrl)).token;
+    await patchRuntimeConfig(stack.apiUrl, adminToken, { wallet: { rateLimit: { limit: 100_000 } } });
     const users = await Promise.all(Array.from({ length: USERS }, () => registerUser(stack.apiUrl)));
     const token = await serviceToken();
     const target: Target = { apiUrl: stack.apiUrl, serviceToken: token, users };
@@ -54,7 +57,6 @@ describe("a Wallet object evicted in the middle of a transfer storm (faults)", (
         201,
       );
     }
-    const adminToken = (await registerAdmin(options.stateDir, stack.apiUrl)).token;
     const baselines = await Promise.all(users.map((_, index) => readUser(target, index)));
 
     const transfers: Operation[] = Array.from({ length: 360 }, (_, index) => {

@@ -23,3 +23,17 @@ export async function serviceToken(): Promise<string> {
   if (!vars.AI_SERVICE_TOKEN) throw new Error("AI_SERVICE_TOKEN missing from .dev.vars.example");
   return vars.AI_SERVICE_TOKEN;
 }
+
+/**
+ * Merges `patch` into the stack's runtime config as `adminToken`'s admin, the
+ * way an operator does (read the version, PUT a merge patch). The saving
+ * isolate uses the new document at once; others within the config cache TTL.
+ */
+export async function patchRuntimeConfig(apiUrl: string, adminToken: string, patch: Record<string, unknown>): Promise<void> {
+  const headers = { Authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
+  const read = await fetch(`${apiUrl}/api/v1/admin/config`, { headers });
+  if (read.status !== 200) throw new Error(`config read failed: ${read.status} ${await read.text()}`);
+  const { version } = ((await read.json()) as { data: { version: number } }).data;
+  const saved = await fetch(`${apiUrl}/api/v1/admin/config`, { method: "PUT", headers, body: JSON.stringify({ version, patch }) });
+  if (saved.status !== 200) throw new Error(`config update failed: ${saved.status} ${await saved.text()}`);
+}

@@ -20,3 +20,8 @@ export async function randomStackOptions(prefix: string): Promise<StackOptions> 
     apiVars: { ENVIRONMENT: "test", LOG_LEVEL: "warn" },
   };
 }
+
+/** The same stack options (state folder, secrets) on fresh free ports: a restart as an operator or developer gets it. */
+export async function onNewPorts(options: StackOptions): Promise<StackOptions> {
+  return { ...options, apiPort: await getFreePort(), exporterPort: await getFreePort(), bridgePort: await getFreePort(), redisPort: await getFreePort() };
+}
