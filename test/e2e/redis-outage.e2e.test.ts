@@ -4,7 +4,7 @@ import { waitFor } from "../../dev/net.ts";
 import { startStack, type Stack } from "../../dev/stack.ts";
 import { expectedFor, NO_MISMATCH, readUser, settledWallets, userLedgerMismatches } from "../faults/accounting.ts";
 import { accepted, fundedUsers, operation, retryUnsettled, runStorm, send, settled, type Operation, type Target } from "../faults/operations.ts";
-import { registerAdmin, serviceToken } from "../support/admin.ts";
+import { patchRuntimeConfig, registerAdmin, serviceToken } from "../support/admin.ts";
 import { randomStackOptions } from "../support/stack-options.ts";
 import { login, registerUser } from "../support/users.ts";
 
@@ -14,8 +14,7 @@ type Report = { status: string; checks: Array<{ name: string; status: string }> 
 let stack: Stack;
 beforeAll(async () => {
   const options = await randomStackOptions("qingyu-e2e-outage-");
-  // The storm below sends about 100 wallet calls per user in seconds; the per-user limit is not what is tested here.
-  stack = await startStack({ ...options, apiVars: { ...options.apiVars, WALLET_RATE_LIMIT: "100000" } });
+  stack = await startStack(options);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -80,15 +79,17 @@ describe("Redis outage and recovery (error)", () => {
 describe("quota and wallet traffic through a Redis outage (faults)", () => {
   const USERS = 4;
   const FUNDED_FEN = 10_000;
-  const TOKENS_PER_FEN = 100; // WALLET_QUOTA_TOKENS_PER_YUAN's default, 10,000 per yuan
+  const TOKENS_PER_FEN = 100; // the default of the runtime config's wallet.quotaTokensPerYuan, 10,000 per yuan
 
   it(
     "wallet calls fail closed (503 code 5003), quota keeps its policy, recovery is under 5 s, and every operation counts exactly once after same-key retries",
     { timeout: 120_000 },
     async () => {
+      const admin = await registerAdmin(stack.options.stateDir, stack.apiUrl);
+      // The storm sends about 100 wallet calls per user in seconds; the per-user limit is not what is tested here.
+      await patchRuntimeConfig(stack.apiUrl, admin.token, { wallet: { rateLimit: { limit: 100_000 } } });
       const users = await fundedUsers(stack.apiUrl, USERS, FUNDED_FEN);
       const target: Target = { apiUrl: stack.apiUrl, serviceToken: await serviceToken(), users };
-      const admin = await registerAdmin(stack.options.stateDir, stack.apiUrl);
       const baselines = await Promise.all(users.map((_, index) => readUser(target, index)));
 
       const kinds = ["quota-consume", "quota-consume", "wallet-consume", "wallet-transfer", "wallet-transfer", "quota-purchase"] as const;
