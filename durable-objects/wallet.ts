@@ -5,7 +5,7 @@ import type * as R from "../src/wallet/results";
 import * as S from "../src/wallet/schemas";
 import type { LedgerEntry, LedgerType, RechargeOrder, WalletView, Withdrawal } from "../src/wallet/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
-import { HOOKS_OFF, testHooksEnabled } from "./test-hooks";
+import { DeliveryHold, HOOKS_OFF, testHooksEnabled, type DeliveryHoldState } from "./test-hooks";
 import { OutboxDelivery } from "./outbox/delivery";
 import { pruneSettled } from "./outbox/outbox";
 import { WALLET_BALANCE } from "./wallet/balance-projection";
@@ -45,6 +45,8 @@ export class Wallet extends DurableObject<Env> {
   private alarmAt: number | null = null;
   private lastPruneAt = 0;
   private readonly metrics: WalletMetrics;
+  /** Test only: fails deliveries while held (holdDeliveriesForTest); a pass-through otherwise. */
+  private readonly hold = new DeliveryHold();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -54,7 +56,7 @@ export class Wallet extends DurableObject<Env> {
     this.metrics = new WalletMetrics(objectMetrics);
     this.delivery = new OutboxDelivery(
       ctx.storage,
-      walletHandlers(env, objectMetrics.recorder),
+      this.hold.wrap(walletHandlers(env, objectMetrics.recorder)),
       (message, outcome, now) => {
         const book = this.book(now);
         settleWalletMessage(book, message, outcome);
@@ -220,6 +222,17 @@ export class Wallet extends DurableObject<Env> {
     if (!testHooksEnabled(this.env)) return HOOKS_OFF;
     this.ctx.abort(`test crash: ${String(reason).slice(0, 100)}`);
     return HOOKS_OFF; // not reached: abort() throws
+  }
+
+  /**
+   * Test only (ENABLE_BENCH_ROUTES): while `held`, every outbox delivery
+   * fails before it leaves, as an outage of all its receivers would; the
+   * messages stay pending and the alarm keeps retrying them with backoff. The
+   * switch is in memory only, so a restart of the object ends the outage.
+   */
+  holdDeliveriesForTest(held: boolean): DeliveryHoldState | typeof HOOKS_OFF {
+    if (!testHooksEnabled(this.env)) return HOOKS_OFF;
+    return this.hold.set(held === true);
   }
 
   /** Delivers what is due, then sleeps until the next retry. */

@@ -1,6 +1,7 @@
 /**
  * Test-only fault injection for the fault tests (`test/faults/`): crash one
- * user's Wallet object, or make one metrics shard slow. Like the benchmark
+ * user's Wallet object, hold its outbox deliveries, or make one metrics shard
+ * slow. Like the benchmark
  * routes, they take the AI service token and answer 404 unless
  * ENABLE_BENCH_ROUTES is on, which it never is in production; the objects
  * check the flag again (durable-objects/test-hooks.ts).
@@ -28,6 +29,31 @@ const crashWallet = createRoute({
     200: jsonContent(
       envelopeOf(z.object({ crashed: z.literal(true), error: z.string().openapi({ description: "What the aborted call failed with" }) })),
       "The object was reset",
+    ),
+    ...errors,
+  },
+});
+
+const holdWalletOutbox = createRoute({
+  method: "put",
+  path: `${BASE}/wallets/{userId}/outbox-hold`,
+  tags: ["internal"],
+  summary:
+    "Test only (ENABLE_BENCH_ROUTES): while held, the user's Wallet fails every outbox delivery before it leaves (messages stay pending and are retried); in memory only, so a restart of the object ends it",
+  security,
+  request: {
+    params: z.object({ userId: z.string().min(1).max(64) }),
+    body: { required: true, content: { "application/json": { schema: z.object({ held: z.boolean() }) } } },
+  },
+  responses: {
+    200: jsonContent(
+      envelopeOf(
+        z.object({
+          held: z.boolean(),
+          failedDeliveries: z.number().int().openapi({ description: "Sends this Wallet instance failed because of the hold since it started" }),
+        }),
+      ),
+      "The hold in force",
     ),
     ...errors,
   },
@@ -72,6 +98,14 @@ export function registerFaultRoutes(app: OpenAPIHono<AppEnv>): void {
       );
     if (!outcome.crashed) throw new ApiError("NOT_FOUND", outcome.detail);
     return ok(c, { crashed: true as const, error: outcome.detail });
+  });
+
+  app.openapi(holdWalletOutbox, async (c) => {
+    assertFaultRoutes(c);
+    const { userId } = c.req.valid("param");
+    const answer = await c.env.WALLET.getByName(userId).holdDeliveriesForTest(c.req.valid("json").held);
+    if ("refused" in answer) throw new ApiError("NOT_FOUND", answer.refused);
+    return ok(c, answer);
   });
 
   app.openapi(slowShard, async (c) => {

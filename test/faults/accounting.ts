@@ -7,7 +7,7 @@ import { waitFor } from "../../dev/net.ts";
 import type { Envelope } from "../support/http.ts";
 import { accepted, type Operation, type Target } from "./operations.ts";
 
-type QuotaRow = { type: string; requestId: string | null; amount: number; quotaType: string };
+type QuotaRow = { type: string; requestId: string | null; amount: number; quotaType: string; timestamp: string };
 type WalletRow = { type: string; amount: number; reference: string | null; idempotency_key: string | null };
 type Verify = { ledger: { ok: boolean; balance: number; held: number; problems: string[] }; in_flight: { messages: number } };
 

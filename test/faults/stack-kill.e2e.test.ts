@@ -2,7 +2,9 @@
  * The whole local stack SIGKILLed in the middle of a quota and wallet storm
  * (both wrangler process groups with workerd, the bridge process,
  * redis-server; no graceful shutdown), then started again on the same state
- * folder. Runs its own stack: it kills it.
+ * folder. Runs its own stack: it kills it. Two users' Wallets have every
+ * outbox delivery held (a test-only hook, in memory: the kill ends it), so
+ * their quota purchases are paid but still owed to the QuotaCounter at the kill.
  */
 import { connect } from "node:net";
 import { rm } from "node:fs/promises";
@@ -14,12 +16,16 @@ import { randomStackOptions } from "../support/stack-options.ts";
 import { registerUser } from "../support/users.ts";
 import { expectedFor, NO_MISMATCH, readUser, settledWallets, userLedgerMismatches } from "./accounting.ts";
 import { accepted, acknowledgedFirstTime, operation, retryUnsettled, runStorm, send, type Operation, type Target } from "./operations.ts";
+import { holdOutbox, owed, purchaseCreditMismatches, purchasesOf } from "./held-outbox.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const USERS = 4;
 const FUNDED_FEN = 10_000;
 const TOKENS_PER_FEN = 100; // WALLET_QUOTA_TOKENS_PER_YUAN's default
 const KILL_AFTER_ANSWERS = 150;
+/** Users whose Wallet outbox deliveries fail until the kill; user 1 buys quota in the storm, user 3 (not held) too. */
+const HELD = [0, 1];
+const PREPAID = 4;
 
 let options: StackOptions | undefined;
 let stack: Stack | undefined;
@@ -55,7 +61,11 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
       receiver = await startWebhookReceiver();
       const base = await randomStackOptions("qingyu-faults-kill-");
       // The bridge as its own process, so the kill reaches it too; no per-user wallet limit in a storm.
-      options = { ...base, bridgeAsProcess: true, apiVars: { ...base.apiVars, WALLET_RATE_LIMIT: "100000", WALLET_OUTBOX_BASE_DELAY_MS: "200" } };
+      options = {
+        ...base,
+        bridgeAsProcess: true,
+        apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", WALLET_RATE_LIMIT: "100000", WALLET_OUTBOX_BASE_DELAY_MS: "200" },
+      };
       stack = await startStack(options);
       const users = await Promise.all(Array.from({ length: USERS }, () => registerUser(stack!.apiUrl)));
       const target: Target = { apiUrl: stack.apiUrl, serviceToken: await serviceToken(), users };
@@ -81,6 +91,31 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
       const operations: Operation[] = users.map((_, index) => operation("quota-consume", index, 7_900));
       await Promise.all(operations.map((op) => send(target, op)));
       expect(operations.every(accepted)).toBe(true);
+
+      // From here on the held users' Wallets cannot deliver anything. A purchase is paid and acknowledged, not credited.
+      for (const index of HELD) expect(await holdOutbox(target, index, true)).toEqual({ held: true, failedDeliveries: 0 });
+      const prepaid = Array.from({ length: PREPAID }, (_, n) => operation("quota-purchase", 1, 50 + n));
+      for (const op of prepaid) await send(target, op);
+      operations.push(...prepaid);
+      expect(purchasesOf(prepaid, 1).map((purchase) => purchase.status)).toEqual(prepaid.map(() => "pending"));
+      const unpaid = await readUser(target, 1);
+      expect({ totalQuota: unpaid.totalQuota, credits: unpaid.quotaLedger.filter((row) => row.type === "recharge").length }).toEqual({
+        totalQuota: baselines[1]!.totalQuota,
+        credits: 0,
+      });
+      const prepaidFen = prepaid.reduce((total, op) => total + op.amount, 0);
+      expect((await owed(target, adminToken, 1)).quota_purchases).toBe(prepaidFen);
+      // The Wallet keeps retrying from its alarm: each purchase has failed at least twice before the storm starts.
+      const retried = await waitFor(
+        async () => {
+          const state = await holdOutbox(target, 1, true);
+          return state.failedDeliveries >= 2 * PREPAID && state;
+        },
+        {
+          timeoutMs: 10_000,
+          what: "the held wallet to retry its purchases",
+        },
+      );
       const kinds = ["quota-consume", "quota-reserve", "wallet-consume", "wallet-transfer", "wallet-transfer", "quota-purchase"] as const;
       const storm = Array.from({ length: 480 }, (_, index) => {
         const kind = kinds[index % kinds.length]!;
@@ -111,6 +146,7 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
 
       let killing: Promise<void> | undefined;
       let killMs = 0;
+      let heldPurchasesAtKill: ReturnType<typeof purchasesOf> = [];
       await runStorm(
         target,
         storm,
@@ -118,6 +154,7 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
         (answered) => {
           if (answered !== KILL_AFTER_ANSWERS) return;
           killed = true;
+          heldPurchasesAtKill = HELD.flatMap((index) => purchasesOf(operations, index));
           const killStartedAt = Date.now();
           killing = stack!.kill().then(() => {
             killMs = Date.now() - killStartedAt;
@@ -133,6 +170,9 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
       const inFlight = operations.filter((op) => op.answers.length === 1 && op.answers[0]!.status === 0);
       const acknowledged = operations.filter(acknowledgedFirstTime);
       const sent = operations.filter((op) => op.answers.length > 0);
+      // Every purchase the held users were answered for before the kill was pending (its credit is checked below).
+      expect(new Set(heldPurchasesAtKill.map((purchase) => purchase.status))).toEqual(new Set(["pending"]));
+      const heldFenAtKill = heldPurchasesAtKill.reduce((total, purchase) => total + purchase.operation.amount, 0);
 
       // Same state folder, new ports: what an operator gets after the machine died and came back.
       receiver.accept();
@@ -150,6 +190,19 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
       const owedAtRestart = (
         await Promise.all(users.map((user) => admin<{ in_flight: { messages: number } }>(stack!.apiUrl, adminToken, `/wallet/${user.pair.user.id}/verify`)))
       ).reduce((total, report) => total + report.data.in_flight.messages, 0);
+      // The hold died with the processes: what was owed at the kill is credited from storage alone, before any client re-sends.
+      await waitFor(async () => (await Promise.all(HELD.map((index) => owed(target, adminToken, index)))).every((due) => due.quota_purchases === 0), {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: "the purchases owed at the kill to be credited",
+      });
+      // Each of those purchases was credited once, after the restart began: so it was still owed at the kill.
+      const credits = (await readUser(target, 1)).quotaLedger.filter((row) => row.type === "recharge");
+      const creditedAt = heldPurchasesAtKill.map(({ purchaseId }) =>
+        credits.filter((row) => row.requestId === purchaseId).map((row) => Date.parse(row.timestamp)),
+      );
+      expect(creditedAt.filter((times) => times.length !== 1 || times[0]! < restartStartedAt)).toEqual([]);
+      const creditMs = Math.max(...creditedAt.flat()) - restartStartedAt;
 
       // Every acknowledged operation is present: sent again with its key, it is a replay.
       for (const op of acknowledged) await send(target, op);
@@ -168,6 +221,8 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
           expectedFor(index, sent, FUNDED_FEN, baselines[index]!, TOKENS_PER_FEN),
         );
         for (const found of Object.values(userLedgerMismatches(state, index, sent))) expect(found).toEqual(NO_MISMATCH);
+        // One quota credit per purchase, though the held Wallet sent each several times before the kill; nothing refunded.
+        expect(purchaseCreditMismatches(state, index, sent)).toEqual({ ...NO_MISMATCH, refunds: 0 });
         balances += state.balance;
       }
       const spent = sent
@@ -209,7 +264,9 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
 
       console.log(
         `stack kill: ${acknowledged.length} operations acknowledged before the kill, ${inFlight.length} in flight at it (${landedBeforeKill} had landed, ${inFlight.length - landedBeforeKill} had not; ${retries} re-sends), ` +
-          `${configAcknowledged.length} config changes acknowledged, ${pendingWebhooksAtKill} webhook events pending and ${owedAtRestart} wallet deliveries owed at restart; every process gone ${killMs} ms after the SIGKILLs, restart took ${restartMs} ms`,
+          `${configAcknowledged.length} config changes acknowledged, ${pendingWebhooksAtKill} webhook events pending and ${owedAtRestart} wallet deliveries owed at restart; ` +
+          `${heldPurchasesAtKill.length} held quota purchases (${heldFenAtKill} fen) owed at the kill (${retried.failedDeliveries} sends failed before the storm), all credited ${creditMs} ms after the restart began; ` +
+          `every process gone ${killMs} ms after the SIGKILLs, restart took ${restartMs} ms`,
       );
     },
   );
