@@ -9,19 +9,18 @@
 import { connect } from "node:net";
 import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { getFreePort, waitFor } from "../../dev/net.ts";
+import { waitFor } from "../../dev/net.ts";
 import { startStack, type Stack, type StackOptions } from "../../dev/stack.ts";
-import { registerAdmin, serviceToken } from "../support/admin.ts";
-import { randomStackOptions } from "../support/stack-options.ts";
-import { registerUser } from "../support/users.ts";
+import { patchRuntimeConfig, registerAdmin, serviceToken } from "../support/admin.ts";
+import { onNewPorts, randomStackOptions } from "../support/stack-options.ts";
 import { expectedFor, NO_MISMATCH, readUser, settledWallets, userLedgerMismatches } from "./accounting.ts";
-import { accepted, acknowledgedFirstTime, operation, retryUnsettled, runStorm, send, type Operation, type Target } from "./operations.ts";
+import { accepted, acknowledgedFirstTime, fundedUsers, operation, retryUnsettled, runStorm, send, type Operation, type Target } from "./operations.ts";
 import { holdOutbox, owed, purchaseCreditMismatches, purchasesOf } from "./held-outbox.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const USERS = 4;
 const FUNDED_FEN = 10_000;
-const TOKENS_PER_FEN = 100; // WALLET_QUOTA_TOKENS_PER_YUAN's default
+const TOKENS_PER_FEN = 100; // the default of the runtime config's wallet.quotaTokensPerYuan
 const KILL_AFTER_ANSWERS = 150;
 /** Users whose Wallet outbox deliveries fail until the kill; user 1 buys quota in the storm, user 3 (not held) too. */
 const HELD = [0, 1];
@@ -60,24 +59,14 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
     async () => {
       receiver = await startWebhookReceiver();
       const base = await randomStackOptions("qingyu-faults-kill-");
-      // The bridge as its own process, so the kill reaches it too; no per-user wallet limit in a storm.
-      options = {
-        ...base,
-        bridgeAsProcess: true,
-        apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", WALLET_RATE_LIMIT: "100000", WALLET_OUTBOX_BASE_DELAY_MS: "200" },
-      };
+      // The bridge as its own process, so the kill reaches it too.
+      options = { ...base, bridgeAsProcess: true, apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", WALLET_OUTBOX_BASE_DELAY_MS: "200" } };
       stack = await startStack(options);
-      const users = await Promise.all(Array.from({ length: USERS }, () => registerUser(stack!.apiUrl)));
-      const target: Target = { apiUrl: stack.apiUrl, serviceToken: await serviceToken(), users };
-      for (const user of users) {
-        const funded = await fetch(`${stack.apiUrl}/api/v1/finance/wallet/recharge`, {
-          method: "POST",
-          headers: { Authorization: `Bearer ${user.pair.token}`, "content-type": "application/json", "Idempotency-Key": crypto.randomUUID() },
-          body: JSON.stringify({ amount: String(FUNDED_FEN / 100), method: "alipay" }),
-        });
-        expect(funded.status).toBe(201);
-      }
       const adminToken = (await registerAdmin(options.stateDir, stack.apiUrl)).token;
+      // No per-user wallet limit in a storm (the limit lives in the runtime config).
+      await patchRuntimeConfig(stack.apiUrl, adminToken, { wallet: { rateLimit: { limit: 100_000 } } });
+      const users = await fundedUsers(stack.apiUrl, USERS, FUNDED_FEN);
+      const target: Target = { apiUrl: stack.apiUrl, serviceToken: await serviceToken(), users };
       const current = await admin<Config>(stack.apiUrl, adminToken, "/config");
       const webhook = { url: receiver.url, secret: "faults-webhook-secret-0123456789" };
       expect(
@@ -177,13 +166,7 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
       // Same state folder, new ports: what an operator gets after the machine died and came back.
       receiver.accept();
       const restartStartedAt = Date.now();
-      stack = await startStack({
-        ...options,
-        apiPort: await getFreePort(),
-        exporterPort: await getFreePort(),
-        bridgePort: await getFreePort(),
-        redisPort: await getFreePort(),
-      });
+      stack = await startStack(await onNewPorts(options));
       const restartMs = Date.now() - restartStartedAt;
       // The old tokens still work: sessions live in Redis, whose AOF survived the SIGKILL.
       target.apiUrl = stack.apiUrl;
