@@ -3,6 +3,7 @@
  * shape, used for validation, types and the OpenAPI document.
  */
 import { z } from "@hono/zod-openapi";
+import { toProfile } from "../users/profile-view";
 import { ROLES, type UserRecord } from "../users/user-store";
 
 const isoTime = z.iso.datetime().openapi({ example: "2026-11-27T08:00:00.000Z" });
@@ -36,20 +37,10 @@ export type AdminUser = z.infer<typeof AdminUserSchema>;
 /** The admin view of a stored account (never the hash). */
 export function toAdminUser(user: UserRecord): AdminUser {
   return {
-    id: user.id,
+    ...toProfile(user),
     user_id: user.id,
-    username: user.username,
-    email: user.email,
-    roles: user.roles,
-    status: user.status,
     banReason: user.banReason,
     bannedUntil: user.bannedUntil === null ? null : iso(user.bannedUntil),
-    nickname: user.nickname,
-    avatar: user.avatar,
-    bio: user.bio,
-    createdAt: iso(user.createdAt),
-    updatedAt: iso(user.updatedAt),
-    lastLoginAt: user.lastLoginAt === null ? null : iso(user.lastLoginAt),
   };
 }
 

@@ -4,29 +4,12 @@ import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
-import { DuplicateUserError, type UserRecord } from "../users/user-store";
+import { toProfile } from "../users/profile-view";
+import { DuplicateUserError } from "../users/user-store";
 import { NewPasswordSchema, ProfileSchema } from "./auth-schemas";
 
 const security = [{ bearerAuth: [] }];
 const errors = { ...authErrorResponses, ...commonErrorResponses };
-const iso = (ms: number) => new Date(ms).toISOString();
-
-/** The account without secrets, as the profile endpoints return it. */
-function toProfile(user: UserRecord) {
-  return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    roles: user.roles,
-    status: user.status,
-    nickname: user.nickname,
-    avatar: user.avatar,
-    bio: user.bio,
-    createdAt: iso(user.createdAt),
-    updatedAt: iso(user.updatedAt),
-    lastLoginAt: user.lastLoginAt === null ? null : iso(user.lastLoginAt),
-  };
-}
 
 const ProfilePatchSchema = z
   .object({

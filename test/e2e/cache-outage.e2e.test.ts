@@ -1,8 +1,7 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../../dev/net.ts";
 import { startStack, type Stack } from "../../dev/stack.ts";
-import { call, type Envelope } from "../support/http.ts";
+import { call, type Envelope, waitUntilReady } from "../support/http.ts";
 import { randomStackOptions } from "../support/stack-options.ts";
 import { registerUser } from "../support/users.ts";
 
@@ -40,11 +39,7 @@ describe("profile cache through a Redis outage (error)", () => {
     } finally {
       await stack.redis.start();
     }
-    await waitFor(async () => (await fetch(`${stack.apiUrl}/health/ready`)).status === 200, {
-      timeoutMs: 5000,
-      intervalMs: 100,
-      what: "readiness after Redis returns",
-    });
+    await waitUntilReady(stack.apiUrl, "readiness after Redis returns");
     // Redis still holds the copy cached before the outage (checked through the bridge); the invalidation queued during it must win.
     const stored = await fetch(stack.bridgeUrl, {
       method: "POST",

@@ -5,6 +5,7 @@ import { startStack, type Stack } from "../../dev/stack.ts";
 import { expectedFor, NO_MISMATCH, readUser, settledWallets, userLedgerMismatches } from "../faults/accounting.ts";
 import { accepted, fundedUsers, operation, retryUnsettled, runStorm, send, settled, type Operation, type Target } from "../faults/operations.ts";
 import { patchRuntimeConfig, registerAdmin, serviceToken } from "../support/admin.ts";
+import { waitUntilReady } from "../support/http.ts";
 import { randomStackOptions } from "../support/stack-options.ts";
 import { login, registerUser } from "../support/users.ts";
 
@@ -45,11 +46,7 @@ describe("Redis outage and recovery (error)", () => {
     } finally {
       await stack.redis.start();
     }
-    await waitFor(async () => (await fetch(`${stack.apiUrl}/health/ready`)).status === 200, {
-      timeoutMs: 5000,
-      intervalMs: 100,
-      what: "readiness after Redis returns",
-    });
+    await waitUntilReady(stack.apiUrl, "readiness after Redis returns");
     expect((await login(username, password, stack.apiUrl)).token).toBeTruthy();
   });
 

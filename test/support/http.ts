@@ -1,5 +1,6 @@
 /** Small HTTP helpers for end-to-end tests against the local stack. */
 import { inject } from "vitest";
+import { waitFor } from "../../dev/net.ts";
 
 /** The shared e2e stack's API base URL. */
 export const apiUrl = (): string => inject("apiUrl");
@@ -22,4 +23,9 @@ export async function call(path: string, init: RequestInit & { json?: unknown; b
     headers: { ...(json === undefined ? {} : { "content-type": "application/json" }), ...(headers as Record<string, string> | undefined) },
     body: json === undefined ? rest.body : JSON.stringify(json),
   });
+}
+
+/** Waits (at most 5 s, the recovery bound the README states) until `/health/ready` answers 200 again. */
+export async function waitUntilReady(base: string, what: string): Promise<void> {
+  await waitFor(async () => (await fetch(`${base}/health/ready`)).status === 200, { timeoutMs: 5000, intervalMs: 100, what });
 }
