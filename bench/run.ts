@@ -20,7 +20,7 @@ import { createContext } from "./context.ts";
 import { measure, stopRuns } from "./measure.ts";
 import { compare, isFailing, machineInfo, type BenchReport, type Measurement } from "./report.ts";
 import type { BenchRequest, RegisteredScenario } from "./scenario.ts";
-import { applyRuntimeConfig } from "./runtime-config.ts";
+import { benchOperator, type BenchOperator } from "./runtime-config.ts";
 import { SCENARIOS, STACK_API_VARS, STACK_RUNTIME_CONFIG } from "./scenarios.ts";
 import { readSettings, selectScenarios } from "./settings.ts";
 import { renderMarkdown } from "./table.ts";
@@ -38,8 +38,6 @@ class Interrupted extends Error {}
 
 let stack: Stack | undefined;
 let stateDir: string | undefined;
-/** The second stack, with METRICS_ENABLED=false, when a scenario asks for it. */
-let metricsOff: { stack?: Stack; stateDir: string } | undefined;
 let starting = false;
 let interrupted: string | undefined;
 let cleanup: Promise<void> | undefined;
@@ -52,8 +50,6 @@ function stopEverything(): Promise<void> {
       progress("stopping the stack");
       await stack.stop();
     }
-    if (metricsOff?.stack !== undefined) await metricsOff.stack.stop();
-    if (metricsOff !== undefined) await rm(metricsOff.stateDir, { recursive: true, force: true });
     if (stateDir !== undefined) await rm(stateDir, { recursive: true, force: true });
   })();
   return cleanup;
@@ -68,7 +64,7 @@ async function shutdown(exitCode: number): Promise<void> {
     if (!(await terminateDescendants())) return;
     // Synchronous to the exit: startStack's pending steps get no chance to spawn anything more.
     killDescendantsNow();
-    for (const dir of [stateDir, metricsOff?.stateDir]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    if (stateDir !== undefined) rmSync(stateDir, { recursive: true, force: true });
     process.exit(exitCode);
   }
   await stopEverything();
@@ -111,6 +107,23 @@ function checkInterrupted(): void {
   if (interrupted !== undefined) throw new Interrupted(interrupted);
 }
 
+/** How long a runtime-config change takes to reach every isolate and object: CONFIG_CACHE_TTL_MS (2 s) plus a round trip. */
+const CONFIG_SETTLES_MS = 3000;
+
+/** Runs `body` with the scenario's runtime-config patch in force, waiting for it to reach everything before and after. */
+async function withRuntimeConfig<T>(operator: BenchOperator, scenario: RegisteredScenario, body: () => Promise<T>): Promise<T> {
+  if (scenario.runtimeConfig === undefined) return body();
+  const undo = await operator.patch(scenario.runtimeConfig);
+  progress(`${scenario.name}: runtime config ${JSON.stringify(scenario.runtimeConfig)} applied`);
+  await new Promise((resolve) => setTimeout(resolve, CONFIG_SETTLES_MS));
+  try {
+    return await body();
+  } finally {
+    await operator.patch(undo);
+    await new Promise((resolve) => setTimeout(resolve, CONFIG_SETTLES_MS));
+  }
+}
+
 async function main(): Promise<BenchReport> {
   const settings = readSettings();
   const selected = selectScenarios(SCENARIOS, process.env.BENCH_ONLY);
@@ -137,36 +150,16 @@ async function main(): Promise<BenchReport> {
   }
   checkInterrupted();
   progress(`stack ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${stack.apiUrl}`);
-  await applyRuntimeConfig(stack, options.stateDir, STACK_RUNTIME_CONFIG);
+  const operator = await benchOperator(stack, options.stateDir);
+  await operator.patch(STACK_RUNTIME_CONFIG);
 
   const ctx = createContext(stack, progress);
-  let offCtx: ReturnType<typeof createContext> | undefined;
-  if (selected.some((scenario) => scenario.stack === "metrics-off")) {
-    // Same code and settings, recording switched off: the metrics on/off ratios come from the same run.
-    const offOptions = await randomStackOptions("qingyu-bench-metrics-off-");
-    metricsOff = { stateDir: offOptions.stateDir };
-    progress("starting a second stack with METRICS_ENABLED=false");
-    starting = true;
-    metricsOff.stack = await startStack({
-      ...offOptions,
-      bridgeAsProcess: true,
-      wranglerLogLevel: "warn",
-      apiVars: { ...offOptions.apiVars, ...STACK_API_VARS, METRICS_ENABLED: "false" },
-      progress: (line) => progress(`  ${line}`),
-    }).finally(() => {
-      starting = false;
-    });
-    checkInterrupted();
-    await applyRuntimeConfig(metricsOff.stack, offOptions.stateDir, STACK_RUNTIME_CONFIG);
-    offCtx = createContext(metricsOff.stack, progress);
-  }
-  const contextFor = (scenario: RegisteredScenario) => (scenario.stack === "metrics-off" && offCtx ? offCtx : ctx);
   // Every setup first: creating fixtures (hashing 1,000 passwords) must not load the machine while something is measured.
   const prepared: Array<{ scenario: RegisteredScenario; requests: BenchRequest[] }> = [];
   for (const scenario of selected) {
     checkInterrupted();
     progress(`${scenario.name}: preparing`);
-    prepared.push({ scenario, requests: await scenario.prepare(contextFor(scenario)) });
+    prepared.push({ scenario, requests: await scenario.prepare(ctx) });
   }
 
   const measured = new Map<string, Measurement[]>();
@@ -177,13 +170,15 @@ async function main(): Promise<BenchReport> {
   );
   for (let round = 1; round <= settings.rounds; round++) {
     const label = settings.rounds > 1 ? `round ${round}/${settings.rounds} ` : "";
-    for (const [index, { scenario, requests }] of prepared.entries()) {
+    // Every other round runs backwards (A B C, C B A, ...): the machine's slow drift then weighs on both sides of each ratio alike.
+    const order = round % 2 === 1 ? prepared : [...prepared].reverse();
+    for (const [index, { scenario, requests }] of order.entries()) {
       checkInterrupted();
       const run = (round - 1) * prepared.length + index + 1;
       progress(
         `[${run}/${runs}, ${elapsed(measuringStarted)}] ${label}${scenario.name}: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`,
       );
-      const result = await measure(scenario.url(contextFor(scenario)), requests, settings, progress);
+      const result = await withRuntimeConfig(operator, scenario, () => measure(scenario.url(ctx), requests, settings, progress));
       checkInterrupted();
       measured.set(scenario.name, [...(measured.get(scenario.name) ?? []), result]);
       const flag = isFailing(result) ? ` FAILING (${result.non2xx} non-2xx, ${result.errors} errors)` : "";

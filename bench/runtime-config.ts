@@ -1,12 +1,13 @@
 /**
- * Applies the bench's runtime-config changes (limits its fixtures would hit)
- * through the admin API, as an operator would: one admin registered, promoted
- * with the promote script against the stack's local D1, then a merge patch.
+ * The bench's runtime-config changes, made through the admin API as an
+ * operator makes them: one admin registered, promoted with the promote script
+ * against the stack's local D1, then merge patches.
  */
 import { spawnSync } from "node:child_process";
 import { ROOT, type Stack } from "../dev/stack.ts";
+import { inverseMergePatch, type Json } from "../src/runtime-config/merge-patch.ts";
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
 
 async function request<T>(stack: Stack, path: string, init: { method?: string; json?: unknown; token?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -21,8 +22,14 @@ async function request<T>(stack: Stack, path: string, init: { method?: string; j
   return (JSON.parse(text) as { data: T }).data;
 }
 
-/** Merges `patch` into the stack's runtime config; the saving isolate uses it at once, others within the config cache TTL. */
-export async function applyRuntimeConfig(stack: Stack, stateDir: string, patch: Json): Promise<void> {
+/** An admin of the bench stack who changes its runtime config. */
+export interface BenchOperator {
+  /** Merges `patch`; returns the patch that undoes it. The saving isolate uses it at once, others within the config cache TTL. */
+  patch(patch: JsonObject): Promise<JsonObject>;
+}
+
+/** Registers and promotes the bench's admin. */
+export async function benchOperator(stack: Stack, stateDir: string): Promise<BenchOperator> {
   const username = `bench_admin_${Math.floor(Math.random() * 1e9)}`;
   const password = "bench-admin-12345";
   await request(stack, "/api/v1/shared/auth/register", { json: { username, email: `${username}@bench.example`, password } });
@@ -33,6 +40,11 @@ export async function applyRuntimeConfig(stack: Stack, stateDir: string, patch: 
   });
   if (promoted.status !== 0) throw new Error(`promote failed: ${promoted.stderr}`);
   const { token } = await request<{ token: string }>(stack, "/api/v1/shared/auth/login", { json: { username, password } });
-  const { version } = await request<{ version: number }>(stack, "/api/v1/admin/config", { token });
-  await request(stack, "/api/v1/admin/config", { method: "PUT", token, json: { version, patch } });
+  return {
+    async patch(patch) {
+      const { version, document } = await request<{ version: number; document: JsonObject }>(stack, "/api/v1/admin/config", { token });
+      await request(stack, "/api/v1/admin/config", { method: "PUT", token, json: { version, patch } });
+      return inverseMergePatch(patch, document);
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * a round-robin request that rotates over many users.
  */
 import type autocannon from "autocannon";
+import type { Json } from "../src/runtime-config/merge-patch.ts";
 
 /**
  * One request of a scenario's list (autocannon's `requests` entry). Entries run in
@@ -70,12 +71,16 @@ interface ScenarioBase {
   targets?: Targets;
   /** Base URL autocannon connects to; default the API Worker. */
   url?(ctx: ScenarioContext): string;
-  /** Which stack it runs against: the main one, or a second one started with METRICS_ENABLED=false. */
-  stack?: StackVariant;
+  /**
+   * A runtime-config merge patch in force while this scenario runs (warm-up
+   * included), undone right after: e.g. `{ metrics: { recording: false } }`
+   * measures the same stack with recording paused.
+   */
+  runtimeConfig?: RuntimeConfigPatch;
 }
 
-/** The stacks a run can start. */
-export type StackVariant = "main" | "metrics-off";
+/** A runtime-config merge patch (JSON). */
+export type RuntimeConfigPatch = { [key: string]: Json };
 
 /** A scenario without fixtures. */
 export interface StatelessScenario extends ScenarioBase {
@@ -96,7 +101,7 @@ export interface RegisteredScenario {
   baseline: string;
   alsoVs: readonly string[];
   targets?: Targets;
-  stack: StackVariant;
+  runtimeConfig?: RuntimeConfigPatch;
   url(ctx: ScenarioContext): string;
   /** Runs setup (if any) and returns the request list. */
   prepare(ctx: ScenarioContext): Promise<BenchRequest[]>;
@@ -113,7 +118,7 @@ export function defineScenario<S>(spec: StatelessScenario | StatefulScenario<S>)
     baseline: spec.baseline ?? DEFAULT_BASELINE,
     alsoVs: spec.alsoVs ?? [],
     targets: spec.targets,
-    stack: spec.stack ?? "main",
+    runtimeConfig: spec.runtimeConfig,
     url: (ctx) => spec.url?.(ctx) ?? ctx.apiUrl,
     prepare: async (ctx) => (spec.setup === undefined ? spec.requests(ctx) : spec.requests(ctx, await spec.setup(ctx))),
   };

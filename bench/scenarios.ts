@@ -95,12 +95,30 @@ function reserveThenCommit(users: readonly BenchUser[]): BenchRequest[] {
   ];
 }
 
-/** Every scenario, baseline first. */
+/** Recording paused for one scenario's run, on the same stack (`metrics.recording` in the runtime config). */
+const RECORDING_PAUSED = { metrics: { recording: false } };
+
+/** The noop request: GET /api/v1/system/ping. */
+const ping = (): BenchRequest[] => [{ method: "GET", path: "/api/v1/system/ping" }];
+
+/** One token consumed per request, over the warmed users round-robin, each with a fresh requestId. */
+const consumeOne = (users: readonly BenchUser[]): BenchRequest[] =>
+  roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() }));
+
+/** Every scenario, baseline first; a metrics-off twin runs right after its scenario. */
 export const SCENARIOS: readonly RegisteredScenario[] = [
   defineScenario({
     name: DEFAULT_BASELINE,
     description: "GET /api/v1/system/ping: no-op through the full middleware stack (the baseline)",
-    requests: () => [{ method: "GET", path: "/api/v1/system/ping" }],
+    requests: ping,
+  }),
+  defineScenario({
+    name: "noop-metrics-off",
+    description:
+      "The noop scenario with metric recording paused (runtime config metrics.recording=false, same stack): with metrics, throughput must be ≥ 0.95× this",
+    runtimeConfig: RECORDING_PAUSED,
+    targets: { maxThroughputRatio: 1 / 0.95 },
+    requests: ping,
   }),
   defineScenario({
     name: "health-live",
@@ -128,8 +146,16 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     baseline: "quota-noop-rpc",
     targets: { minThroughputRatio: 0.9, maxP99Ratio: 1.5 },
     setup: warmQuotaUsers,
-    requests: (_ctx, users) =>
-      roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
+    requests: (_ctx, users) => consumeOne(users),
+  }),
+  defineScenario({
+    name: "quota-consume-metrics-off",
+    description: "The quota-consume scenario with metric recording paused (same stack, API and Durable Objects): with metrics, throughput must be ≥ 0.95× this",
+    baseline: "quota-consume",
+    runtimeConfig: RECORDING_PAUSED,
+    targets: { maxThroughputRatio: 1 / 0.95 },
+    setup: warmQuotaUsers,
+    requests: (_ctx, users) => consumeOne(users),
   }),
   defineScenario({
     name: "quota-reserve-commit",
@@ -149,23 +175,6 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
       roundRobin(users, (user) =>
         internalPost(`/api/v1/internal/quota/${user.id}/consume-redis`, { amount: 1, service: "bench", requestId: crypto.randomUUID() }),
       ),
-  }),
-  defineScenario({
-    name: "noop-metrics-off",
-    description: "The noop scenario on a second stack with METRICS_ENABLED=false: with metrics, throughput must be ≥ 0.95× this",
-    stack: "metrics-off",
-    targets: { maxThroughputRatio: 1 / 0.95 },
-    requests: () => [{ method: "GET", path: "/api/v1/system/ping" }],
-  }),
-  defineScenario({
-    name: "quota-consume-metrics-off",
-    description: "The quota-consume scenario on the METRICS_ENABLED=false stack: with metrics, throughput must be ≥ 0.95× this",
-    stack: "metrics-off",
-    baseline: "quota-consume",
-    targets: { maxThroughputRatio: 1 / 0.95 },
-    setup: warmQuotaUsers,
-    requests: (_ctx, users) =>
-      roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
   }),
   defineScenario({
     name: "login",

@@ -56,7 +56,7 @@ export class Wallet extends DurableObject<Env> {
     this.metrics = new WalletMetrics(objectMetrics);
     this.delivery = new OutboxDelivery(
       ctx.storage,
-      this.hold.wrap(walletHandlers(env, objectMetrics.recorder)),
+      this.hold.wrap(walletHandlers(env, () => objectMetrics.recorder)),
       (message, outcome, now) => {
         const book = this.book(now);
         settleWalletMessage(book, message, outcome);

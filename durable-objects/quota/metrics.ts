@@ -4,7 +4,7 @@
  * webhook delivery outcomes. Recording is a buffer update; the batch goes to
  * the MetricsShards with the isolate's flush policy (src/metrics/durable-object.ts).
  */
-import { NO_METRICS, type Metrics } from "../../src/metrics/api";
+import { recordsCounters, type Metrics } from "../../src/metrics/api";
 import { DurableObjectMetrics } from "../../src/metrics/durable-object";
 import type { QuotaLevel } from "../../src/quota/schemas";
 import type { UnitOfWork } from "./unit-of-work";
@@ -26,7 +26,7 @@ export class QuotaMetrics {
 
   constructor(object: DurableObjectMetrics) {
     this.#object = object;
-    if (!webhookSeriesReady && object.recorder !== NO_METRICS) {
+    if (!webhookSeriesReady && recordsCounters(object.recorder)) {
       webhookSeriesReady = true;
       for (const result of ["delivered", "failed", "gave_up"] as const) this.recorder.inc("qingyu_quota_webhook_deliveries_total", { result }, 0);
     }

@@ -21,20 +21,23 @@ const UPSERT_WITHDRAWAL = `
     reviewed_at = excluded.reviewed_at, version = excluded.version
   WHERE excluded.version > wallet_withdrawals.version`;
 
-/** The handlers for every kind the Wallet sends; their calls to other objects and D1 are counted as dependency calls. */
-export function walletHandlers(env: Env, metrics?: Metrics): Record<string, OutboxHandler> {
+/**
+ * The handlers for every kind the Wallet sends; their calls to other objects and D1 are counted as dependency calls,
+ * into the recorder `metrics()` gives at the time of each call (it follows the recording switch).
+ */
+export function walletHandlers(env: Env, metrics: () => Metrics | undefined = () => undefined): Record<string, OutboxHandler> {
   return {
     async [TRANSFER_CREDIT](message: OutboxMessage): Promise<DeliveryOutcome> {
       // The text is the payload `transfer` wrote.
       const payload = JSON.parse(message.payload) as TransferCreditPayload;
-      const result = await measuredStub(env.WALLET.getByName(message.target), "wallet", metrics).creditTransfer(payload);
+      const result = await measuredStub(env.WALLET.getByName(message.target), "wallet", metrics()).creditTransfer(payload);
       // Only a refusal of the input itself is final; the receiver never refuses a valid credit.
       if ("error" in result) return { type: "rejected", reason: result.error.message };
       return { type: "acked", result: JSON.stringify(result) };
     },
     async [QUOTA_RECHARGE](message: OutboxMessage): Promise<DeliveryOutcome> {
       const { input, policy } = JSON.parse(message.payload) as QuotaRechargePayload;
-      const counter = measuredStub(env.QUOTA_COUNTER.getByName(message.target), "quota_counter", metrics);
+      const counter = measuredStub(env.QUOTA_COUNTER.getByName(message.target), "quota_counter", metrics());
       // QuotaCounter.recharge adds tokens to a suspended quota, so a suspended buyer is refused here. Only
       // before the first send: once a recharge may have reached the counter (a send was counted durably
       // before it left), the purchase must complete, or the buyer would keep both the tokens and the money.
@@ -63,7 +66,7 @@ export function walletHandlers(env: Env, metrics?: Metrics): Record<string, Outb
         row.created_at,
         row.version,
       );
-      await measuredCall("d1", "withdrawals.upsert", () => statement.run(), { metrics });
+      await measuredCall("d1", "withdrawals.upsert", () => statement.run(), { metrics: metrics() });
       return { type: "acked", result: null };
     },
     async [WALLET_BALANCE](message: OutboxMessage): Promise<DeliveryOutcome> {

@@ -1,5 +1,5 @@
 import { ApiError } from "../errors";
-import { NO_METRICS, type Metrics } from "../metrics/api";
+import { recordsCounters, type Metrics } from "../metrics/api";
 import { isolateMetrics } from "../metrics/isolate";
 
 /** The dependencies whose calls are counted (the `dependency` label). */
@@ -37,7 +37,7 @@ export function recordDependencyCall(metrics: Metrics, dependency: Dependency, o
   metrics.inc("qingyu_dependency_calls_total", labels);
   metrics.observe("qingyu_dependency_call_duration_seconds", labels, seconds);
   const key = `${dependency}\u0000${operation}`;
-  if (!seen.has(key) && metrics !== NO_METRICS) {
+  if (!seen.has(key) && recordsCounters(metrics)) {
     seen.add(key);
     for (const kind of KINDS) if (kind !== failure) metrics.inc("qingyu_dependency_call_errors_total", { ...labels, kind }, 0);
   }

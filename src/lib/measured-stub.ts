@@ -1,4 +1,4 @@
-import { NO_METRICS, type Metrics } from "../metrics/api";
+import { recordsCounters, type Metrics } from "../metrics/api";
 import { measuredCall } from "./dependency";
 
 // Not RPC methods: a Proxy must not look like a promise, and these return other stubs or nothing to time.
@@ -14,8 +14,8 @@ const UNMEASURED = new Set(["then", "dup", "connect", "constructor"]);
  * @example const counter = measuredStub(env.QUOTA_COUNTER.getByName(userId), "quota_counter");
  */
 export function measuredStub<T extends object>(stub: T, object: string, metrics?: Metrics): T {
-  // With metrics off (METRICS_ENABLED=false) the stub is returned as is: recording off costs nothing.
-  if (metrics === NO_METRICS) return stub;
+  // With metrics off (METRICS_ENABLED=false, or recording paused in the runtime config) the stub is returned as is: recording off costs nothing.
+  if (metrics !== undefined && !recordsCounters(metrics)) return stub;
   return new Proxy(stub, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property);

@@ -28,3 +28,34 @@ export const NO_METRICS: Metrics = {
   set() {},
   observe() {},
 };
+
+const paused = new WeakMap<Metrics, Metrics>();
+const silent = new WeakSet<Metrics>([NO_METRICS]);
+
+/**
+ * `recorder` while the runtime config's `metrics.recording` is false: counters
+ * and histograms are dropped, gauges still move. A `sum` gauge is a running
+ * total of +1/−1 deltas (users by level, WebSocket clients, outbox pending), so
+ * a delta dropped while paused would leave it wrong for good once recording
+ * resumes; gauges change on state changes only, so keeping them costs nothing
+ * on the hot path.
+ */
+export function pausedMetrics(recorder: Metrics): Metrics {
+  let view = paused.get(recorder);
+  if (!view) {
+    view = {
+      inc() {},
+      observe() {},
+      add: (name, labels, delta) => recorder.add(name, labels, delta),
+      set: (name, labels, value) => recorder.set(name, labels, value),
+    };
+    paused.set(recorder, view);
+    silent.add(view);
+  }
+  return view;
+}
+
+/** Whether a recorder keeps counters and histograms (false for NO_METRICS and paused views): callers skip timing work it would drop. */
+export function recordsCounters(recorder: Metrics): boolean {
+  return !silent.has(recorder);
+}

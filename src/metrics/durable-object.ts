@@ -1,6 +1,8 @@
+import { loadConfig } from "../config";
+import { cachedRuntimeConfig, getRuntimeConfig } from "../runtime-config/cache";
 import { NO_METRICS, type Metrics } from "./api";
 import { loadMetricsConfig } from "./config";
-import { configureIsolateMetrics } from "./isolate";
+import { activeRecorder, configureIsolateMetrics } from "./isolate";
 import type { FlushContext, MetricsPipeline } from "./pipeline";
 import { shardName } from "./wire";
 
@@ -24,6 +26,7 @@ import { shardName } from "./wire";
 export class DurableObjectMetrics {
   readonly #pipeline: MetricsPipeline | null;
   readonly #context: FlushContext;
+  readonly #refreshSwitch: () => void;
 
   constructor(ctx: Pick<DurableObjectState, "waitUntil">, env: Env, pipeline?: MetricsPipeline | null) {
     this.#pipeline = pipeline !== undefined ? pipeline : isolatePipeline(env);
@@ -31,11 +34,17 @@ export class DurableObjectMetrics {
       waitUntil: (promise) => ctx.waitUntil(promise),
       shard: (index) => env.METRICS_SHARD.getByName(shardName(index)),
     };
+    this.#refreshSwitch = switchRefresher(ctx, env);
   }
 
-  /** Where to record: the isolate buffer, or a no-op when METRICS_ENABLED is false. */
+  /**
+   * Where to record: the isolate buffer; its paused view while the runtime
+   * config's `metrics.recording` is false; a no-op when METRICS_ENABLED is false.
+   */
   get recorder(): Metrics {
-    return this.#pipeline?.buffer ?? NO_METRICS;
+    if (!this.#pipeline) return NO_METRICS;
+    this.#refreshSwitch();
+    return activeRecorder(this.#pipeline.buffer);
   }
 
   /** Flushes if due, else makes sure a delayed flush is pending; never waits and never throws. */
@@ -58,4 +67,25 @@ function isolatePipeline(env: Env): MetricsPipeline | null {
     );
     return null;
   }
+}
+
+/**
+ * Keeps the isolate's copy of the runtime config (the recording switch) fresh
+ * from inside an object: a stale copy is refetched in the background, never
+ * awaited by the operation that records, so a switch flip reaches objects
+ * within the same bound as Workers (CONFIG_CACHE_TTL_MS plus one round trip).
+ */
+function switchRefresher(ctx: Pick<DurableObjectState, "waitUntil">, env: Env): () => void {
+  let ttlMs: number;
+  try {
+    ttlMs = loadConfig(env as unknown as Record<string, unknown>).CONFIG_CACHE_TTL_MS;
+  } catch {
+    return () => {}; // A bad config already fails API requests with a 500 naming it; the isolate's last copy decides here.
+  }
+  let refreshing = false;
+  return () => {
+    if (refreshing || cachedRuntimeConfig(env.CONFIG_STORE, ttlMs)) return;
+    refreshing = true;
+    ctx.waitUntil(getRuntimeConfig(env.CONFIG_STORE, ttlMs).finally(() => (refreshing = false)));
+  };
 }

@@ -1,4 +1,5 @@
-import { NO_METRICS, type Metrics } from "./api";
+import { latestRuntimeConfig } from "../runtime-config/latest";
+import { NO_METRICS, pausedMetrics, type Metrics } from "./api";
 import type { MetricsConfig } from "./config";
 import { MetricsPipeline } from "./pipeline";
 
@@ -19,10 +20,25 @@ export function configureIsolateMetrics(config: MetricsConfig, build: { version:
 }
 
 /**
+ * Whether this isolate records now: the runtime config's `metrics.recording`
+ * in the isolate's copy (true before the first read). The metrics middleware
+ * and `DurableObjectMetrics` keep that copy fresh.
+ */
+export function recordingOn(): boolean {
+  return latestRuntimeConfig()?.metrics.recording ?? true;
+}
+
+/** What to record into: the buffer, or its paused view while `metrics.recording` is false. */
+export function activeRecorder(buffer: Metrics): Metrics {
+  return recordingOn() ? buffer : pausedMetrics(buffer);
+}
+
+/**
  * This isolate's recorder, for code without a Hono context (services, health
  * checks). A no-op until the first request has configured the isolate, and when
- * METRICS_ENABLED is false. Samples recorded here go out with the next flush.
+ * METRICS_ENABLED is false; paused while `metrics.recording` is false. Samples
+ * recorded here go out with the next flush.
  */
 export function isolateMetrics(): Metrics {
-  return pipeline?.buffer ?? NO_METRICS;
+  return pipeline ? activeRecorder(pipeline.buffer) : NO_METRICS;
 }

@@ -4,7 +4,8 @@ import { routeTemplate } from "../lib/route-template";
 import { NO_METRICS } from "./api";
 import { loadMetricsConfig } from "./config";
 import { HTTP_METHODS, STATUS_CLASSES } from "./definitions";
-import { configureIsolateMetrics } from "./isolate";
+import { cachedRuntimeConfig, getRuntimeConfig } from "../runtime-config/cache";
+import { activeRecorder, configureIsolateMetrics } from "./isolate";
 import type { FlushContext, MetricsPipeline } from "./pipeline";
 import { HttpMetrics } from "./http";
 import { shardName } from "./wire";
@@ -102,6 +103,15 @@ export function metrics(options: MetricsMiddlewareOptions = {}): MiddlewareHandl
         : configureIsolateMetrics(loadMetricsConfig(c.env), { version: config.APP_VERSION, environment: config.ENVIRONMENT });
     if (!pipeline) {
       c.set("metrics", NO_METRICS);
+      return next();
+    }
+    // The recording switch lives in the runtime config; a stale copy is refetched here, at most once per CONFIG_CACHE_TTL_MS.
+    // (No config when this middleware runs alone in unit tests: the isolate's last copy decides.)
+    if (config && !cachedRuntimeConfig(c.env.CONFIG_STORE, config.CONFIG_CACHE_TTL_MS)) await getRuntimeConfig(c.env.CONFIG_STORE, config.CONFIG_CACHE_TTL_MS);
+    const recorder = activeRecorder(pipeline.buffer);
+    if (recorder !== pipeline.buffer) {
+      // Paused: nothing per request (gauges that routes move still go through the paused view).
+      c.set("metrics", recorder);
       return next();
     }
     c.set("metrics", pipeline.buffer);

@@ -2,6 +2,7 @@ import type { ConfigSnapshot } from "../../durable-objects/config-store";
 import type { Logger } from "../lib/logger";
 import { measuredStub } from "../lib/measured-stub";
 import type { Services } from "../services";
+import { setLatestRuntimeConfig } from "./latest";
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from "./schema";
 
 type ConfigNamespace = Env["CONFIG_STORE"];
@@ -12,6 +13,11 @@ interface Entry {
 }
 
 const entries = new WeakMap<ConfigNamespace, Entry>();
+
+function remember(namespace: ConfigNamespace, entry: Entry): void {
+  entries.set(namespace, entry);
+  setLatestRuntimeConfig(entry.snapshot.document);
+}
 
 /** The single ConfigStore object; its calls are counted as Durable Object calls. */
 export function configStore(namespace: ConfigNamespace) {
@@ -42,13 +48,13 @@ export async function getRuntimeConfig(namespace: ConfigNamespace, ttlMs: number
   if (entry && now - entry.fetchedAt < ttlMs) return entry.snapshot;
   try {
     const snapshot = detached(await configStore(namespace).get());
-    entries.set(namespace, { snapshot, fetchedAt: Date.now() });
+    remember(namespace, { snapshot, fetchedAt: Date.now() });
     return snapshot;
   } catch (error) {
     logger?.warn("runtime config unavailable; using the last copy", { error: String(error) });
     const fallback = entry?.snapshot ?? { version: 0, document: DEFAULT_RUNTIME_CONFIG, updatedAt: null, updatedBy: null };
     // Retry after a short pause rather than on every request.
-    entries.set(namespace, { snapshot: fallback, fetchedAt: Date.now() - Math.max(0, ttlMs - 500) });
+    remember(namespace, { snapshot: fallback, fetchedAt: Date.now() - Math.max(0, ttlMs - 500) });
     return fallback;
   }
 }
@@ -65,7 +71,7 @@ export function cachedRuntimeConfig(namespace: ConfigNamespace, ttlMs: number, n
 
 /** After this isolate saved a new version: use it at once. */
 export function rememberRuntimeConfig(namespace: ConfigNamespace, snapshot: ConfigSnapshot): void {
-  entries.set(namespace, { snapshot: detached(snapshot), fetchedAt: Date.now() });
+  remember(namespace, { snapshot: detached(snapshot), fetchedAt: Date.now() });
 }
 
 /**

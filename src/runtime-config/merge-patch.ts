@@ -17,6 +17,17 @@ export function applyMergePatch(target: Json, patch: Json): Json {
   return result;
 }
 
+/** The merge patch that puts back what `patch` would change in `current` (the leaves it touches; absent keys → null). */
+export function inverseMergePatch(patch: { [key: string]: Json }, current: { [key: string]: Json }): { [key: string]: Json } {
+  return Object.fromEntries(
+    Object.entries(patch).map(([key, value]) => {
+      const before = current[key];
+      if (isObject(value) && isObject(before)) return [key, inverseMergePatch(value, before)];
+      return [key, before ?? null];
+    }),
+  );
+}
+
 /** One changed leaf between two documents, for the history view; `null` where the key was absent. */
 export interface ConfigChange {
   path: string;

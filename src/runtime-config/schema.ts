@@ -54,6 +54,12 @@ export const RuntimeConfigSchema = z
     wallet: WalletSettingsSchema.prefault({}),
     /** The admin alert inbox keeps the latest state of at most this many alerts (the oldest are dropped). */
     alerts: z.object({ inboxMaxAlerts: z.number().int().min(1).max(100_000).default(1_000) }).prefault({}),
+    /**
+     * false pauses metric recording everywhere (API and Durable Objects) within the config bound, without a deploy:
+     * counters and histograms stop moving (Prometheus reads them flat, not reset), gauges still follow state, and
+     * samples already buffered are still flushed. `METRICS_ENABLED=false` (deploy time) removes the pipeline instead.
+     */
+    metrics: z.object({ recording: z.boolean().default(true) }).prefault({}),
     /** Named on/off switches for features being rolled out. */
     features: z.record(z.string().regex(/^[a-z0-9_.-]{1,64}$/), z.boolean()).default({}),
   })

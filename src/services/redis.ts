@@ -1,7 +1,7 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { EnvConfig } from "../config";
 import { dependencyErrorKind, recordDependencyCall } from "../lib/dependency";
-import { NO_METRICS } from "../metrics/api";
+import { recordsCounters } from "../metrics/api";
 import { isolateMetrics } from "../metrics/isolate";
 import { timedProbe, type HealthCheck } from "./health";
 
@@ -51,7 +51,7 @@ export function redisOperation(path: readonly string[] | undefined, body: unknow
 function measureCalls(client: Redis): void {
   client.use(async (request, next) => {
     const metrics = isolateMetrics();
-    if (metrics === NO_METRICS) return next(request);
+    if (!recordsCounters(metrics)) return next(request);
     const operation = redisOperation(request.path, request.body);
     const startedAt = performance.now();
     try {

@@ -4,21 +4,9 @@
  */
 import { env } from "cloudflare:workers";
 import { configStore, rememberRuntimeConfig } from "../runtime-config/cache";
-import type { Json } from "../runtime-config/merge-patch";
+import { inverseMergePatch, type Json } from "../runtime-config/merge-patch";
 
 type JsonObject = { [key: string]: Json };
-
-/** The current values at the leaves `patch` touches, as a patch that puts them back. */
-function inverseOf(patch: JsonObject, current: JsonObject): JsonObject {
-  return Object.fromEntries(
-    Object.entries(patch).map(([key, value]) => {
-      const before = current[key];
-      if (value !== null && typeof value === "object" && !Array.isArray(value) && before !== null && typeof before === "object" && !Array.isArray(before))
-        return [key, inverseOf(value, before)];
-      return [key, before ?? null];
-    }),
-  );
-}
 
 /**
  * Merges `patch` into the ConfigStore (retrying if another test file saved
@@ -45,6 +33,6 @@ export async function withRuntimeConfig<T>(patch: JsonObject, body: () => Promis
   try {
     return await body();
   } finally {
-    await mergeIntoStore(inverseOf(patch, before));
+    await mergeIntoStore(inverseMergePatch(patch, before));
   }
 }
