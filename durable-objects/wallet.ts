@@ -3,7 +3,7 @@ import { DurableObjectMetrics } from "../src/metrics/durable-object";
 import { walletObjectSettings, type WalletObjectSettings } from "../src/wallet/config";
 import type * as R from "../src/wallet/results";
 import * as S from "../src/wallet/schemas";
-import type { LedgerEntry, LedgerType, RechargeOrder, WalletView, Withdrawal } from "../src/wallet/views";
+import type { LedgerEntry, RechargeOrder, WalletView, Withdrawal } from "../src/wallet/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
 import { DeliveryHold, HOOKS_OFF, testHooksEnabled, type DeliveryHoldState } from "./test-hooks";
 import { OutboxDelivery } from "./outbox/delivery";
@@ -89,19 +89,23 @@ export class Wallet extends DurableObject<Env> {
   /** Pays from the available balance; idempotent by key. */
   consume(input: S.ConsumeInput): R.ConsumeResult | R.WalletFailure {
     const args = parseInput(S.ConsumeInputSchema, input);
-    return this.counted("consume", () => (args.ok ? this.run((book) => consume(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure));
+    return this.metrics.countUnposted("consume", () =>
+      args.ok ? this.run((book) => consume(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
+    );
   }
 
   /** Creates a pending recharge order (credited at once when `sandbox`); idempotent by key. */
   createRecharge(input: S.RechargeInput): R.RechargeResult | R.WalletFailure {
     const args = parseInput(S.RechargeInputSchema, input);
-    return this.counted("recharge", () => (args.ok ? this.run((book) => createRecharge(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure));
+    return this.metrics.countUnposted("recharge", () =>
+      args.ok ? this.run((book) => createRecharge(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
+    );
   }
 
   /** Credits an order from the provider's verified callback, once per order. */
   completeRecharge(input: S.CompleteRechargeInput): R.CompleteRechargeResult | R.WalletFailure {
     const args = parseInput(S.CompleteRechargeInputSchema, input);
-    return this.counted("recharge", () => (args.ok ? this.run((book) => completeRecharge(book, args.value)) : args.failure));
+    return this.metrics.countUnposted("recharge", () => (args.ok ? this.run((book) => completeRecharge(book, args.value)) : args.failure));
   }
 
   /** One recharge order. */
@@ -116,17 +120,12 @@ export class Wallet extends DurableObject<Env> {
    */
   async transfer(input: S.TransferInput): Promise<R.TransferResult | R.WalletFailure> {
     const args = parseInput(S.TransferInputSchema, input);
-    const result = this.counted("transfer_out", () =>
+    const result = this.metrics.countUnposted("transfer_out", () =>
       args.ok ? this.run((book) => transfer(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
     );
     if ("error" in result) return result;
     const transferId = result.transfer.transfer_id;
-    if (!result.replayed) {
-      this.metrics.outboxChanged(TRANSFER_CREDIT, 1);
-      const delivering = this.delivery.deliverNow([transferId]);
-      this.scheduleDelivery();
-      await delivering;
-    }
+    if (!result.replayed) await this.sendNow(TRANSFER_CREDIT, transferId);
     return { ...result, transfer: { ...result.transfer, status: this.run((book) => transferStatus(book, transferId)) } };
   }
 
@@ -137,17 +136,12 @@ export class Wallet extends DurableObject<Env> {
    */
   async purchaseQuota(input: S.QuotaPurchaseInput): Promise<R.QuotaPurchaseResult | R.WalletFailure> {
     const args = parseInput(S.QuotaPurchaseInputSchema, input);
-    const result = this.counted("quota_purchase", () =>
+    const result = this.metrics.countUnposted("quota_purchase", () =>
       args.ok ? this.run((book) => purchaseQuota(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
     );
     if ("error" in result) return result;
     const purchaseId = result.purchase.purchase_id;
-    if (!result.replayed) {
-      this.metrics.outboxChanged(QUOTA_RECHARGE, 1);
-      const delivering = this.delivery.deliverNow([purchaseId]);
-      this.scheduleDelivery();
-      await delivering;
-    }
+    if (!result.replayed) await this.sendNow(QUOTA_RECHARGE, purchaseId);
     // A fresh purchase reports the balances after its delivery (a refund may already have come back); a replay keeps the original ones.
     return this.run((book) => ({
       ...result,
@@ -159,7 +153,7 @@ export class Wallet extends DurableObject<Env> {
   /** The receiving side of a transfer: credits once per transfer id. */
   creditTransfer(input: S.CreditTransferInput): R.CreditResult | R.WalletFailure {
     const args = parseInput(S.CreditTransferInputSchema, input);
-    const result = this.counted("transfer_in", () => (args.ok ? this.run((book) => creditTransfer(book, args.value)) : args.failure));
+    const result = this.metrics.countUnposted("transfer_in", () => (args.ok ? this.run((book) => creditTransfer(book, args.value)) : args.failure));
     if (!("error" in result) && result.duplicate) this.metrics.refused("transfer_in", "duplicate");
     return result;
   }
@@ -167,7 +161,7 @@ export class Wallet extends DurableObject<Env> {
   /** Holds money for a withdrawal (at least `minimum`); idempotent by key. */
   requestWithdraw(input: S.WithdrawInput): R.WithdrawResult | R.WalletFailure {
     const args = parseInput(S.WithdrawInputSchema, input);
-    const result = this.counted("withdraw_hold", () =>
+    const result = this.metrics.countUnposted("withdraw_hold", () =>
       args.ok ? this.run((book) => requestWithdraw(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
     );
     if (!("error" in result)) this.scheduleDelivery();
@@ -178,7 +172,7 @@ export class Wallet extends DurableObject<Env> {
   reviewWithdraw(input: S.ReviewInput): R.ReviewResult | R.WalletFailure {
     const args = parseInput(S.ReviewInputSchema, input);
     const type = input?.approved === false ? "withdraw_release" : "withdraw";
-    const result = this.counted(type, () => (args.ok ? this.run((book) => reviewWithdraw(book, args.value)) : args.failure));
+    const result = this.metrics.countUnposted(type, () => (args.ok ? this.run((book) => reviewWithdraw(book, args.value)) : args.failure));
     if (!("error" in result)) this.scheduleDelivery();
     return result;
   }
@@ -271,18 +265,12 @@ export class Wallet extends DurableObject<Env> {
     return result;
   }
 
-  /** Counts a money operation that moved nothing (refused, replayed or thrown); what it posted was counted by `run`. */
-  private counted<T extends object>(type: LedgerType, operation: () => T | R.WalletFailure): T | R.WalletFailure {
-    let result: T | R.WalletFailure;
-    try {
-      result = operation();
-    } catch (error) {
-      this.metrics.refused(type, "error");
-      throw error;
-    }
-    if ("error" in result) this.metrics.refused(type, result as R.WalletFailure);
-    else if ((result as { replayed?: unknown }).replayed === true) this.metrics.refused(type, "duplicate");
-    return result;
+  /** A message the last transaction wrote to the outbox: delivered at once when it can, by the alarm otherwise. */
+  private async sendNow(kind: string, id: string): Promise<void> {
+    this.metrics.outboxChanged(kind, 1);
+    const delivering = this.delivery.deliverNow([id]);
+    this.scheduleDelivery();
+    await delivering;
   }
 
   /** Makes sure the alarm runs by the next owed delivery. */

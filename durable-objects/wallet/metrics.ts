@@ -61,6 +61,20 @@ export class WalletMetrics {
     this.#recorder.inc("qingyu_wallet_transactions_total", { type, result });
   }
 
+  /** Runs a money operation and counts it if it moved nothing: refused, replayed, or thrown (rethrown). */
+  countUnposted<T extends object>(type: LedgerType, operation: () => T | WalletFailure): T | WalletFailure {
+    let result: T | WalletFailure;
+    try {
+      result = operation();
+    } catch (error) {
+      this.refused(type, "error");
+      throw error;
+    }
+    if ("error" in result) this.refused(type, result as WalletFailure);
+    else if ((result as { replayed?: unknown }).replayed === true) this.refused(type, "duplicate");
+    return result;
+  }
+
   /** A money-carrying message was written to the outbox (+1) or settled (−1). */
   outboxChanged(kind: string, delta: 1 | -1): void {
     const label = outboxKind(kind);
