@@ -1,6 +1,15 @@
 import { timedProbe, type HealthCheck } from "../services/health";
 import { SET_ROLES_SQL, SET_STATUS_SQL, userWhere } from "./d1-user-queries";
-import { DuplicateUserError, effectiveStatus, type AdminWriteResult, type ProfilePatch, type Role, type UserRecord, type UserStatus, type UserStore } from "./user-store";
+import {
+  DuplicateUserError,
+  effectiveStatus,
+  type AdminWriteResult,
+  type ProfilePatch,
+  type Role,
+  type UserRecord,
+  type UserStatus,
+  type UserStore,
+} from "./user-store";
 
 interface UserRow {
   id: string;
@@ -67,6 +76,20 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
       return row ? toRecord(row) : null;
     },
 
+    async findRolesByIds(ids) {
+      const roles = new Map<string, Role[]>();
+      // D1 binds at most 100 parameters per statement.
+      for (let start = 0; start < ids.length; start += 100) {
+        const chunk = ids.slice(start, start + 100);
+        const { results } = await db
+          .prepare(`SELECT id, roles FROM users WHERE id IN (${chunk.map(() => "?").join(", ")})`)
+          .bind(...chunk)
+          .all<{ id: string; roles: string }>();
+        for (const row of results) roles.set(row.id, JSON.parse(row.roles) as Role[]);
+      }
+      return roles;
+    },
+
     async findByLogin(login) {
       const row = login.includes("@")
         ? await db.prepare("SELECT * FROM users WHERE email = ?").bind(login.toLowerCase()).first<UserRow>()
@@ -77,15 +100,38 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
     async create(user) {
       try {
         await db
-          .prepare("INSERT INTO users (id, username, username_lower, email, password_hash, roles, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .bind(user.id, user.username, user.username.toLowerCase(), user.email.toLowerCase(), user.passwordHash, JSON.stringify(user.roles), user.status, user.createdAt, user.createdAt)
+          .prepare(
+            "INSERT INTO users (id, username, username_lower, email, password_hash, roles, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          )
+          .bind(
+            user.id,
+            user.username,
+            user.username.toLowerCase(),
+            user.email.toLowerCase(),
+            user.passwordHash,
+            JSON.stringify(user.roles),
+            user.status,
+            user.createdAt,
+            user.createdAt,
+          )
           .run();
       } catch (error) {
         const field = duplicateField(error);
         if (field) throw new DuplicateUserError(field);
         throw error;
       }
-      return { ...user, email: user.email.toLowerCase(), updatedAt: user.createdAt, lastLoginAt: null, nickname: null, avatar: null, bio: null, banReason: null, bannedUntil: null, mustChangePassword: false };
+      return {
+        ...user,
+        email: user.email.toLowerCase(),
+        updatedAt: user.createdAt,
+        lastLoginAt: null,
+        nickname: null,
+        avatar: null,
+        bio: null,
+        banReason: null,
+        bannedUntil: null,
+        mustChangePassword: false,
+      };
     },
 
     async updateProfile(id, patch: ProfilePatch, now) {
@@ -131,7 +177,10 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
 
     async count(filter, now) {
       const { sql, values } = userWhere(filter, now);
-      const row = await db.prepare(`SELECT count(*) AS n FROM users ${sql}`).bind(...values).first<{ n: number }>();
+      const row = await db
+        .prepare(`SELECT count(*) AS n FROM users ${sql}`)
+        .bind(...values)
+        .first<{ n: number }>();
       return row?.n ?? 0;
     },
 
