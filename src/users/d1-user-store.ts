@@ -1,15 +1,6 @@
 import { timedProbe, type HealthCheck } from "../services/health";
 import { SET_ROLES_SQL, SET_STATUS_SQL, userWhere } from "./d1-user-queries";
-import {
-  DuplicateUserError,
-  effectiveStatus,
-  type AdminWriteResult,
-  type ProfilePatch,
-  type Role,
-  type UserRecord,
-  type UserStatus,
-  type UserStore,
-} from "./user-store";
+import { DuplicateUserError, effectiveStatus, type AdminWriteResult, type ProfilePatch, type Role, type UserRecord, type UserStatus, type UserStore } from "./user-store";
 
 interface UserRow {
   id: string;
@@ -100,38 +91,15 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
     async create(user) {
       try {
         await db
-          .prepare(
-            "INSERT INTO users (id, username, username_lower, email, password_hash, roles, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          )
-          .bind(
-            user.id,
-            user.username,
-            user.username.toLowerCase(),
-            user.email.toLowerCase(),
-            user.passwordHash,
-            JSON.stringify(user.roles),
-            user.status,
-            user.createdAt,
-            user.createdAt,
-          )
+          .prepare("INSERT INTO users (id, username, username_lower, email, password_hash, roles, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .bind(user.id, user.username, user.username.toLowerCase(), user.email.toLowerCase(), user.passwordHash, JSON.stringify(user.roles), user.status, user.createdAt, user.createdAt)
           .run();
       } catch (error) {
         const field = duplicateField(error);
         if (field) throw new DuplicateUserError(field);
         throw error;
       }
-      return {
-        ...user,
-        email: user.email.toLowerCase(),
-        updatedAt: user.createdAt,
-        lastLoginAt: null,
-        nickname: null,
-        avatar: null,
-        bio: null,
-        banReason: null,
-        bannedUntil: null,
-        mustChangePassword: false,
-      };
+      return { ...user, email: user.email.toLowerCase(), updatedAt: user.createdAt, lastLoginAt: null, nickname: null, avatar: null, bio: null, banReason: null, bannedUntil: null, mustChangePassword: false };
     },
 
     async updateProfile(id, patch: ProfilePatch, now) {
@@ -177,10 +145,7 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
 
     async count(filter, now) {
       const { sql, values } = userWhere(filter, now);
-      const row = await db
-        .prepare(`SELECT count(*) AS n FROM users ${sql}`)
-        .bind(...values)
-        .first<{ n: number }>();
+      const row = await db.prepare(`SELECT count(*) AS n FROM users ${sql}`).bind(...values).first<{ n: number }>();
       return row?.n ?? 0;
     },
 
