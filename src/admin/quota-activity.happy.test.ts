@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { QuotaView } from "../quota/views";
-import { quotaActivitySummary, recordQuotaActivity } from "./quota-activity";
+import { quotaActivitySummary, recordQuotaActivity, recordQuotaActivityBatch } from "./quota-activity";
 
 const DAY = 86_400_000;
 const NOW = Date.parse("2026-11-27T04:00:00.000Z"); // 12:00 in Shanghai
@@ -57,5 +57,31 @@ describe("quota activity aggregate (happy)", () => {
     const summary = await quotaActivitySummary(env.DB, TODAY, 10, NOW);
     expect(summary.usersByLevel).toEqual({ ok: 9, warning: 0, critical: 0, exhausted: 1 });
     expect(summary.suspendedUsers).toBe(1);
+  });
+
+  it("a flush of many users packs rows into few statements and writes every user's tokens and level", async () => {
+    const users = Array.from({ length: 150 }, () => crypto.randomUUID()); // more rows than one statement holds, for both tables
+    const levels = ["ok", "warning", "critical", "exhausted"] as const;
+    await recordQuotaActivityBatch(
+      env.DB,
+      users.map((userId, index) => ({ dayStart: TODAY, userId, tokens: index + 1 })),
+      users.map((userId, index) => quota(userId, { level: levels[index % 4] })),
+    );
+    // Written again with an older state: the tokens add up, the levels stay.
+    await recordQuotaActivityBatch(
+      env.DB,
+      users.map((userId) => ({ dayStart: TODAY, userId, tokens: 1 })),
+      users.map((userId) => quota(userId, { level: "ok", updatedAt: new Date(NOW - 1).toISOString() })),
+    );
+    // Read back whole tables (an IN list of 150 would exceed D1's 100 bound parameters) and keep this test's users.
+    const mine = new Set(users);
+    const tokens = await env.DB.prepare("SELECT user_id, tokens FROM quota_usage_daily WHERE day_start = ?")
+      .bind(TODAY)
+      .all<{ user_id: string; tokens: number }>();
+    const tokensByUser = new Map(tokens.results.filter((row) => mine.has(row.user_id)).map((row) => [row.user_id, row.tokens]));
+    expect(tokensByUser).toEqual(new Map(users.map((userId, index) => [userId, index + 2])));
+    const stored = await env.DB.prepare("SELECT user_id, level FROM quota_levels").all<{ user_id: string; level: string }>();
+    const levelByUser = new Map(stored.results.filter((row) => mine.has(row.user_id)).map((row) => [row.user_id, row.level]));
+    expect(levelByUser).toEqual(new Map(users.map((userId, index) => [userId, levels[index % 4]])));
   });
 });

@@ -17,25 +17,70 @@ import type { QuotaLevel } from "../quota/schemas";
 import type { QuotaView } from "../quota/views";
 import { measuredCall } from "../lib/dependency";
 
-const UPSERT_USAGE = `INSERT INTO quota_usage_daily (day_start, user_id, tokens) VALUES (?, ?, ?)
+/** D1 binds at most 100 parameters per statement; rows are packed up to that. */
+const D1_MAX_BOUND_PARAMETERS = 100;
+
+const USAGE_COLUMNS = 3;
+const upsertUsage = (rows: number) =>
+  `INSERT INTO quota_usage_daily (day_start, user_id, tokens) VALUES ${Array(rows).fill("(?, ?, ?)").join(", ")}
   ON CONFLICT (day_start, user_id) DO UPDATE SET tokens = tokens + excluded.tokens`;
 
-const UPSERT_LEVEL = `INSERT INTO quota_levels (user_id, level, status, resets_at, updated_at) VALUES (?, ?, ?, ?, ?)
+const LEVEL_COLUMNS = 5;
+const upsertLevel = (rows: number) =>
+  `INSERT INTO quota_levels (user_id, level, status, resets_at, updated_at) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?)").join(", ")}
   ON CONFLICT (user_id) DO UPDATE SET level = excluded.level, status = excluded.status, resets_at = excluded.resets_at, updated_at = excluded.updated_at
   WHERE excluded.updated_at >= quota_levels.updated_at`;
 
+/** Tokens charged to one user on the local day starting at `dayStart`. */
+export type QuotaUsageEntry = { dayStart: number; userId: string; tokens: number };
+
+/**
+ * One multi-row upsert per chunk of rows instead of one statement per row: a
+ * flush of 100 users is 8 statements, not 200 (each statement in a D1 batch
+ * has its own cost in the database and in the Worker, whatever its size).
+ */
+function chunkedUpserts(db: D1Database, rows: readonly unknown[][], columns: number, sql: (rows: number) => string): D1PreparedStatement[] {
+  const perStatement = Math.floor(D1_MAX_BOUND_PARAMETERS / columns);
+  const statements: D1PreparedStatement[] = [];
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    statements.push(db.prepare(sql(chunk.length)).bind(...chunk.flat()));
+  }
+  return statements;
+}
+
+/**
+ * Writes tokens per user and day and the daily quotas' levels in one D1 batch
+ * (a later write of an older level never wins). `daily` holds daily quotas only,
+ * at most one per user.
+ */
+export async function recordQuotaActivityBatch(
+  db: D1Database,
+  usage: readonly QuotaUsageEntry[],
+  daily: readonly QuotaView[],
+  operation = "quota_activity.flush",
+): Promise<void> {
+  const statements = [
+    ...chunkedUpserts(
+      db,
+      usage.filter((entry) => entry.tokens > 0).map((entry) => [entry.dayStart, entry.userId, entry.tokens]),
+      USAGE_COLUMNS,
+      upsertUsage,
+    ),
+    ...chunkedUpserts(
+      db,
+      daily.map((quota) => [quota.userId, quota.level, quota.status, quota.resetAt === null ? null : Date.parse(quota.resetAt), Date.parse(quota.updatedAt)]),
+      LEVEL_COLUMNS,
+      upsertLevel,
+    ),
+  ];
+  if (statements.length > 0) await measuredCall("d1", operation, () => db.batch(statements));
+}
+
 /** Records one quota change: tokens charged today, and the daily quota's level. */
 export async function recordQuotaActivity(db: D1Database, quota: QuotaView, charged: number, timeZone: string, now = Date.now()): Promise<void> {
-  const statements: D1PreparedStatement[] = [];
-  if (charged > 0) statements.push(db.prepare(UPSERT_USAGE).bind(periodStart("daily", now, timeZone), quota.userId, charged));
-  if (quota.quotaType === "daily") {
-    statements.push(
-      db
-        .prepare(UPSERT_LEVEL)
-        .bind(quota.userId, quota.level, quota.status, quota.resetAt === null ? null : Date.parse(quota.resetAt), Date.parse(quota.updatedAt)),
-    );
-  }
-  if (statements.length > 0) await measuredCall("d1", "quota_activity.record", () => db.batch(statements));
+  const usage = charged > 0 ? [{ dayStart: periodStart("daily", now, timeZone), userId: quota.userId, tokens: charged }] : [];
+  await recordQuotaActivityBatch(db, usage, quota.quotaType === "daily" ? [quota] : [], "quota_activity.record");
 }
 
 /** Activity gathered in this isolate since its last flush: tokens per user, and each user's latest daily quota. */
@@ -46,20 +91,11 @@ const FLUSH_AFTER_MS = 2_000;
 const FLUSH_AT_USERS = 200;
 
 async function flushPending(db: D1Database, timeZone: string): Promise<void> {
-  const tokens = [...pending.tokens];
+  const usage = [...pending.tokens].map(([userId, entry]) => ({ dayStart: periodStart("daily", entry.at, timeZone), userId, tokens: entry.tokens }));
   const daily = [...pending.daily.values()];
   pending.tokens.clear();
   pending.daily.clear();
-  const statements: D1PreparedStatement[] = [];
-  for (const [userId, entry] of tokens) statements.push(db.prepare(UPSERT_USAGE).bind(periodStart("daily", entry.at, timeZone), userId, entry.tokens));
-  for (const quota of daily) {
-    statements.push(
-      db
-        .prepare(UPSERT_LEVEL)
-        .bind(quota.userId, quota.level, quota.status, quota.resetAt === null ? null : Date.parse(quota.resetAt), Date.parse(quota.updatedAt)),
-    );
-  }
-  if (statements.length > 0) await measuredCall("d1", "quota_activity.flush", () => db.batch(statements));
+  await recordQuotaActivityBatch(db, usage, daily);
 }
 
 /**

@@ -8,13 +8,8 @@ import { isQuotaFailure, type QuotaFailure, type QuotaOutcome } from "./results"
 import type { QuotaRole } from "./schemas";
 import type { QuotaView } from "./views";
 
-/** Highest plan first: a user with several roles gets the most generous one. */
-const ROLE_PRECEDENCE: readonly QuotaRole[] = ["master", "admin", "signed_writer", "writer", "vip_reader", "reader"];
-
-/** The role whose plan applies to a user with these roles. */
-export function planRole(roles: readonly string[]): QuotaRole {
-  return ROLE_PRECEDENCE.find((role) => roles.includes(role)) ?? "reader";
-}
+// Plan roles live in their own module (cache with a documented bound); re-exported for the routes.
+export { planRole, planRoleOfUser } from "./plan-roles";
 
 const policies = new Map<string, QuotaPolicy>();
 
@@ -40,25 +35,6 @@ export async function policyFor(c: Context<AppEnv>, role: QuotaRole): Promise<Qu
     policies.set(key, policy);
   }
   return policy;
-}
-
-const roleCache = new Map<string, { role: QuotaRole; until: number }>();
-const ROLE_CACHE_MS = 30_000;
-
-/**
- * The plan role of a user addressed by id (internal and admin routes, where
- * no user token carries the roles). Cached per isolate for 30 s, so a role
- * change reaches the quota plan within that time; unknown users → 404.
- */
-export async function planRoleOfUser(c: Context<AppEnv>, userId: string): Promise<QuotaRole> {
-  const cached = roleCache.get(userId);
-  if (cached && cached.until > Date.now()) return cached.role;
-  const user = await c.get("services").users.findById(userId);
-  if (!user) throw new ApiError("NOT_FOUND", "no such user");
-  const role = planRole(user.roles);
-  if (roleCache.size > 10_000) roleCache.clear();
-  roleCache.set(userId, { role, until: Date.now() + ROLE_CACHE_MS });
-  return role;
 }
 
 /** The user's QuotaCounter; its calls are counted as Durable Object calls. */

@@ -67,6 +67,20 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
       return row ? toRecord(row) : null;
     },
 
+    async findRolesByIds(ids) {
+      const roles = new Map<string, Role[]>();
+      // D1 binds at most 100 parameters per statement.
+      for (let start = 0; start < ids.length; start += 100) {
+        const chunk = ids.slice(start, start + 100);
+        const { results } = await db
+          .prepare(`SELECT id, roles FROM users WHERE id IN (${chunk.map(() => "?").join(", ")})`)
+          .bind(...chunk)
+          .all<{ id: string; roles: string }>();
+        for (const row of results) roles.set(row.id, JSON.parse(row.roles) as Role[]);
+      }
+      return roles;
+    },
+
     async findByLogin(login) {
       const row = login.includes("@")
         ? await db.prepare("SELECT * FROM users WHERE email = ?").bind(login.toLowerCase()).first<UserRow>()

@@ -6,6 +6,7 @@ type Method = Exclude<keyof UserStore, "health">;
 
 const METHODS: readonly Method[] = [
   "findById",
+  "findRolesByIds",
   "findByLogin",
   "create",
   "updateProfile",

@@ -150,6 +150,18 @@ export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserS
 
     findById: (id) => findOne({ _id: id }),
 
+    async findRolesByIds(ids) {
+      const roles = new Map<string, Role[]>();
+      if (ids.length === 0) return roles;
+      const { documents } = await action<{ documents: Array<Pick<UserDocument, "_id" | "roles">> }>("find", {
+        filter: { _id: { $in: ids } },
+        projection: { _id: 1, roles: 1 },
+        limit: ids.length,
+      });
+      for (const document of documents) roles.set(document._id, document.roles);
+      return roles;
+    },
+
     findByLogin: (login) => findOne(login.includes("@") ? { email: login.toLowerCase() } : { username_lower: login.toLowerCase() }),
 
     async create(user) {

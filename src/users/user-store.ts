@@ -79,6 +79,8 @@ export class DuplicateUserError extends Error {
 export interface UserStore {
   readonly health: HealthCheck;
   findById(id: string): Promise<UserRecord | null>;
+  /** The roles of each of these accounts that exists, in one read per up to 100 ids (accounts not found are absent). */
+  findRolesByIds(ids: readonly string[]): Promise<Map<string, Role[]>>;
   /** Looks up by username (case-insensitive) or, when `login` contains "@", by email. */
   findByLogin(login: string): Promise<UserRecord | null>;
   create(

@@ -60,6 +60,22 @@ describe("MongoDB Data API user store (contract)", () => {
     expect(await store.findByLogin("nobody")).toBeNull();
   });
 
+  it("findRolesByIds: one find with $in and a roles projection; missing ids are absent", async () => {
+    const a = await store.create(newUser("Roles_A"));
+    const b = await store.create({ ...newUser("Roles_B"), roles: ["reader", "writer"] as Role[] });
+    const roles = await store.findRolesByIds([a.id, "no-such-user", b.id]);
+    expect(roles).toEqual(
+      new Map([
+        [a.id, ["reader"]],
+        [b.id, ["reader", "writer"]],
+      ]),
+    );
+    expect(server.requests.at(-1)).toMatchObject({
+      action: "find",
+      body: { filter: { _id: { $in: [a.id, "no-such-user", b.id] } }, projection: { _id: 1, roles: 1 } },
+    });
+  });
+
   it("a duplicate username or email surfaces as DuplicateUserError naming the field", async () => {
     await store.create(newUser("Dup_User"));
     await expect(store.create({ ...newUser("dup_user"), email: "other@example.com" })).rejects.toEqual(new DuplicateUserError("username"));
