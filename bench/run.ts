@@ -138,6 +138,8 @@ async function main(): Promise<BenchReport> {
       ...options,
       bridgeAsProcess: true,
       wranglerLogLevel: "warn",
+      // Its store grows with every request, so later scenarios would pay for earlier ones' traces.
+      localObservability: false,
       apiVars: { ...options.apiVars, ...STACK_API_VARS },
       progress: (line) => progress(`  ${line}`),
     });
@@ -178,7 +180,10 @@ async function main(): Promise<BenchReport> {
       progress(
         `[${run}/${runs}, ${elapsed(measuringStarted)}] ${label}${scenario.name}: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`,
       );
-      const result = await withRuntimeConfig(operator, scenario, () => measure(scenario.url(ctx), requests, settings, progress));
+      const result = await withRuntimeConfig(operator, scenario, async () => {
+        await scenario.beforeRun?.(ctx);
+        return measure(scenario.url(ctx), requests, settings, progress);
+      });
       checkInterrupted();
       measured.set(scenario.name, [...(measured.get(scenario.name) ?? []), result]);
       const flag = isFailing(result) ? ` FAILING (${result.non2xx} non-2xx, ${result.errors} errors)` : "";

@@ -77,6 +77,8 @@ interface ScenarioBase {
    * measures the same stack with recording paused.
    */
   runtimeConfig?: RuntimeConfigPatch;
+  /** Untimed work right before each measured run (after `runtimeConfig` is in force), e.g. waking the objects it calls. */
+  beforeRun?(ctx: ScenarioContext): Promise<void>;
 }
 
 /** A runtime-config merge patch (JSON). */
@@ -102,6 +104,7 @@ export interface RegisteredScenario {
   alsoVs: readonly string[];
   targets?: Targets;
   runtimeConfig?: RuntimeConfigPatch;
+  beforeRun?(ctx: ScenarioContext): Promise<void>;
   url(ctx: ScenarioContext): string;
   /** Runs setup (if any) and returns the request list. */
   prepare(ctx: ScenarioContext): Promise<BenchRequest[]>;
@@ -119,6 +122,7 @@ export function defineScenario<S>(spec: StatelessScenario | StatefulScenario<S>)
     alsoVs: spec.alsoVs ?? [],
     targets: spec.targets,
     runtimeConfig: spec.runtimeConfig,
+    beforeRun: spec.beforeRun,
     url: (ctx) => spec.url?.(ctx) ?? ctx.apiUrl,
     prepare: async (ctx) => (spec.setup === undefined ? spec.requests(ctx) : spec.requests(ctx, await spec.setup(ctx))),
   };
