@@ -9,19 +9,16 @@ import type { UserFilter } from "./user-store";
 /** The status at `?` (now): a ban past its `banned_until` is active. */
 const EFFECTIVE_STATUS = "(CASE WHEN status = 'banned' AND banned_until IS NOT NULL AND banned_until <= ? THEN 'active' ELSE status END)";
 
-/** LIKE pattern matching `keyword` anywhere, with LIKE's wildcards taken literally. */
-export function containsPattern(keyword: string): string {
-  return `%${keyword.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-}
-
 /** WHERE clause and values for a listing filter. */
 export function userWhere(filter: UserFilter, now: number): { sql: string; values: Array<string | number> } {
   const clauses: string[] = [];
   const values: Array<string | number> = [];
   if (filter.keyword) {
-    const pattern = containsPattern(filter.keyword);
-    clauses.push("(username_lower LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR lower(coalesce(nickname, '')) LIKE ? ESCAPE '\\')");
-    values.push(pattern, pattern, pattern);
+    // instr, not LIKE: D1 refuses LIKE patterns over 50 bytes ("pattern too complex"), which 13 CJK characters
+    // reach, and instr has no wildcards to escape. lower() folds ASCII, as LIKE did.
+    const needle = filter.keyword.toLowerCase();
+    clauses.push("(instr(username_lower, ?) > 0 OR instr(lower(email), ?) > 0 OR instr(lower(coalesce(nickname, '')), ?) > 0)");
+    values.push(needle, needle, needle);
   }
   if (filter.status) {
     clauses.push(`${EFFECTIVE_STATUS} = ?`);
