@@ -5,6 +5,7 @@
  * cap, and a watchdog that stops autocannon should its own timer not fire.
  */
 import autocannon from "autocannon";
+import { stackCpuSeconds } from "./cpu.ts";
 import type { Measurement } from "./report.ts";
 import type { BenchRequest } from "./scenario.ts";
 
@@ -69,8 +70,14 @@ async function runOnce(url: string, requests: BenchRequest[], durationS: number,
     firstError ??= `request error: ${error.message}`;
   });
   const watchdog = setTimeout(() => instance.stop(), (durationS + settings.timeoutS + 5) * 1000);
+  const cpuBefore = stackCpuSeconds();
   try {
     const result = await instance;
+    const cpuAfter = stackCpuSeconds();
+    const cpuUsPerRequest =
+      cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+        ? undefined
+        : Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 1e6);
     latencies.sort((a, b) => a - b);
     return {
       reqPerSec: Math.round(result.requests.average),
@@ -80,6 +87,7 @@ async function runOnce(url: string, requests: BenchRequest[], durationS: number,
       non2xx: result.non2xx,
       errors: result.errors,
       timeouts: result.timeouts,
+      ...(cpuUsPerRequest === undefined ? {} : { cpuUsPerRequest }),
       ...(firstError === undefined ? {} : { firstError }),
     };
   } finally {

@@ -17,6 +17,11 @@ export interface Measurement {
   /** Connection errors and timeouts. */
   errors: number;
   timeouts: number;
+  /**
+   * CPU time of the stack's processes per request during the measured run, in µs
+   * (`bench/cpu.ts`); absent where /proc is not available.
+   */
+  cpuUsPerRequest?: number;
   /** First non-2xx answer ("401 {...}") or request error seen; undefined when all went well. */
   firstError?: string;
 }
@@ -50,10 +55,12 @@ export interface ScenarioReport extends Measurement {
   p50Ratio: number | null;
   /** p99 / baseline p99; null when the baseline p99 is 0. */
   p99Ratio: number | null;
+  /** CPU per request / baseline CPU per request (median of per-round ratios); absent without CPU readings. */
+  cpuRatio?: number | null;
   /** Ratios against the scenario's further comparison points (`alsoVs`), same run; no targets. */
   alsoVs?: Comparison[];
   /** With several rounds: the lowest and highest per-round ratio, to show how much of a ratio is noise. */
-  ratioRange?: { throughput: [number, number]; p99: [number, number] };
+  ratioRange?: { throughput: [number, number]; p99: [number, number]; cpu?: [number, number] };
   targets?: Targets;
   targetResults?: TargetResult[];
 }
@@ -97,6 +104,7 @@ function median(values: readonly number[]): number | null {
 /** One measurement from several rounds: medians of rates and latencies, sums of counts, the first error. */
 export function combineRounds(rounds: readonly Measurement[]): Measurement {
   const pick = (key: "reqPerSec" | "p50Ms" | "p99Ms") => median(rounds.map((round) => round[key])) ?? 0;
+  const cpu = median(rounds.flatMap((round) => (round.cpuUsPerRequest === undefined ? [] : [round.cpuUsPerRequest])));
   const sum = (key: "requests" | "non2xx" | "errors" | "timeouts") => rounds.reduce((total, round) => total + round[key], 0);
   const firstError = rounds.find((round) => round.firstError !== undefined)?.firstError;
   return {
@@ -107,14 +115,16 @@ export function combineRounds(rounds: readonly Measurement[]): Measurement {
     non2xx: sum("non2xx"),
     errors: sum("errors"),
     timeouts: sum("timeouts"),
+    ...(cpu === null ? {} : { cpuUsPerRequest: Math.round(cpu) }),
     ...(firstError === undefined ? {} : { firstError }),
   };
 }
 
 /** Per-round ratios (round i of the scenario against round i of its baseline: same moment, same machine state). */
-function roundRatios(own: readonly Measurement[], base: readonly Measurement[], key: "reqPerSec" | "p50Ms" | "p99Ms"): number[] {
+function roundRatios(own: readonly Measurement[], base: readonly Measurement[], key: "reqPerSec" | "p50Ms" | "p99Ms" | "cpuUsPerRequest"): number[] {
   return own.flatMap((round, i) => {
-    const value = ratio(round[key], base[i]?.[key] ?? 0);
+    const mine = round[key];
+    const value = mine === undefined ? null : ratio(mine, base[i]?.[key] ?? 0);
     return value === null ? [] : [value];
   });
 }
@@ -143,6 +153,7 @@ export function compare(
   const baseline = combineRounds(baseRounds);
   const throughputRatios = roundRatios(ownRounds, baseRounds, "reqPerSec");
   const p99Ratios = roundRatios(ownRounds, baseRounds, "p99Ms");
+  const cpuRatios = roundRatios(ownRounds, baseRounds, "cpuUsPerRequest");
   const throughputRatio = median(throughputRatios);
   const p50Ratio = median(roundRatios(ownRounds, baseRounds, "p50Ms"));
   const p99Ratio = median(p99Ratios);
@@ -155,9 +166,10 @@ export function compare(
     throughputRatio,
     p50Ratio,
     p99Ratio,
+    ...(cpuRatios.length > 0 ? { cpuRatio: median(cpuRatios) } : {}),
     ...(others.length > 0 ? { alsoVs: others.map((other) => comparison(other.baseline, ownRounds, other.rounds)) } : {}),
     ...(ownRounds.length > 1 && throughputRatios.length > 0 && p99Ratios.length > 0
-      ? { ratioRange: { throughput: range(throughputRatios), p99: range(p99Ratios) } }
+      ? { ratioRange: { throughput: range(throughputRatios), p99: range(p99Ratios), ...(cpuRatios.length > 1 ? { cpu: range(cpuRatios) } : {}) } }
       : {}),
   };
   if (scenario.targets === undefined) return report;

@@ -110,17 +110,27 @@ function checkInterrupted(): void {
 /** How long a runtime-config change takes to reach every isolate and object: CONFIG_CACHE_TTL_MS (2 s) plus a round trip. */
 const CONFIG_SETTLES_MS = 3000;
 
-/** Runs `body` with the scenario's runtime-config patch in force, waiting for it to reach everything before and after. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, CONFIG_SETTLES_MS));
+
+/**
+ * Runs `body` with the scenario's runtime-config patch in force, waiting for it to reach everything before and after.
+ * Every run, patched or not, starts after the same quiet pause: otherwise a patched run (say metrics off) would start on
+ * a stack that had just finished its background work, and the unpatched run it is compared with on one still doing the
+ * previous run's (metrics and activity flushes, alarms).
+ */
 async function withRuntimeConfig<T>(operator: BenchOperator, scenario: RegisteredScenario, body: () => Promise<T>): Promise<T> {
-  if (scenario.runtimeConfig === undefined) return body();
+  if (scenario.runtimeConfig === undefined) {
+    await settle();
+    return body();
+  }
   const undo = await operator.patch(scenario.runtimeConfig);
   progress(`${scenario.name}: runtime config ${JSON.stringify(scenario.runtimeConfig)} applied`);
-  await new Promise((resolve) => setTimeout(resolve, CONFIG_SETTLES_MS));
+  await settle();
   try {
     return await body();
   } finally {
     await operator.patch(undo);
-    await new Promise((resolve) => setTimeout(resolve, CONFIG_SETTLES_MS));
+    await settle();
   }
 }
 

@@ -48,11 +48,12 @@ export function renderMarkdown(report: BenchReport): string {
     ...(settings.rounds > 1
       ? [`${settings.rounds} interleaved rounds: values are medians over rounds; ratios are medians of per-round ratios, (min–max) over rounds in brackets.`]
       : []),
+    "CPU µs/req: CPU time of the stack's own processes (wrangler, workerd, the Redis bridge, redis-server; not the load generator) per request, from /proc; steadier than req/s on a shared machine. CPU ratio < 1 means cheaper than the baseline.",
     "",
   ];
   const table = [
-    "| scenario | req/s | p50 ms | p99 ms | requests | non-2xx | errors | baseline | throughput ratio | p50 ratio | p99 ratio | targets | status |",
-    "|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|---|---|",
+    "| scenario | req/s | p50 ms | p99 ms | CPU µs/req | requests | non-2xx | errors | baseline | throughput ratio | p50 ratio | p99 ratio | CPU ratio | targets | status |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|---|---|",
     ...report.scenarios.map((row) =>
       [
         "",
@@ -60,6 +61,7 @@ export function renderMarkdown(report: BenchReport): string {
         fmt(row.reqPerSec),
         fmt(row.p50Ms),
         fmt(row.p99Ms),
+        row.cpuUsPerRequest === undefined ? "n/a" : fmt(row.cpuUsPerRequest),
         fmt(row.requests),
         fmt(row.non2xx),
         fmt(row.errors),
@@ -67,6 +69,7 @@ export function renderMarkdown(report: BenchReport): string {
         times(row.throughputRatio, row.ratioRange?.throughput),
         times(row.p50Ratio ?? null),
         times(row.p99Ratio, row.ratioRange?.p99),
+        times(row.cpuRatio ?? null, row.ratioRange?.cpu),
         targetCell(row),
         statusCell(row),
         "",

@@ -34,6 +34,22 @@ describe("bench report (happy)", () => {
     ]);
   });
 
+  it("CPU per request: medians over rounds, the per-round ratio to the baseline with its range", () => {
+    const withCpu = (reqPerSec: number, cpuUsPerRequest: number): Measurement => ({ ...run(reqPerSec, 10, 20), cpuUsPerRequest });
+    const report = compare(
+      { name: "metrics-off", description: "d", baseline: "metrics-on" },
+      [withCpu(110, 1900), withCpu(90, 2000), withCpu(100, 1950)],
+      [withCpu(100, 2000), withCpu(100, 2000), withCpu(100, 2000)],
+    );
+    expect(report.cpuUsPerRequest).toBe(1950);
+    expect(report.cpuRatio).toBe(0.975);
+    expect(report.ratioRange?.cpu).toEqual([0.95, 1]);
+    // Rounds without a reading (no /proc) give no CPU figures rather than zeros.
+    const without = compare({ name: "x", description: "d", baseline: "y" }, [run(100, 10, 20)], [run(100, 10, 20)]);
+    expect(without.cpuUsPerRequest).toBeUndefined();
+    expect(without.cpuRatio).toBeUndefined();
+  });
+
   it("BENCH_ONLY brings in the alsoVs scenarios too, in registry order", () => {
     const registry = [
       scenario("noop"),
@@ -62,7 +78,7 @@ describe("bench report (happy)", () => {
       ],
     };
     const table = renderMarkdown(report);
-    expect(table).toContain("| auth-noop | 80 | 10 | 20 | 800 | 0 | 0 | noop | 0.80× | 1.00× | 1.00× | MISS | ok |");
+    expect(table).toContain("| auth-noop | 80 | 10 | 20 | n/a | 800 | 0 | 0 | noop | 0.80× | 1.00× | 1.00× | n/a | MISS | ok |");
     expect(table).toContain("| peer<&> | auth-noop | 0.38× | 1.00× | 1.00× |");
 
     const svg = renderChart(report);
