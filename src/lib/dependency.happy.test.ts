@@ -8,7 +8,8 @@ import { NO_METRICS, type Metrics } from "../metrics/api";
 import { MetricsBuffer } from "../metrics/buffer";
 import { redisOperation } from "../services/redis";
 import { api } from "../testing/api";
-import { dependencyErrorKind, measuredCall } from "./dependency";
+import type { Sample } from "../metrics/wire";
+import { dependencyErrorKind, measuredCall, recordDependencyCall } from "./dependency";
 import { measuredStub } from "./measured-stub";
 
 afterEach(() => {
@@ -28,6 +29,8 @@ function recording() {
   return { metrics, of };
 }
 
+const sortSamples = (samples: Sample[]) => [...samples].sort((a, b) => (a.name + a.labels.join()).localeCompare(b.name + b.labels.join()));
+
 describe("dependency call metrics (happy)", () => {
   it("a call is counted with its duration; the first call of an operation creates its error series at 0, a failure counts its kind", async () => {
     const { metrics, of } = recording();
@@ -43,6 +46,39 @@ describe("dependency call metrics (happy)", () => {
       [{ dependency: "d1", operation: "test.first", kind: "unavailable" }, 0],
       [{ dependency: "d1", operation: "test.first", kind: "error" }, 0],
       [{ dependency: "d1", operation: "test.first", kind: "error" }, undefined],
+    ]);
+  });
+
+  it("repeated successes go straight into the batch's series and add up exactly as the ordinary API would, batch after batch", async () => {
+    const operation = `test.fast-${crypto.randomUUID().slice(0, 8)}`;
+    const fast = new MetricsBuffer(100);
+    const expected = new MetricsBuffer(100);
+    const durations = [0.001, 0.02, 0.3, 4, 0.0005];
+    for (const batch of [0, 1]) {
+      for (const seconds of durations) {
+        recordDependencyCall(fast, "durable_object", operation, seconds, null);
+        expected.inc("qingyu_dependency_calls_total", { dependency: "durable_object", operation });
+        expected.observe("qingyu_dependency_call_duration_seconds", { dependency: "durable_object", operation }, seconds);
+      }
+      if (batch === 0)
+        for (const kind of ["timeout", "unavailable", "error"] as const)
+          expected.inc("qingyu_dependency_call_errors_total", { dependency: "durable_object", operation, kind }, 0);
+      // A drained batch's samples must not be written again: the second batch starts from zero.
+      expect(sortSamples(fast.drain())).toEqual(sortSamples(expected.drain()));
+    }
+  });
+
+  it("a dependency series the buffer drops (cardinality cap) is counted as a drop on every call, fast path or not", () => {
+    const capped = new MetricsBuffer(1);
+    recordDependencyCall(capped, "d1", "test.cap-first", 0.01, null); // takes the one series each family may have
+    for (let call = 0; call < 3; call++) recordDependencyCall(capped, "d1", "test.cap-second", 0.01, null);
+    const samples = capped.drain();
+    const dropped = samples.find((sample) => sample.name === "qingyu_metrics_dropped_samples_total");
+    // The first operation's error series at 0: 2 of its 3 kinds did not fit. The second operation's: all 3 (its first call),
+    // then its count and duration on each of its 3 calls.
+    expect(dropped).toMatchObject({ labels: ["cardinality"], value: 2 + 3 + 3 * 2 });
+    expect(samples.filter((sample) => sample.name === "qingyu_dependency_calls_total")).toEqual([
+      { kind: "counter", name: "qingyu_dependency_calls_total", labels: ["d1", "test.cap-first"], value: 1 },
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { ApiError } from "../errors";
 import { recordsCounters, type Metrics } from "../metrics/api";
+import { recordSuccessfulCall } from "../metrics/dependency-series";
 import { isolateMetrics } from "../metrics/isolate";
 
 /** The dependencies whose calls are counted (the `dependency` label). */
@@ -22,8 +23,8 @@ export function dependencyErrorKind(error: unknown): DependencyErrorKind {
   return "error";
 }
 
-// (dependency, operation) pairs whose error series this isolate has already created at 0.
-const seen = new Set<string>();
+// (dependency → operations) whose error series this isolate has already created at 0.
+const seen = new Map<string, Set<string>>();
 
 /**
  * Counts one call in the `qingyu_dependency_call*` families. The first time an
@@ -33,12 +34,13 @@ const seen = new Set<string>();
  * `operation` must be a fixed name from code (a method or command name), never a key or id.
  */
 export function recordDependencyCall(metrics: Metrics, dependency: Dependency, operation: string, seconds: number, failure: DependencyErrorKind | null): void {
+  // The common case, a success of a pair already seen, writes its two series directly.
+  if (failure === null && seen.get(dependency)?.has(operation) && recordSuccessfulCall(metrics, dependency, operation, seconds)) return;
   const labels = { dependency, operation };
   metrics.inc("qingyu_dependency_calls_total", labels);
   metrics.observe("qingyu_dependency_call_duration_seconds", labels, seconds);
-  const key = `${dependency}\u0000${operation}`;
-  if (!seen.has(key) && recordsCounters(metrics)) {
-    seen.add(key);
+  if (!seen.get(dependency)?.has(operation) && recordsCounters(metrics)) {
+    seen.set(dependency, (seen.get(dependency) ?? new Set()).add(operation));
     for (const kind of KINDS) if (kind !== failure) metrics.inc("qingyu_dependency_call_errors_total", { ...labels, kind }, 0);
   }
   if (failure) metrics.inc("qingyu_dependency_call_errors_total", { ...labels, kind: failure });

@@ -4,6 +4,23 @@ import { measuredCall } from "./dependency";
 // Not RPC methods: a Proxy must not look like a promise, and these return other stubs or nothing to time.
 const UNMEASURED = new Set(["then", "dup", "connect", "constructor"]);
 
+// "<object>.<method>" per object and method, made once: a string built per call is hashed again by every series lookup.
+const operations = new Map<string, Map<string, string>>();
+
+function operationName(object: string, method: string): string {
+  let methods = operations.get(object);
+  if (!methods) {
+    methods = new Map();
+    operations.set(object, methods);
+  }
+  let name = methods.get(method);
+  if (name === undefined) {
+    name = `${object}.${method}`;
+    methods.set(method, name);
+  }
+  return name;
+}
+
 /**
  * A Durable Object stub whose RPC calls are counted as `durable_object` calls,
  * with operation `<object>.<method>` (`quota_counter.consume`): a fixed set of
@@ -23,7 +40,7 @@ export function measuredStub<T extends object>(stub: T, object: string, metrics?
       const method = value as (...args: unknown[]) => Promise<unknown>;
       // Reflect.apply, not method.apply: on an RPC stub every property, `apply` included, is a remote method.
       return (...args: unknown[]) =>
-        measuredCall("durable_object", `${object}.${property}`, () => Reflect.apply(method, target, args) as Promise<unknown>, { metrics });
+        measuredCall("durable_object", operationName(object, property), () => Reflect.apply(method, target, args) as Promise<unknown>, { metrics });
     },
   });
 }

@@ -111,6 +111,19 @@ describe("metrics middleware (happy)", () => {
     expect(JSON.stringify(samples)).not.toContain("12345");
   });
 
+  it("measures JSON responses in UTF-8 bytes, ASCII or not, and says so in Content-Length", async () => {
+    const pipeline = new MetricsPipeline({ ...settings, flushIntervalMs: 50 });
+    const { prefix, call } = testApp(pipeline);
+    const ascii = await call(`${prefix}/plain`);
+    const cjk = await call(`${prefix}/${encodeURIComponent("青玉小说")}`);
+    expect(JSON.parse(cjk.body)).toMatchObject({ id: "青玉小说" });
+    const bytes = [ascii, cjk].map(({ body }) => new TextEncoder().encode(body).byteLength);
+    expect(bytes[1]).toBeGreaterThan(cjk.body.length); // multi-byte characters: more bytes than UTF-16 units
+    expect([ascii, cjk].map(({ response }) => Number(response.headers.get("content-length")))).toEqual(bytes);
+    const size = find(await shardSamples(), "qingyu_http_response_size_bytes", ["GET", `${prefix}/:id`, "2xx"]);
+    expect(size).toMatchObject({ count: 2, sum: (bytes[0] as number) + (bytes[1] as number) });
+  });
+
   it("with metrics disabled records nothing and routes get the no-op recorder", async () => {
     const { prefix, call, seen } = testApp(null);
     const { response } = await call(`${prefix}/1`);
