@@ -61,8 +61,8 @@ interface SizedJson {
  * `c.json`, and a Response made from a string exposes no length, so this is
  * how their size is known without reading the body back (which cost more than
  * all the rest of the recording together). An ASCII body (nearly all) is sent
- * as the string itself: encoding it to bytes first cost more than the rest of
- * the recording on a consume request.
+ * as the string itself, as Hono would send it: no extra copy through
+ * TextEncoder (about 1 % of a consume request's isolate time in a CPU profile).
  */
 function sizeJsonResponses(c: Context): SizedJson {
   const sized: SizedJson = { response: undefined, bytes: 0 };
