@@ -59,6 +59,8 @@ export interface ScenarioReport extends Measurement {
   cpuRatio?: number | null;
   /** Ratios against the scenario's further comparison points (`alsoVs`), same run; no targets. */
   alsoVs?: Comparison[];
+  /** Each round's own measurement, in round order (the figures above are their medians and sums). */
+  rounds?: Measurement[];
   /** With several rounds: the lowest and highest per-round ratio, to show how much of a ratio is noise. */
   ratioRange?: { throughput: [number, number]; p99: [number, number]; cpu?: [number, number] };
   targets?: Targets;
@@ -167,6 +169,7 @@ export function compare(
     p50Ratio,
     p99Ratio,
     ...(cpuRatios.length > 0 ? { cpuRatio: median(cpuRatios) } : {}),
+    ...(ownRounds.length > 1 ? { rounds: [...ownRounds] } : {}),
     ...(others.length > 0 ? { alsoVs: others.map((other) => comparison(other.baseline, ownRounds, other.rounds)) } : {}),
     ...(ownRounds.length > 1 && throughputRatios.length > 0 && p99Ratios.length > 0
       ? { ratioRange: { throughput: range(throughputRatios), p99: range(p99Ratios), ...(cpuRatios.length > 1 ? { cpu: range(cpuRatios) } : {}) } }

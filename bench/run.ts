@@ -177,8 +177,14 @@ async function main(): Promise<BenchReport> {
   const measured = new Map<string, Measurement[]>();
   const runs = settings.rounds * prepared.length;
   const measuringStarted = Date.now();
+  // Warm-up, measured run and the quiet pause before it (plus the patch's second pause), per round.
+  const roundS = prepared.reduce(
+    (total, { scenario }) =>
+      total + Math.max(settings.warmupS, scenario.minWarmupS ?? 0) + settings.durationS + (CONFIG_SETTLES_MS / 1000) * (scenario.runtimeConfig ? 2 : 1),
+    0,
+  );
   progress(
-    `setup done after ${elapsed(startedAt)}; measuring ${runs} runs of ${settings.warmupS + settings.durationS} s, about ${Math.ceil((runs * (settings.warmupS + settings.durationS)) / 60)} min`,
+    `setup done after ${elapsed(startedAt)}; measuring ${runs} runs of ${settings.durationS} s after a warm-up, about ${Math.ceil((settings.rounds * roundS) / 60)} min`,
   );
   for (let round = 1; round <= settings.rounds; round++) {
     const label = settings.rounds > 1 ? `round ${round}/${settings.rounds} ` : "";
@@ -187,17 +193,19 @@ async function main(): Promise<BenchReport> {
     for (const [index, { scenario, requests }] of order.entries()) {
       checkInterrupted();
       const run = (round - 1) * prepared.length + index + 1;
+      const warmupS = Math.max(settings.warmupS, scenario.minWarmupS ?? 0);
       progress(
-        `[${run}/${runs}, ${elapsed(measuringStarted)}] ${label}${scenario.name}: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`,
+        `[${run}/${runs}, ${elapsed(measuringStarted)}] ${label}${scenario.name}: ${warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`,
       );
       const result = await withRuntimeConfig(operator, scenario, async () => {
         await scenario.beforeRun?.(ctx);
-        return measure(scenario.url(ctx), requests, settings, progress);
+        return measure(scenario.url(ctx), requests, { ...settings, warmupS }, progress);
       });
       checkInterrupted();
       measured.set(scenario.name, [...(measured.get(scenario.name) ?? []), result]);
       const flag = isFailing(result) ? ` FAILING (${result.non2xx} non-2xx, ${result.errors} errors)` : "";
-      progress(`${label}${scenario.name}: ${result.reqPerSec} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${flag}`);
+      const cpu = result.cpuUsPerRequest === undefined ? "" : `, CPU ${result.cpuUsPerRequest} µs/req`;
+      progress(`${label}${scenario.name}: ${result.reqPerSec} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${cpu}${flag}`);
     }
   }
 

@@ -79,6 +79,8 @@ interface ScenarioBase {
   runtimeConfig?: RuntimeConfigPatch;
   /** Untimed work right before each measured run (after `runtimeConfig` is in force), e.g. waking the objects it calls. */
   beforeRun?(ctx: ScenarioContext): Promise<void>;
+  /** A longer warm-up than the run's (BENCH_WARMUP_S) for this scenario, in seconds. */
+  minWarmupS?: number;
 }
 
 /** A runtime-config merge patch (JSON). */
@@ -105,6 +107,7 @@ export interface RegisteredScenario {
   targets?: Targets;
   runtimeConfig?: RuntimeConfigPatch;
   beforeRun?(ctx: ScenarioContext): Promise<void>;
+  minWarmupS?: number;
   url(ctx: ScenarioContext): string;
   /** Runs setup (if any) and returns the request list. */
   prepare(ctx: ScenarioContext): Promise<BenchRequest[]>;
@@ -123,6 +126,7 @@ export function defineScenario<S>(spec: StatelessScenario | StatefulScenario<S>)
     targets: spec.targets,
     runtimeConfig: spec.runtimeConfig,
     beforeRun: spec.beforeRun,
+    minWarmupS: spec.minWarmupS,
     url: (ctx) => spec.url?.(ctx) ?? ctx.apiUrl,
     prepare: async (ctx) => (spec.setup === undefined ? spec.requests(ctx) : spec.requests(ctx, await spec.setup(ctx))),
   };

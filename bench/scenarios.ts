@@ -107,6 +107,19 @@ function reserveThenCommit(users: readonly BenchUser[]): BenchRequest[] {
   ];
 }
 
+/**
+ * Warm-up of the scenarios that rotate over the 1,000 users' QuotaCounter
+ * objects: long enough to visit every user about three times (~500 req/s).
+ * With the run's 2 s, each user was visited about once, so a run that came
+ * after a non-quota one (its users' plan roles over 30 s old, read again from
+ * D1 on the request path; the objects' pages cold) paid for that in its
+ * measured seconds: consume with metrics on, which came right after the no-op
+ * RPC in every other round, measured about 7 % more CPU per request than its
+ * metrics-off twin, which always came after a consume run; with 6 s, the
+ * difference went away (2026-11-27).
+ */
+const QUOTA_WARMUP_S = 6;
+
 /** Recording paused for one scenario's run, on the same stack (`metrics.recording` in the runtime config). */
 const RECORDING_PAUSED = { metrics: { recording: false } };
 
@@ -150,6 +163,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     description: "POST /api/v1/internal/quota/{userId}/noop: service token + a no-op RPC to the user's QuotaCounter (the floor for DO-backed routes)",
     setup: warmQuotaUsers,
     beforeRun: wakeQuotaObjects,
+    minWarmupS: QUOTA_WARMUP_S,
     requests: (_ctx, users) => roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/noop`)),
   }),
   defineScenario({
@@ -160,6 +174,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     targets: { minThroughputRatio: 0.9, maxP99Ratio: 1.5 },
     setup: warmQuotaUsers,
     beforeRun: wakeQuotaObjects,
+    minWarmupS: QUOTA_WARMUP_S,
     requests: (_ctx, users) => consumeOne(users),
   }),
   defineScenario({
@@ -170,6 +185,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     targets: { maxThroughputRatio: 1 / 0.95 },
     setup: warmQuotaUsers,
     beforeRun: wakeQuotaObjects,
+    minWarmupS: QUOTA_WARMUP_S,
     requests: (_ctx, users) => consumeOne(users),
   }),
   defineScenario({
@@ -179,6 +195,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     baseline: "quota-noop-rpc",
     setup: warmQuotaUsers,
     beforeRun: wakeQuotaObjects,
+    minWarmupS: QUOTA_WARMUP_S,
     requests: (_ctx, users) => reserveThenCommit(users),
   }),
   defineScenario({
@@ -187,6 +204,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     baseline: "quota-consume",
     targets: { maxThroughputRatio: 1 / 3 },
     setup: (ctx) => benchUsers(ctx, 1000),
+    minWarmupS: QUOTA_WARMUP_S,
     requests: (_ctx, users) =>
       roundRobin(users, (user) =>
         internalPost(`/api/v1/internal/quota/${user.id}/consume-redis`, { amount: 1, service: "bench", requestId: crypto.randomUUID() }),
