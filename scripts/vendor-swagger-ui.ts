@@ -3,12 +3,23 @@
  * into public/docs/assets/, which the API Worker serves as static assets, so
  * /docs works with no CDN (and on machines without internet).
  */
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const FILES = ["swagger-ui-bundle.js", "swagger-ui.css"];
+
+/**
+ * Copies a file unless the target already has the same bytes. A running
+ * `wrangler dev` watches these assets and restarts its Worker when they are
+ * written, so starting a second stack (the tests, the bench) next to a running
+ * one must not rewrite them: that restart failed a bench run mid-request.
+ */
+async function copyIfChanged(from: string, to: string): Promise<void> {
+  const [wanted, present] = await Promise.all([readFile(from), readFile(to).catch(() => undefined)]);
+  if (present === undefined || !wanted.equals(present)) await copyFile(from, to);
+}
 
 /** Copies the files if needed; returns the target folder. */
 export async function vendorSwaggerUi(root = join(dirname(fileURLToPath(import.meta.url)), "..")): Promise<string> {
@@ -16,7 +27,7 @@ export async function vendorSwaggerUi(root = join(dirname(fileURLToPath(import.m
   const source = dirname(require.resolve("swagger-ui-dist/package.json"));
   const target = join(root, "public", "docs", "assets", "swagger-ui-dist");
   await mkdir(target, { recursive: true });
-  await Promise.all(FILES.map((file) => copyFile(join(source, file), join(target, file))));
+  await Promise.all(FILES.map((file) => copyIfChanged(join(source, file), join(target, file))));
   return target;
 }
 
