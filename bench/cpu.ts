@@ -65,3 +65,25 @@ export function stackCpuSeconds(): number | undefined {
   }
   return ticks / TICKS_PER_SECOND;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits `minMs`, then until the stack's processes used less than `quietShare`
+ * of one core over a whole second, at most `maxMs` in all. Returns the time
+ * waited, or undefined without /proc (having waited `minMs` only).
+ */
+export async function waitUntilQuiet(minMs: number, maxMs: number, quietShare = 0.1): Promise<number | undefined> {
+  const started = Date.now();
+  await sleep(minMs);
+  const first = stackCpuSeconds();
+  if (first === undefined) return undefined;
+  let last: number = first;
+  while (Date.now() - started < maxMs) {
+    await sleep(1000);
+    const now: number = stackCpuSeconds() ?? last;
+    if (now - last < quietShare) break;
+    last = now;
+  }
+  return Date.now() - started;
+}

@@ -96,11 +96,17 @@ async function runOnce(url: string, requests: BenchRequest[], durationS: number,
   }
 }
 
-/** Warm-up (discarded), then the measured run. */
-export async function measure(url: string, requests: BenchRequest[], settings: LoadSettings, progress: (line: string) => void): Promise<Measurement> {
+/** Warm-up (discarded), then the measured run; `around` wraps the measured run alone (the bench's profiler). */
+export async function measure(
+  url: string,
+  requests: BenchRequest[],
+  settings: LoadSettings,
+  progress: (line: string) => void,
+  around: <T>(run: () => Promise<T>) => Promise<T> = (run) => run(),
+): Promise<Measurement> {
   if (settings.warmupS > 0) {
     const warmup = await runOnce(url, requests, settings.warmupS, settings);
     if (warmup.firstError !== undefined) progress(`  warm-up saw failures (${warmup.non2xx} non-2xx, ${warmup.errors} errors): ${warmup.firstError}`);
   }
-  return runOnce(url, requests, settings.durationS, settings);
+  return around(() => runOnce(url, requests, settings.durationS, settings));
 }

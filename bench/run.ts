@@ -5,19 +5,24 @@
  * bench/results/latest.json and its chart (bench/results/throughput.svg).
  * Ctrl-C at any point stops every process it started.
  *
- * Env: BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ONLY=name,...
+ * Env: BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ONLY=name,...,
+ * BENCH_PROFILE=1 (a CPU profile per measured run in bench/results/profiles; the
+ * figures are then slowed by sampling, so latest.json and the chart are left alone).
  * Exit code: 0 (a missed target is reported, not fatal), 1 when a scenario had
  * failing requests or the run broke, 130 when interrupted.
  */
 import { rmSync } from "node:fs";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { getFreePort } from "../dev/net.ts";
 import { ROOT, startStack, type Stack } from "../dev/stack.ts";
 import { randomStackOptions } from "../test/support/stack-options.ts";
 import { writeChart } from "./chart.ts";
+import { waitUntilQuiet } from "./cpu.ts";
 import { killDescendantsNow, terminateDescendants } from "./children.ts";
 import { createContext } from "./context.ts";
 import { measure, stopRuns } from "./measure.ts";
+import { connectProfiler, summarizeProfile, type IsolateProfiler } from "./profiler.ts";
 import { compare, isFailing, machineInfo, type BenchReport, type Measurement } from "./report.ts";
 import type { BenchRequest, RegisteredScenario } from "./scenario.ts";
 import { benchOperator, type BenchOperator } from "./runtime-config.ts";
@@ -27,6 +32,7 @@ import { renderMarkdown } from "./table.ts";
 
 const RESULTS_FILE = join(ROOT, "bench", "results", "latest.json");
 const CHART_FILE = join(ROOT, "bench", "results", "throughput.svg");
+const PROFILES_DIR = join(ROOT, "bench", "results", "profiles");
 const LOG_TAIL_LINES = 30;
 const progress = (line: string) => console.log(`[bench] ${line}`);
 const elapsed = (since: number) => {
@@ -37,6 +43,7 @@ const elapsed = (since: number) => {
 class Interrupted extends Error {}
 
 let stack: Stack | undefined;
+let profiler: IsolateProfiler | undefined;
 let stateDir: string | undefined;
 let starting = false;
 let interrupted: string | undefined;
@@ -46,6 +53,7 @@ let cleanup: Promise<void> | undefined;
 function stopEverything(): Promise<void> {
   cleanup ??= (async () => {
     stopRuns();
+    profiler?.close();
     if (stack !== undefined) {
       progress("stopping the stack");
       await stack.stop();
@@ -110,6 +118,36 @@ function checkInterrupted(): void {
 /** How long a runtime-config change takes to reach every isolate and object: CONFIG_CACHE_TTL_MS (2 s) plus a round trip. */
 const CONFIG_SETTLES_MS = 3000;
 
+/** Runs `run` under the isolate's profiler and writes the profile and its summary. */
+async function profiled<T>(profiler: IsolateProfiler, name: string, round: number, run: () => Promise<T>): Promise<T> {
+  await profiler.start();
+  let result: T;
+  try {
+    result = await run();
+  } finally {
+    const profile = await profiler.stop();
+    await mkdir(PROFILES_DIR, { recursive: true });
+    const file = join(PROFILES_DIR, `${name}-r${round}`);
+    const summary = summarizeProfile(profile);
+    await writeFile(`${file}.cpuprofile`, JSON.stringify(profile));
+    await writeFile(`${file}.txt`, summary + "\n");
+    progress(`${name}: profile in ${file.slice(ROOT.length + 1)}.cpuprofile; ${summary.split("\n").slice(0, 7).join("\n    ")}`);
+  }
+  return result;
+}
+
+/** A free port none of the stack's others (each free when picked, then released) already has. */
+async function freePortOtherThan(taken: number[]): Promise<number> {
+  for (;;) {
+    const port = await getFreePort();
+    if (!taken.includes(port)) return port;
+  }
+}
+
+/** After setup: past the objects' idle close (5-11 s), then until the stack is quiet, within a bound. */
+const AFTER_SETUP_MIN_WAIT_MS = 12_000;
+const AFTER_SETUP_MAX_WAIT_MS = 90_000;
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, CONFIG_SETTLES_MS));
 
 /**
@@ -138,6 +176,7 @@ async function main(): Promise<BenchReport> {
   const settings = readSettings();
   const selected = selectScenarios(SCENARIOS, process.env.BENCH_ONLY);
   const options = await randomStackOptions("qingyu-bench-");
+  if (settings.profile) options.apiInspectorPort = await freePortOtherThan([options.apiPort, options.exporterPort, options.redisPort, options.bridgePort]);
   stateDir = options.stateDir;
   progress(`scenarios: ${selected.map((s) => s.name).join(", ")}`);
   progress(`starting the stack (state in ${stateDir})`);
@@ -162,6 +201,10 @@ async function main(): Promise<BenchReport> {
   }
   checkInterrupted();
   progress(`stack ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${stack.apiUrl}`);
+  if (options.apiInspectorPort !== undefined) {
+    profiler = await connectProfiler(options.apiInspectorPort);
+    progress("profiling every measured run: sampling slows the isolate, so these figures are not comparable with an unprofiled run's");
+  }
   const operator = await benchOperator(stack, options.stateDir);
   await operator.patch(STACK_RUNTIME_CONFIG);
 
@@ -173,6 +216,10 @@ async function main(): Promise<BenchReport> {
     progress(`${scenario.name}: preparing`);
     prepared.push({ scenario, requests: await scenario.prepare(ctx) });
   }
+  // Setup wakes up to 10,000 Durable Objects, which local workerd closes after 5-11 s idle: that work must not fall in
+  // the first measured runs (in a full run, round 1's noop used 12 % more CPU per request than its twin right after).
+  const waited = await waitUntilQuiet(AFTER_SETUP_MIN_WAIT_MS, AFTER_SETUP_MAX_WAIT_MS);
+  if (waited !== undefined) progress(`the stack was quiet ${(waited / 1000).toFixed(0)} s after setup`);
 
   const measured = new Map<string, Measurement[]>();
   const runs = settings.rounds * prepared.length;
@@ -199,7 +246,8 @@ async function main(): Promise<BenchReport> {
       );
       const result = await withRuntimeConfig(operator, scenario, async () => {
         await scenario.beforeRun?.(ctx);
-        return measure(scenario.url(ctx), requests, { ...settings, warmupS }, progress);
+        const around = profiler && (<T>(measured: () => Promise<T>) => profiled(profiler as IsolateProfiler, scenario.name, round, measured));
+        return measure(scenario.url(ctx), requests, { ...settings, warmupS }, progress, around);
       });
       checkInterrupted();
       measured.set(scenario.name, [...(measured.get(scenario.name) ?? []), result]);
@@ -239,10 +287,14 @@ let exitCode = 0;
 try {
   const report = await main();
   await stopEverything();
-  await mkdir(join(ROOT, "bench", "results"), { recursive: true });
-  await writeFile(RESULTS_FILE, JSON.stringify(report, null, 2) + "\n");
-  progress(`wrote ${RESULTS_FILE.slice(ROOT.length + 1)}`);
-  progress(`wrote ${(await writeChart(RESULTS_FILE, CHART_FILE)).slice(ROOT.length + 1)}\n`);
+  if (profiler === undefined) {
+    await mkdir(join(ROOT, "bench", "results"), { recursive: true });
+    await writeFile(RESULTS_FILE, JSON.stringify(report, null, 2) + "\n");
+    progress(`wrote ${RESULTS_FILE.slice(ROOT.length + 1)}`);
+    progress(`wrote ${(await writeChart(RESULTS_FILE, CHART_FILE)).slice(ROOT.length + 1)}\n`);
+  } else {
+    progress(`profiled run: profiles in ${PROFILES_DIR.slice(ROOT.length + 1)}; ${RESULTS_FILE.slice(ROOT.length + 1)} and the chart left as they were\n`);
+  }
   process.stdout.write(renderMarkdown(report));
   if (report.scenarios.some(isFailing)) exitCode = 1;
 } catch (error) {

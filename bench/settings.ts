@@ -13,6 +13,13 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, chec
   return value;
 }
 
+function readFlag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? "").trim().toLowerCase();
+  if (raw === "" || raw === "0" || raw === "false") return false;
+  if (raw === "1" || raw === "true") return true;
+  throw new Error(`${name} must be 1/true or 0/false (got "${env[name]}")`);
+}
+
 /** Load settings plus how often the whole scenario sequence repeats. */
 export interface RunSettings extends LoadSettings {
   /**
@@ -20,9 +27,11 @@ export interface RunSettings extends LoadSettings {
    * medians of per-round ratios, so that drift of a noisy machine cancels out.
    */
   rounds: number;
+  /** BENCH_PROFILE=1: a CPU profile of the API Worker's isolate per measured run (bench/profiler.ts). */
+  profile: boolean;
 }
 
-/** BENCH_DURATION_S (default 10), BENCH_WARMUP_S (default 2, 0 = none), BENCH_CONNECTIONS (default 16), BENCH_ROUNDS (default 1). */
+/** BENCH_DURATION_S (default 10), BENCH_WARMUP_S (default 2, 0 = none), BENCH_CONNECTIONS (default 16), BENCH_ROUNDS (default 1), BENCH_PROFILE (default off). */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): RunSettings {
   return {
     rounds: readNumber(env, "BENCH_ROUNDS", 1, (v) => Number.isInteger(v) && v >= 1 && v <= 20, "a whole number, 1-20"),
@@ -30,6 +39,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RunSettings 
     warmupS: readNumber(env, "BENCH_WARMUP_S", 2, (v) => Number.isInteger(v) && v >= 0 && v <= 60, "a whole number of seconds, 0-60"),
     connections: readNumber(env, "BENCH_CONNECTIONS", 16, (v) => Number.isInteger(v) && v >= 1 && v <= 1024, "a whole number, 1-1024"),
     timeoutS: REQUEST_TIMEOUT_S,
+    profile: readFlag(env, "BENCH_PROFILE"),
   };
 }
 

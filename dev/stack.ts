@@ -60,6 +60,8 @@ export interface StackOptions {
   localObservability?: boolean;
   /** Aborting stops whatever has started so far and rejects startStack. */
   signal?: AbortSignal;
+  /** The API Worker's DevTools inspector port on 127.0.0.1 (the bench's CPU profiles); wrangler picks one when unset. */
+  apiInspectorPort?: number;
 }
 
 /** A running stack. */
@@ -221,7 +223,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await writeFile(exporterEnvFile, `METRICS_TOKEN=${metricsToken}\n`, { mode: 0o600 });
 
     progress(`starting the API Worker on 127.0.0.1:${options.apiPort}`);
-    started.push(wranglerDev("api", options, ["--port", String(options.apiPort), "--env-file", varsFiles.api, "--env-file", apiEnvFile], sink("api")));
+    const inspector = options.apiInspectorPort === undefined ? [] : ["--inspector-port", String(options.apiInspectorPort)];
+    started.push(wranglerDev("api", options, ["--port", String(options.apiPort), "--env-file", varsFiles.api, "--env-file", apiEnvFile, ...inspector], sink("api")));
     const apiUrl = `http://127.0.0.1:${options.apiPort}`;
     const exporterUrl = `http://127.0.0.1:${options.exporterPort}`;
     const timeoutMs = options.readyTimeoutMs ?? 90_000;
