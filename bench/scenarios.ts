@@ -115,8 +115,8 @@ function reserveThenCommit(users: readonly BenchUser[]): BenchRequest[] {
  * D1 on the request path; the objects' pages cold) paid for that in its
  * measured seconds: consume with metrics on, which came right after the no-op
  * RPC in every other round, measured about 7 % more CPU per request than its
- * metrics-off twin, which always came after a consume run; with 6 s, the
- * difference went away (2026-11-27).
+ * metrics-off twin, which always came after a consume run. With 6 s the two
+ * measured the same in focused runs (2026-11-27; see the README for full runs).
  */
 const QUOTA_WARMUP_S = 6;
 
