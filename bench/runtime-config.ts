@@ -39,11 +39,23 @@ export async function benchOperator(stack: Stack, stateDir: string): Promise<Ben
     env: { ...process.env, QINGYU_STATE_DIR: stateDir },
   });
   if (promoted.status !== 0) throw new Error(`promote failed: ${promoted.stderr}`);
-  const { token } = await request<{ token: string }>(stack, "/api/v1/shared/auth/login", { json: { username, password } });
+  const login = async () => (await request<{ token: string }>(stack, "/api/v1/shared/auth/login", { json: { username, password } })).token;
+  let token = await login();
+  // This login comes before the bench raises the access-token lifetime, so its token lives the default 15 minutes,
+  // less than a long run (a profiled full run failed on its 37th run with 401 "token expired"): log in again then.
+  const authorized = async <T>(call: (token: string) => Promise<T>): Promise<T> => {
+    try {
+      return await call(token);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes(" answered 401: ")) throw error;
+      token = await login();
+      return call(token);
+    }
+  };
   return {
     async patch(patch) {
-      const { version, document } = await request<{ version: number; document: JsonObject }>(stack, "/api/v1/admin/config", { token });
-      await request(stack, "/api/v1/admin/config", { method: "PUT", token, json: { version, patch } });
+      const { version, document } = await authorized((token) => request<{ version: number; document: JsonObject }>(stack, "/api/v1/admin/config", { token }));
+      await authorized((token) => request(stack, "/api/v1/admin/config", { method: "PUT", token, json: { version, patch } }));
       return inverseMergePatch(patch, document);
     },
   };
