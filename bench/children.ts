@@ -24,16 +24,23 @@ interface Proc {
 /** Every descendant ever seen: one whose parent already exited is reparented to init and no longer looks like ours. */
 const seen = new Map<number, Proc>();
 
-/** pid → parent pid and process group, from /proc/<pid>/stat. */
-function processTable(): Map<number, { ppid: number; pgid: number }> {
-  const table = new Map<number, { ppid: number; pgid: number }>();
+/** One process as /proc/<pid>/stat tells it: parent, process group, and CPU used so far (utime + stime, in clock ticks). */
+export interface ProcStat {
+  ppid: number;
+  pgid: number;
+  cpuTicks: number;
+}
+
+/** pid → its stat line's fields we use. Throws without /proc. */
+export function processTable(): Map<number, ProcStat> {
+  const table = new Map<number, ProcStat>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       // The command name (field 2) may contain spaces and parentheses; fields after the last ')' are fixed.
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      table.set(Number(entry), { ppid: Number(fields[1]), pgid: Number(fields[2]) });
+      table.set(Number(entry), { ppid: Number(fields[1]), pgid: Number(fields[2]), cpuTicks: Number(fields[11]) + Number(fields[12]) });
     } catch {
       // The process exited while we were listing.
     }

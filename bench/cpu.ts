@@ -12,27 +12,10 @@
  * Linux only: elsewhere `stackCpuSeconds()` returns undefined and the report
  * leaves the column empty.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { processTable } from "./children.ts";
 
 // USER_HZ: 100 on every Linux architecture Node supports (the kernel reports stat times in these ticks).
 const TICKS_PER_SECOND = 100;
-
-interface ProcStat {
-  ppid: number;
-  /** utime + stime of the process itself, in ticks. */
-  ticks: number;
-}
-
-function readStat(pid: string): ProcStat | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) may contain spaces and parentheses; fields after the last ')' start at field 3.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return undefined; // exited while we were listing
-  }
-}
 
 /**
  * CPU seconds used so far by the bench's descendant processes that are alive
@@ -41,26 +24,20 @@ function readStat(pid: string): ProcStat | undefined {
  * stack keeps running.
  */
 export function stackCpuSeconds(): number | undefined {
-  let entries: string[];
+  let table: ReturnType<typeof processTable>;
   try {
-    entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+    table = processTable();
   } catch {
     return undefined;
   }
-  const children = new Map<number, Array<{ pid: number; ticks: number }>>();
-  for (const entry of entries) {
-    const stat = readStat(entry);
-    if (!stat) continue;
-    const siblings = children.get(stat.ppid) ?? [];
-    siblings.push({ pid: Number(entry), ticks: stat.ticks });
-    children.set(stat.ppid, siblings);
-  }
+  const children = new Map<number, number[]>();
+  for (const [pid, { ppid }] of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   let ticks = 0;
   const queue = [process.pid];
   while (queue.length > 0) {
     for (const child of children.get(queue.pop() as number) ?? []) {
-      ticks += child.ticks;
-      queue.push(child.pid);
+      ticks += table.get(child)?.cpuTicks ?? 0;
+      queue.push(child);
     }
   }
   return ticks / TICKS_PER_SECOND;
