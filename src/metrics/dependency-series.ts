@@ -1,13 +1,11 @@
 import { MetricsBuffer, observeInto } from "./buffer";
 import type { Metrics } from "./api";
+import type { Handle } from "./http";
 import { compileFamily } from "./schema";
 import type { CounterSample, HistogramSample } from "./wire";
 
 const CALLS = "qingyu_dependency_calls_total";
 const DURATION = "qingyu_dependency_call_duration_seconds";
-
-/** A series of the current batch: undefined until first resolved, null when the buffer dropped it. */
-type Handle<S> = S | null | undefined;
 
 /** The two series one successful dependency call writes. */
 interface CallSeries {

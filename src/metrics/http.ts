@@ -3,7 +3,7 @@ import { compileFamily } from "./schema";
 import type { CounterSample, GaugeDeltaSample, HistogramSample, Sample } from "./wire";
 
 /** A series of the current batch: undefined until first resolved, null when the buffer dropped it. */
-type Handle<S> = S | null | undefined;
+export type Handle<S> = S | null | undefined;
 
 type Handles = {
   requests: Handle<CounterSample>;
