@@ -71,7 +71,8 @@ export interface ScenarioReport extends Measurement {
 export interface BenchReport {
   date: string;
   machine: { cpuModel: string; cpuCount: number; memoryGiB: number; node: string; os: string };
-  settings: { durationS: number; connections: number; warmupS: number; timeoutS: number; rounds: number };
+  /** `twinRounds`: extra rounds of the metrics-off twins and their unpatched scenarios only (bench/twins.ts); absent in older reports. */
+  settings: { durationS: number; connections: number; warmupS: number; timeoutS: number; rounds: number; twinRounds?: number };
   scenarios: ScenarioReport[];
 }
 

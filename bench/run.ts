@@ -5,7 +5,7 @@
  * bench/results/latest.json and its chart (bench/results/throughput.svg).
  * Ctrl-C at any point stops every process it started.
  *
- * Env: BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ONLY=name,...,
+ * Env: BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_TWIN_ROUNDS (bench/twins.ts), BENCH_ONLY=name,...,
  * BENCH_PROFILE=1 (a CPU profile per measured run in bench/results/profiles; the
  * figures are then slowed by sampling, so latest.json and the chart are left alone).
  * Exit code: 0 (a missed target is reported, not fatal), 1 when a scenario had
@@ -29,6 +29,7 @@ import { benchOperator, type BenchOperator } from "./runtime-config.ts";
 import { SCENARIOS, STACK_API_VARS, STACK_RUNTIME_CONFIG } from "./scenarios.ts";
 import { readSettings, selectScenarios } from "./settings.ts";
 import { renderMarkdown } from "./table.ts";
+import { roundsFor, twinPairs, twinRoundOrder } from "./twins.ts";
 
 const RESULTS_FILE = join(ROOT, "bench", "results", "latest.json");
 const CHART_FILE = join(ROOT, "bench", "results", "throughput.svg");
@@ -222,39 +223,47 @@ async function main(): Promise<BenchReport> {
   if (waited !== undefined) progress(`the stack was quiet ${(waited / 1000).toFixed(0)} s after setup`);
 
   const measured = new Map<string, Measurement[]>();
-  const runs = settings.rounds * prepared.length;
+  const pairs = twinPairs(prepared);
+  const twinRuns = settings.twinRounds * pairs.length * 2;
+  const runs = settings.rounds * prepared.length + twinRuns;
   const measuringStarted = Date.now();
-  // Warm-up, measured run and the quiet pause before it (plus the patch's second pause), per round.
-  const roundS = prepared.reduce(
-    (total, { scenario }) =>
-      total + Math.max(settings.warmupS, scenario.minWarmupS ?? 0) + settings.durationS + (CONFIG_SETTLES_MS / 1000) * (scenario.runtimeConfig ? 2 : 1),
-    0,
-  );
-  progress(
-    `setup done after ${elapsed(startedAt)}; measuring ${runs} runs of ${settings.durationS} s after a warm-up, about ${Math.ceil((settings.rounds * roundS) / 60)} min`,
-  );
+  // Warm-up, measured run and the quiet pause before it (plus the patch's second pause).
+  const runS = ({ scenario }: (typeof prepared)[number]) =>
+    Math.max(settings.warmupS, scenario.minWarmupS ?? 0) + settings.durationS + (CONFIG_SETTLES_MS / 1000) * (scenario.runtimeConfig ? 2 : 1);
+  const sum = (entries: readonly (typeof prepared)[number][]) => entries.reduce((total, entry) => total + runS(entry), 0);
+  const totalS = settings.rounds * sum(prepared) + settings.twinRounds * sum(pairs.flatMap(({ unpatched, patched }) => [unpatched, patched]));
+  progress(`setup done after ${elapsed(startedAt)}; measuring ${runs} runs of ${settings.durationS} s after a warm-up, about ${Math.ceil(totalS / 60)} min`);
+
+  const measured = new Map<string, Measurement[]>();
+  const twinMeasured = new Map<string, Measurement[]>();
+  let run = 0;
+  const measureOnce = async ({ scenario, requests }: (typeof prepared)[number], label: string, round: number, into: Map<string, Measurement[]>) => {
+    checkInterrupted();
+    run++;
+    const warmupS = Math.max(settings.warmupS, scenario.minWarmupS ?? 0);
+    progress(
+      `[${run}/${runs}, ${elapsed(measuringStarted)}] ${label}${scenario.name}: ${warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`,
+    );
+    const result = await withRuntimeConfig(operator, scenario, async () => {
+      await scenario.beforeRun?.(ctx);
+      const around = profiler && (<T>(measured: () => Promise<T>) => profiled(profiler as IsolateProfiler, scenario.name, round, measured));
+      return measure(scenario.url(ctx), requests, { ...settings, warmupS }, progress, around);
+    });
+    checkInterrupted();
+    into.set(scenario.name, [...(into.get(scenario.name) ?? []), result]);
+    const flag = isFailing(result) ? ` FAILING (${result.non2xx} non-2xx, ${result.errors} errors)` : "";
+    const cpu = result.cpuUsPerRequest === undefined ? "" : `, CPU ${result.cpuUsPerRequest} µs/req`;
+    progress(`${label}${scenario.name}: ${result.reqPerSec} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${cpu}${flag}`);
+  };
   for (let round = 1; round <= settings.rounds; round++) {
     const label = settings.rounds > 1 ? `round ${round}/${settings.rounds} ` : "";
     // Every other round runs backwards (A B C, C B A, ...): the machine's slow drift then weighs on both sides of each ratio alike.
     const order = round % 2 === 1 ? prepared : [...prepared].reverse();
-    for (const [index, { scenario, requests }] of order.entries()) {
-      checkInterrupted();
-      const run = (round - 1) * prepared.length + index + 1;
-      const warmupS = Math.max(settings.warmupS, scenario.minWarmupS ?? 0);
-      progress(
-        `[${run}/${runs}, ${elapsed(measuringStarted)}] ${label}${scenario.name}: ${warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`,
-      );
-      const result = await withRuntimeConfig(operator, scenario, async () => {
-        await scenario.beforeRun?.(ctx);
-        const around = profiler && (<T>(measured: () => Promise<T>) => profiled(profiler as IsolateProfiler, scenario.name, round, measured));
-        return measure(scenario.url(ctx), requests, { ...settings, warmupS }, progress, around);
-      });
-      checkInterrupted();
-      measured.set(scenario.name, [...(measured.get(scenario.name) ?? []), result]);
-      const flag = isFailing(result) ? ` FAILING (${result.non2xx} non-2xx, ${result.errors} errors)` : "";
-      const cpu = result.cpuUsPerRequest === undefined ? "" : `, CPU ${result.cpuUsPerRequest} µs/req`;
-      progress(`${label}${scenario.name}: ${result.reqPerSec} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${cpu}${flag}`);
-    }
+    for (const entry of order) await measureOnce(entry, label, round, measured);
+  }
+  for (let round = 1; round <= settings.twinRounds && pairs.length > 0; round++) {
+    for (const entry of twinRoundOrder(pairs, round))
+      await measureOnce(entry, `twin round ${round}/${settings.twinRounds} `, settings.rounds + round, twinMeasured);
   }
 
   const report: BenchReport = {
@@ -266,12 +275,10 @@ async function main(): Promise<BenchReport> {
       warmupS: settings.warmupS,
       timeoutS: settings.timeoutS,
       rounds: settings.rounds,
+      twinRounds: pairs.length > 0 ? settings.twinRounds : 0,
     },
     scenarios: selected.map((scenario) => {
-      const own = measured.get(scenario.name);
-      const base = measured.get(scenario.baseline);
-      // selectScenarios always includes baselines, and every selected scenario was measured above.
-      if (own === undefined || base === undefined) throw new Error(`no measurement for ${scenario.name} or its baseline ${scenario.baseline}`);
+      const { own, base } = roundsFor(scenario, measured, twinMeasured);
       const others = scenario.alsoVs.map((name) => {
         const rounds = measured.get(name);
         if (rounds === undefined) throw new Error(`no measurement for ${name}, which ${scenario.name} is compared against`);

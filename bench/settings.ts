@@ -5,6 +5,9 @@ import type { RegisteredScenario } from "./scenario.ts";
 /** Long enough for a slow wrangler dev answer, short enough that a hung route shows as timeouts, not a stall. */
 const REQUEST_TIMEOUT_S = 5;
 
+/** With the rounds of a 2-round run, 8 side-by-side pairs per metrics-off twin: enough to tell a 2 % cost from a 10 % one here. */
+const DEFAULT_TWIN_ROUNDS = 6;
+
 function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, check: (value: number) => boolean, rule: string): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
@@ -27,14 +30,20 @@ export interface RunSettings extends LoadSettings {
    * medians of per-round ratios, so that drift of a noisy machine cancels out.
    */
   rounds: number;
+  /** Extra rounds of only the metrics-off twins and their unpatched scenarios (bench/twins.ts). */
+  twinRounds: number;
   /** BENCH_PROFILE=1: a CPU profile of the API Worker's isolate per measured run (bench/profiler.ts). */
   profile: boolean;
 }
 
-/** BENCH_DURATION_S (default 10), BENCH_WARMUP_S (default 2, 0 = none), BENCH_CONNECTIONS (default 16), BENCH_ROUNDS (default 1), BENCH_PROFILE (default off). */
+/**
+ * BENCH_DURATION_S (default 10), BENCH_WARMUP_S (default 2, 0 = none), BENCH_CONNECTIONS (default 16), BENCH_ROUNDS (default 1),
+ * BENCH_TWIN_ROUNDS (default 6, 0 = none), BENCH_PROFILE (default off).
+ */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): RunSettings {
   return {
     rounds: readNumber(env, "BENCH_ROUNDS", 1, (v) => Number.isInteger(v) && v >= 1 && v <= 20, "a whole number, 1-20"),
+    twinRounds: readNumber(env, "BENCH_TWIN_ROUNDS", DEFAULT_TWIN_ROUNDS, (v) => Number.isInteger(v) && v >= 0 && v <= 20, "a whole number, 0-20"),
     durationS: readNumber(env, "BENCH_DURATION_S", 10, (v) => Number.isInteger(v) && v >= 1 && v <= 600, "a whole number of seconds, 1-600"),
     warmupS: readNumber(env, "BENCH_WARMUP_S", 2, (v) => Number.isInteger(v) && v >= 0 && v <= 60, "a whole number of seconds, 0-60"),
     connections: readNumber(env, "BENCH_CONNECTIONS", 16, (v) => Number.isInteger(v) && v >= 1 && v <= 1024, "a whole number, 1-1024"),

@@ -48,6 +48,11 @@ export function renderMarkdown(report: BenchReport): string {
     ...(settings.rounds > 1
       ? [`${settings.rounds} interleaved rounds: values are medians over rounds; ratios are medians of per-round ratios, (min–max) over rounds in brackets.`]
       : []),
+    ...(settings.twinRounds
+      ? [
+          `Plus ${settings.twinRounds} twin rounds of only the *-metrics-off scenarios and the scenarios they are compared with, back to back, alternating which goes first: their rows are over all ${settings.rounds + settings.twinRounds} rounds.`,
+        ]
+      : []),
     "CPU µs/req: CPU time of the stack's own processes (wrangler, workerd, the Redis bridge, redis-server; not the load generator) per request, from /proc; steadier than req/s on a shared machine. CPU ratio < 1 means cheaper than the baseline.",
     "",
   ];
