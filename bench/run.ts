@@ -222,7 +222,6 @@ async function main(): Promise<BenchReport> {
   const waited = await waitUntilQuiet(AFTER_SETUP_MIN_WAIT_MS, AFTER_SETUP_MAX_WAIT_MS);
   if (waited !== undefined) progress(`the stack was quiet ${(waited / 1000).toFixed(0)} s after setup`);
 
-  const measured = new Map<string, Measurement[]>();
   const pairs = twinPairs(prepared);
   const twinRuns = settings.twinRounds * pairs.length * 2;
   const runs = settings.rounds * prepared.length + twinRuns;
