@@ -2,6 +2,7 @@ import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import type { EnvConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Role } from "../users/user-store";
+import { cachedClaims, rememberClaims, timeProblem } from "./verified-tokens";
 
 /** The claims of an access token. */
 export interface AccessClaims {
@@ -81,9 +82,18 @@ function isAccessClaims(payload: JWTPayload): payload is JWTPayload & AccessClai
 /**
  * Verifies signature (by `kid`), algorithm, issuer, audience, time claims and
  * token type. Failures become ApiErrors: 2007 expired or not yet valid, 2008
- * anything else. Revocation is checked separately (revocation.ts).
+ * anything else. Revocation is checked separately (revocation.ts). A token this
+ * isolate verified before under the same `config` only has its time claims
+ * checked again (verified-tokens.ts); the claims returned are then shared and frozen.
  */
-export async function verifyAccessToken(config: TokenConfig, token: string): Promise<AccessClaims> {
+export async function verifyAccessToken(config: TokenConfig, token: string, now = Date.now()): Promise<Readonly<AccessClaims>> {
+  const cached = cachedClaims(config, token);
+  if (cached) {
+    const problem = timeProblem(cached, Math.floor(now / 1000));
+    if (problem === "expired") throw new ApiError("TOKEN_EXPIRED", "token expired");
+    if (problem === "not yet valid") throw new ApiError("TOKEN_EXPIRED", "token not yet valid");
+    return cached;
+  }
   try {
     const { payload } = await jwtVerify(
       token,
@@ -92,10 +102,16 @@ export async function verifyAccessToken(config: TokenConfig, token: string): Pro
         if (!key) throw new ApiError("TOKEN_INVALID", "token signed with an unknown key");
         return hmacKey(key.secret);
       },
-      { algorithms: [ALGORITHM], issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, requiredClaims: ["exp", "nbf", "iat", "jti", "sub"] },
+      {
+        algorithms: [ALGORITHM],
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        requiredClaims: ["exp", "nbf", "iat", "jti", "sub"],
+        currentDate: new Date(now),
+      },
     );
     if (!isAccessClaims(payload)) throw new ApiError("TOKEN_INVALID", "not an access token");
-    return payload;
+    return rememberClaims(config, token, payload);
   } catch (error) {
     if (error instanceof ApiError) throw error;
     if (error instanceof errors.JWTExpired) throw new ApiError("TOKEN_EXPIRED", "token expired");
