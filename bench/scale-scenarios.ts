@@ -94,6 +94,7 @@ export const SCALE_SCENARIOS: readonly RegisteredScenario[] = [
       description: `POST /api/v1/internal/quota/{userId}/consume of 1 token over ${label(count)} distinct seeded users round-robin (of ${label(Math.max(...USER_COUNTS))} with live QuotaCounters)`,
       ...(count === FEWEST_USERS ? { baseline: "quota-noop-rpc" } : { baseline: quotaName(FEWEST_USERS), alsoVs: ["quota-noop-rpc"] }),
       setup: async (ctx) => (await seededQuotaUsers(ctx)).slice(0, count),
+      objects: "seeded-quota-users",
       requests: (_ctx, ids) =>
         roundRobin(ids, (id) => internalPost(`/api/v1/internal/quota/${id}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
     }),

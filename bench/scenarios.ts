@@ -120,6 +120,9 @@ function reserveThenCommit(users: readonly BenchUser[]): BenchRequest[] {
  */
 const QUOTA_WARMUP_S = 6;
 
+/** The 1,000 bench users' QuotaCounter objects, which the quota scenarios keep awake (see `objects` in scenario.ts). */
+const QUOTA_OBJECTS = "quota-users";
+
 /** Recording paused for one scenario's run, on the same stack (`metrics.recording` in the runtime config). */
 const RECORDING_PAUSED = { metrics: { recording: false } };
 
@@ -162,6 +165,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     name: "quota-noop-rpc",
     description: "POST /api/v1/internal/quota/{userId}/noop: service token + a no-op RPC to the user's QuotaCounter (the floor for DO-backed routes)",
     setup: warmQuotaUsers,
+    objects: QUOTA_OBJECTS,
     beforeRun: wakeQuotaObjects,
     minWarmupS: QUOTA_WARMUP_S,
     requests: (_ctx, users) => roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/noop`)),
@@ -173,6 +177,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     baseline: "quota-noop-rpc",
     targets: { minThroughputRatio: 0.9, maxP99Ratio: 1.5 },
     setup: warmQuotaUsers,
+    objects: QUOTA_OBJECTS,
     beforeRun: wakeQuotaObjects,
     minWarmupS: QUOTA_WARMUP_S,
     requests: (_ctx, users) => consumeOne(users),
@@ -184,6 +189,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     runtimeConfig: RECORDING_PAUSED,
     targets: { maxThroughputRatio: 1 / 0.95 },
     setup: warmQuotaUsers,
+    objects: QUOTA_OBJECTS,
     beforeRun: wakeQuotaObjects,
     minWarmupS: QUOTA_WARMUP_S,
     requests: (_ctx, users) => consumeOne(users),
@@ -194,6 +200,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
       "POST /api/v1/internal/quota/{userId}/reservations of 10 tokens, then POST …/reservations/{id}/commit of the 7 actually used, 1,000 users round-robin; req/s counts both requests (iterations/s is half)",
     baseline: "quota-noop-rpc",
     setup: warmQuotaUsers,
+    objects: QUOTA_OBJECTS,
     beforeRun: wakeQuotaObjects,
     minWarmupS: QUOTA_WARMUP_S,
     requests: (_ctx, users) => reserveThenCommit(users),

@@ -39,6 +39,7 @@ export const WALLET_SCENARIOS: readonly RegisteredScenario[] = [
     name: "wallet-balance",
     description: "GET /api/v1/finance/wallet/balance, 1,000 users round-robin (strict auth + Redis rate limit + one Wallet RPC)",
     setup: fundedUsers,
+    objects: "wallet-users",
     requests: (_ctx, users) =>
       roundRobin(users, (user) => ({ method: "GET", path: "/api/v1/finance/wallet/balance", headers: { authorization: `Bearer ${user.token}` } })),
   }),
@@ -47,6 +48,7 @@ export const WALLET_SCENARIOS: readonly RegisteredScenario[] = [
     description:
       "POST /api/v1/finance/wallet/consume of 0.01 yuan, 1,000 users round-robin (exact parse, check-and-debit + ledger row + idempotency record in one transaction)",
     setup: fundedUsers,
+    objects: "wallet-users",
     requests: (_ctx, users) => roundRobin(users, (user) => post(user, "/api/v1/finance/wallet/consume", { amount: "0.01", reason: "bench" })),
   }),
   defineScenario({
@@ -54,6 +56,7 @@ export const WALLET_SCENARIOS: readonly RegisteredScenario[] = [
     description:
       "POST /api/v1/finance/wallet/transfer of 0.01 yuan to the next user, 1,000 users round-robin (D1 recipient check, debit + outbox, credit delivered to the receiver's object before the answer)",
     setup: fundedUsers,
+    objects: "wallet-users",
     requests: (_ctx, users) =>
       roundRobin(
         users.map((user, index) => ({ user, to: users[(index + 1) % users.length]! })),
