@@ -206,6 +206,19 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     requests: (_ctx, users) => reserveThenCommit(users),
   }),
   defineScenario({
+    name: "quota-reserve-commit-metrics-off",
+    description:
+      "The quota-reserve-commit scenario with metric recording paused (same stack, API and Durable Objects): with metrics, throughput must be ≥ 0.95× this",
+    baseline: "quota-reserve-commit",
+    runtimeConfig: RECORDING_PAUSED,
+    targets: { maxThroughputRatio: 1 / 0.95 },
+    setup: warmQuotaUsers,
+    objects: QUOTA_OBJECTS,
+    beforeRun: wakeQuotaObjects,
+    minWarmupS: QUOTA_WARMUP_S,
+    requests: (_ctx, users) => reserveThenCommit(users),
+  }),
+  defineScenario({
     name: "quota-consume-redis-peer",
     description: "The same consume as an atomic counter in Redis through the Upstash REST path (how Redis-based limiters work); ours must be ≥ 3× faster",
     baseline: "quota-consume",
