@@ -22,6 +22,7 @@ import { waitUntilQuiet } from "./cpu.ts";
 import { killDescendantsNow, terminateDescendants } from "./children.ts";
 import { createContext } from "./context.ts";
 import { measure, stopRuns } from "./measure.ts";
+import { planRuns, plannedSeconds } from "./plan.ts";
 import { connectProfiler, summarizeProfile, type IsolateProfiler } from "./profiler.ts";
 import { compare, isFailing, machineInfo, type BenchReport, type Measurement } from "./report.ts";
 import type { BenchRequest, RegisteredScenario } from "./scenario.ts";
@@ -29,7 +30,7 @@ import { benchOperator, type BenchOperator } from "./runtime-config.ts";
 import { SCENARIOS, STACK_API_VARS, STACK_RUNTIME_CONFIG } from "./scenarios.ts";
 import { readSettings, selectScenarios } from "./settings.ts";
 import { renderMarkdown } from "./table.ts";
-import { roundsFor, twinPairs, twinRoundOrder } from "./twins.ts";
+import { roundsFor } from "./twins.ts";
 
 const RESULTS_FILE = join(ROOT, "bench", "results", "latest.json");
 const CHART_FILE = join(ROOT, "bench", "results", "throughput.svg");
@@ -230,45 +231,20 @@ async function main(): Promise<BenchReport> {
   const waited = await waitUntilQuiet(AFTER_SETUP_MIN_WAIT_MS, AFTER_SETUP_MAX_WAIT_MS);
   if (waited !== undefined) progress(`the stack was quiet ${(waited / 1000).toFixed(0)} s after setup`);
 
-  // The whole plan first, so that the time estimate counts every pause.
-  type Entry = (typeof prepared)[number];
-  const pairs = twinPairs(prepared);
   const measured = new Map<string, Measurement[]>();
   const twinMeasured = new Map<string, Measurement[]>();
-  const plan: Array<{ entry: Entry; label: string; round: number; into: Map<string, Measurement[]> }> = [];
-  for (let round = 1; round <= settings.rounds; round++) {
-    const label = settings.rounds > 1 ? `round ${round}/${settings.rounds} ` : "";
-    // Every other round runs backwards (A B C, C B A, ...): the machine's slow drift then weighs on both sides of each ratio alike.
-    const order = round % 2 === 1 ? prepared : [...prepared].reverse();
-    for (const entry of order) plan.push({ entry, label, round, into: measured });
-  }
-  for (let round = 1; round <= settings.twinRounds && pairs.length > 0; round++) {
-    const label = `twin round ${round}/${settings.twinRounds} `;
-    for (const entry of twinRoundOrder(pairs, round)) plan.push({ entry, label, round: settings.rounds + round, into: twinMeasured });
-  }
-  const waitsForObjects = (index: number) => {
-    const [before, now] = [plan[index - 1]?.entry.scenario, plan[index]?.entry.scenario];
-    return before?.objects !== undefined && before.objects !== now?.objects;
-  };
-  // Warm-up, measured run, the quiet pause before it (plus the patch's second pause) and the wait for other objects to close.
-  const totalS = plan.reduce(
-    (total, { entry: { scenario } }, index) =>
-      total +
-      Math.max(settings.warmupS, scenario.minWarmupS ?? 0) +
-      settings.durationS +
-      (CONFIG_SETTLES_MS / 1000) * (scenario.runtimeConfig ? 2 : 1) +
-      (waitsForObjects(index) ? OBJECTS_CLOSED_MIN_WAIT_MS / 1000 : 0),
-    0,
-  );
+  const plan = planRuns(prepared, settings.rounds, settings.twinRounds);
+  const totalS = plannedSeconds(plan, settings, { settleS: CONFIG_SETTLES_MS / 1000, objectsClosedS: OBJECTS_CLOSED_MIN_WAIT_MS / 1000 });
   progress(
     `setup done after ${elapsed(startedAt)}; measuring ${plan.length} runs of ${settings.durationS} s after a warm-up, about ${Math.ceil(totalS / 60)} min`,
   );
 
   const measuringStarted = Date.now();
-  for (const [index, { entry, label, round, into }] of plan.entries()) {
+  for (const [index, { entry, label, round, twin, waitForObjects }] of plan.entries()) {
     const { scenario, requests } = entry;
+    const into = twin ? twinMeasured : measured;
     checkInterrupted();
-    if (waitsForObjects(index)) {
+    if (waitForObjects) {
       const waited = await waitUntilQuiet(OBJECTS_CLOSED_MIN_WAIT_MS, OBJECTS_CLOSED_MAX_WAIT_MS);
       progress(`waited ${waited === undefined ? "" : `${(waited / 1000).toFixed(0)} s `}for ${plan[index - 1]?.entry.scenario.name}'s objects to close`);
       checkInterrupted();
@@ -298,7 +274,7 @@ async function main(): Promise<BenchReport> {
       warmupS: settings.warmupS,
       timeoutS: settings.timeoutS,
       rounds: settings.rounds,
-      twinRounds: pairs.length > 0 ? settings.twinRounds : 0,
+      twinRounds: plan.some((run) => run.twin) ? settings.twinRounds : 0,
     },
     scenarios: selected.map((scenario) => {
       const { own, base } = roundsFor(scenario, measured, twinMeasured);
