@@ -48,18 +48,29 @@ export function processTable(): Map<number, ProcStat> {
   return table;
 }
 
-/** Records the current descendants of this process in `seen`. Throws without /proc. */
-function collect(): void {
-  const table = processTable();
+/** The processes of `table` that descend from this process now (children, their children, ...). */
+export function descendantsIn(table: ReadonlyMap<number, ProcStat>): Array<[pid: number, stat: ProcStat]> {
+  const children = new Map<number, number[]>();
+  for (const [pid, { ppid }] of table) {
+    const siblings = children.get(ppid);
+    if (siblings) siblings.push(pid);
+    else children.set(ppid, [pid]);
+  }
+  const found: Array<[number, ProcStat]> = [];
   const queue = [process.pid];
   while (queue.length > 0) {
-    const parent = queue.shift();
-    for (const [pid, info] of table) {
-      if (info.ppid !== parent) continue;
-      seen.set(pid, { pid, pgid: info.pgid });
-      queue.push(pid);
+    for (const child of children.get(queue.pop() as number) ?? []) {
+      const stat = table.get(child);
+      if (stat) found.push([child, stat]);
+      queue.push(child);
     }
   }
+  return found;
+}
+
+/** Records the current descendants of this process in `seen`. Throws without /proc. */
+function collect(): void {
+  for (const [pid, { pgid }] of descendantsIn(processTable())) seen.set(pid, { pid, pgid });
 }
 
 /** Running, not a zombie: a killed workerd reparented to init stays a zombie until init reaps it. */

@@ -12,7 +12,7 @@
  * Linux only: elsewhere `stackCpuSeconds()` returns undefined and the report
  * leaves the column empty.
  */
-import { processTable } from "./children.ts";
+import { descendantsIn, processTable } from "./children.ts";
 
 // USER_HZ: 100 on every Linux architecture Node supports (the kernel reports stat times in these ticks).
 const TICKS_PER_SECOND = 100;
@@ -30,16 +30,7 @@ export function stackCpuSeconds(): number | undefined {
   } catch {
     return undefined;
   }
-  const children = new Map<number, number[]>();
-  for (const [pid, { ppid }] of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  let ticks = 0;
-  const queue = [process.pid];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.pop() as number) ?? []) {
-      ticks += table.get(child)?.cpuTicks ?? 0;
-      queue.push(child);
-    }
-  }
+  const ticks = descendantsIn(table).reduce((total, [, { cpuTicks }]) => total + cpuTicks, 0);
   return ticks / TICKS_PER_SECOND;
 }
 

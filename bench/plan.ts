@@ -20,6 +20,11 @@ export interface PlannedRun<T> {
   waitForObjects: boolean;
 }
 
+/** A scenario's warm-up: the run's, or the scenario's own longer one. */
+export function warmupOf(scenario: Pick<RegisteredScenario, "minWarmupS">, settings: { warmupS: number }): number {
+  return Math.max(settings.warmupS, scenario.minWarmupS ?? 0);
+}
+
 /** Every measured run, in order. */
 export function planRuns<T extends { scenario: RegisteredScenario }>(prepared: readonly T[], rounds: number, twinRounds: number): PlannedRun<T>[] {
   const runs: Array<Omit<PlannedRun<T>, "waitForObjects">> = [];
@@ -48,7 +53,7 @@ export function plannedSeconds(
   return plan.reduce(
     (total, { entry: { scenario }, waitForObjects }) =>
       total +
-      Math.max(settings.warmupS, scenario.minWarmupS ?? 0) +
+      warmupOf(scenario, settings) +
       settings.durationS +
       // A patched run also waits for its patch to be undone.
       pauses.settleS * (scenario.runtimeConfig ? 2 : 1) +

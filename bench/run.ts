@@ -22,7 +22,7 @@ import { waitUntilQuiet } from "./cpu.ts";
 import { killDescendantsNow, terminateDescendants } from "./children.ts";
 import { createContext } from "./context.ts";
 import { measure, stopRuns } from "./measure.ts";
-import { planRuns, plannedSeconds } from "./plan.ts";
+import { planRuns, plannedSeconds, warmupOf } from "./plan.ts";
 import { connectProfiler, summarizeProfile, type IsolateProfiler } from "./profiler.ts";
 import { compare, isFailing, machineInfo, type BenchReport, type Measurement } from "./report.ts";
 import type { BenchRequest, RegisteredScenario } from "./scenario.ts";
@@ -146,19 +146,20 @@ async function freePortOtherThan(taken: number[]): Promise<number> {
   }
 }
 
-/** After setup: past the objects' idle close (5-11 s), then until the stack is quiet, within a bound. */
-const AFTER_SETUP_MIN_WAIT_MS = 12_000;
+/** Local workerd closes an object 5-11 s after its last call: waits for closing to be over start past this. */
+const OBJECTS_CLOSED_MIN_WAIT_MS = 12_000;
+
+/** After setup (up to 10,000 objects woken): past their close, then until the stack is quiet, within a bound. */
 const AFTER_SETUP_MAX_WAIT_MS = 90_000;
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, CONFIG_SETTLES_MS));
-
 /**
- * Before a run that follows one of another object group (`objects` in scenario.ts): past the 5-11 s after which local
- * workerd closes idle objects, then until the stack is quiet (at most 30 s). In a full run, the authenticated no-op right
- * after the no-op DO RPC measured 0.72× the no-op against 1.02× in the round where it followed the liveness probe.
+ * Before a run that follows one of another object group (`objects` in scenario.ts): past the previous group's close,
+ * then until the stack is quiet (at most 30 s). In a full run, the authenticated no-op right after the no-op DO RPC
+ * measured 0.72× the no-op against 1.02× in the round where it followed the liveness probe.
  */
-const OBJECTS_CLOSED_MIN_WAIT_MS = 12_000;
 const OBJECTS_CLOSED_MAX_WAIT_MS = 30_000;
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, CONFIG_SETTLES_MS));
 
 /**
  * Runs `body` with the scenario's runtime-config patch in force, waiting for it to reach everything before and after.
@@ -228,7 +229,7 @@ async function main(): Promise<BenchReport> {
   }
   // Setup wakes up to 10,000 Durable Objects, which local workerd closes after 5-11 s idle: that work must not fall in
   // the first measured runs (in a full run, round 1's noop used 12 % more CPU per request than its twin right after).
-  const waited = await waitUntilQuiet(AFTER_SETUP_MIN_WAIT_MS, AFTER_SETUP_MAX_WAIT_MS);
+  const waited = await waitUntilQuiet(OBJECTS_CLOSED_MIN_WAIT_MS, AFTER_SETUP_MAX_WAIT_MS);
   if (waited !== undefined) progress(`the stack was quiet ${(waited / 1000).toFixed(0)} s after setup`);
 
   const measured = new Map<string, Measurement[]>();
@@ -249,7 +250,7 @@ async function main(): Promise<BenchReport> {
       progress(`waited ${waited === undefined ? "" : `${(waited / 1000).toFixed(0)} s `}for ${plan[index - 1]?.entry.scenario.name}'s objects to close`);
       checkInterrupted();
     }
-    const warmupS = Math.max(settings.warmupS, scenario.minWarmupS ?? 0);
+    const warmupS = warmupOf(scenario, settings);
     progress(
       `[${index + 1}/${plan.length}, ${elapsed(measuringStarted)}] ${label}${scenario.name}: ${warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`,
     );

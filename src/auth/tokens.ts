@@ -90,8 +90,7 @@ export async function verifyAccessToken(config: TokenConfig, token: string, now 
   const cached = cachedClaims(config, token);
   if (cached) {
     const problem = timeProblem(cached, Math.floor(now / 1000));
-    if (problem === "expired") throw new ApiError("TOKEN_EXPIRED", "token expired");
-    if (problem === "not yet valid") throw new ApiError("TOKEN_EXPIRED", "token not yet valid");
+    if (problem) throw new ApiError("TOKEN_EXPIRED", problem);
     return cached;
   }
   try {

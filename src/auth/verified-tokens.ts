@@ -22,11 +22,11 @@ export const VERIFIED_TOKENS_MAX = 4096;
 
 const caches = new WeakMap<object, Map<string, Readonly<AccessClaims>>>();
 
-/** Why a cached token no longer passes on time alone; null while it is valid at `nowSeconds`. */
-export function timeProblem(claims: Pick<AccessClaims, "exp" | "nbf">, nowSeconds: number): "expired" | "not yet valid" | null {
+/** Why a cached token no longer passes on time alone (the message of its 2007 error); null while it is valid at `nowSeconds`. */
+export function timeProblem(claims: Pick<AccessClaims, "exp" | "nbf">, nowSeconds: number): "token expired" | "token not yet valid" | null {
   // jose's rules with no clock tolerance: expired once now reaches exp; valid from nbf on.
-  if (claims.exp <= nowSeconds) return "expired";
-  if (claims.nbf > nowSeconds) return "not yet valid";
+  if (claims.exp <= nowSeconds) return "token expired";
+  if (claims.nbf > nowSeconds) return "token not yet valid";
   return null;
 }
 
