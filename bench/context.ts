@@ -7,10 +7,15 @@ const SETUP_REQUEST_TIMEOUT_MS = 30_000;
 const ERROR_BODY_MAX_CHARS = 500;
 
 /** Builds the context scenarios' setup and request builders receive. */
-export function createContext(stack: Pick<Stack, "apiUrl" | "bridgeUrl" | "redisToken">, progress: (line: string) => void): ScenarioContext {
+export function createContext(
+  stack: Pick<Stack, "apiUrl" | "bridgeUrl" | "redisToken">,
+  referenceUrl: string,
+  progress: (line: string) => void,
+): ScenarioContext {
   const memo = new Map<string, Promise<unknown>>();
   return {
     apiUrl: stack.apiUrl,
+    referenceUrl,
     bridgeUrl: stack.bridgeUrl,
     redisToken: stack.redisToken,
     progress,

@@ -26,6 +26,7 @@ import { planRuns, plannedSeconds, warmupOf } from "./plan.ts";
 import { connectProfiler, summarizeProfile, type IsolateProfiler } from "./profiler.ts";
 import { compare, isFailing, machineInfo, type BenchReport, type Measurement } from "./report.ts";
 import type { BenchRequest, RegisteredScenario } from "./scenario.ts";
+import { startReferenceWorker, type ReferenceWorker } from "./reference-worker.ts";
 import { benchOperator, type BenchOperator } from "./runtime-config.ts";
 import { SCENARIOS, STACK_API_VARS, STACK_RUNTIME_CONFIG } from "./scenarios.ts";
 import { readSettings, selectScenarios } from "./settings.ts";
@@ -45,6 +46,7 @@ const elapsed = (since: number) => {
 class Interrupted extends Error {}
 
 let stack: Stack | undefined;
+let reference: ReferenceWorker | undefined;
 let profiler: IsolateProfiler | undefined;
 let stateDir: string | undefined;
 let starting = false;
@@ -56,6 +58,7 @@ function stopEverything(): Promise<void> {
   cleanup ??= (async () => {
     stopRuns();
     profiler?.close();
+    if (reference !== undefined) await reference.stop();
     if (stack !== undefined) {
       progress("stopping the stack");
       await stack.stop();
@@ -106,7 +109,7 @@ process.on("uncaughtException", onCrash);
 process.on("unhandledRejection", onCrash);
 
 async function printLogTails(dir: string): Promise<void> {
-  for (const name of ["api", "exporter"]) {
+  for (const name of ["api", "exporter", "reference"]) {
     const text = await readFile(join(dir, "logs", `${name}.log`), "utf8").catch(() => undefined);
     if (text === undefined) continue;
     console.error(`[bench] last lines of the ${name} Worker's log:\n${text.trimEnd().split("\n").slice(-LOG_TAIL_LINES).join("\n")}`);
@@ -194,15 +197,20 @@ async function main(): Promise<BenchReport> {
   const startedAt = Date.now();
   starting = true;
   try {
-    stack = await startStack({
-      ...options,
-      bridgeAsProcess: true,
+    const wranglerOptions = {
       wranglerLogLevel: "warn",
       // Its store grows with every request, so later scenarios would pay for earlier ones' traces.
       localObservability: false,
+    } as const;
+    stack = await startStack({
+      ...options,
+      ...wranglerOptions,
+      bridgeAsProcess: true,
       apiVars: { ...options.apiVars, ...STACK_API_VARS },
       progress: (line) => progress(`  ${line}`),
     });
+    progress("  starting the bare reference Worker (bench/reference/)");
+    reference = await startReferenceWorker({ stateDir: options.stateDir, ...wranglerOptions });
   } catch (error) {
     // The worker logs live in the temp state dir, which is removed on exit: show their end now.
     if (interrupted === undefined) await printLogTails(options.stateDir);
@@ -211,7 +219,7 @@ async function main(): Promise<BenchReport> {
     starting = false;
   }
   checkInterrupted();
-  progress(`stack ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${stack.apiUrl}`);
+  progress(`stack ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${stack.apiUrl}, reference ${reference.url}`);
   if (options.apiInspectorPort !== undefined) {
     profiler = await connectProfiler(options.apiInspectorPort);
     progress("profiling every measured run: sampling slows the isolate, so these figures are not comparable with an unprofiled run's");
@@ -219,7 +227,7 @@ async function main(): Promise<BenchReport> {
   const operator = await benchOperator(stack, options.stateDir);
   await operator.patch(STACK_RUNTIME_CONFIG);
 
-  const ctx = createContext(stack, progress);
+  const ctx = createContext(stack, reference.url, progress);
   // Every setup first: creating fixtures (hashing 1,000 passwords) must not load the machine while something is measured.
   const prepared: Array<{ scenario: RegisteredScenario; requests: BenchRequest[] }> = [];
   for (const scenario of selected) {

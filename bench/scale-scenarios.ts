@@ -11,6 +11,7 @@
  */
 import { benchUsers, type BenchUser } from "./fixtures.ts";
 import { internalPost, SERVICE_HEADERS } from "./internal.ts";
+import { REFERENCE } from "./reference-scenarios.ts";
 import { defineScenario, mapConcurrent, roundRobin, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
 
 /** The most any one seeding call does (BENCH_SEED_MAX_PER_CALL in the route). */
@@ -92,7 +93,10 @@ export const SCALE_SCENARIOS: readonly RegisteredScenario[] = [
     defineScenario({
       name: quotaName(count),
       description: `POST /api/v1/internal/quota/{userId}/consume of 1 token over ${label(count)} distinct seeded users round-robin (of ${label(Math.max(...USER_COUNTS))} with live QuotaCounters)`,
-      ...(count === FEWEST_USERS ? { baseline: "quota-noop-rpc" } : { baseline: quotaName(FEWEST_USERS), alsoVs: ["quota-noop-rpc"] }),
+      // Against the bare durable consume over as many objects too: reopening objects is measured on the bare runtime as well.
+      ...(count === FEWEST_USERS
+        ? { baseline: "quota-noop-rpc", alsoVs: [REFERENCE.consumeOver(count)] }
+        : { baseline: quotaName(FEWEST_USERS), alsoVs: ["quota-noop-rpc", REFERENCE.consumeOver(count)] }),
       setup: async (ctx) => (await seededQuotaUsers(ctx)).slice(0, count),
       objects: "seeded-quota-users",
       requests: (_ctx, ids) =>

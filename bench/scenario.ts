@@ -41,6 +41,8 @@ export interface FetchJsonInit {
 /** What setup and request builders get. */
 export interface ScenarioContext {
   apiUrl: string;
+  /** The bare reference Worker (bench/reference/), started beside the stack. */
+  referenceUrl: string;
   bridgeUrl: string;
   /** The Upstash REST bridge's bearer token. */
   redisToken: string;

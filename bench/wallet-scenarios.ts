@@ -4,6 +4,7 @@
  * object), 1,000 users round-robin, as ratios to the no-op route.
  */
 import { benchUsers, type BenchUser } from "./fixtures.ts";
+import { REFERENCE } from "./reference-scenarios.ts";
 import { defineScenario, mapConcurrent, roundRobin, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
 
 /** Vars the wallet scenarios need on the bench stack: sandbox recharges fund the users without a payment provider. */
@@ -46,7 +47,9 @@ export const WALLET_SCENARIOS: readonly RegisteredScenario[] = [
   defineScenario({
     name: "wallet-consume",
     description:
-      "POST /api/v1/finance/wallet/consume of 0.01 yuan, 1,000 users round-robin (exact parse, check-and-debit + ledger row + idempotency record in one transaction)",
+      "POST /api/v1/finance/wallet/consume of 0.01 yuan, 1,000 users round-robin (exact parse, check-and-debit + ledger row + idempotency record in one transaction); ≥ 0.9× the bare durable wallet debit",
+    baseline: REFERENCE.walletDebit,
+    targets: { minThroughputRatio: 0.9 },
     setup: fundedUsers,
     objects: "wallet-users",
     requests: (_ctx, users) => roundRobin(users, (user) => post(user, "/api/v1/finance/wallet/consume", { amount: "0.01", reason: "bench" })),

@@ -123,7 +123,8 @@ async function ensureFromExample(file: string, progress: (line: string) => void)
   }
 }
 
-function wranglerDev(name: string, options: StackOptions, args: string[], output: OutputSink): ManagedProcess {
+/** `wrangler dev` for one Worker of a stack (the bench's reference Worker uses it too, so both run with the same flags). */
+export function wranglerDev(name: string, options: Pick<StackOptions, "stateDir" | "wranglerLogLevel" | "localObservability">, args: string[], output: OutputSink): ManagedProcess {
   return startProcess(name, process.execPath, [WRANGLER, "dev", "--ip", "127.0.0.1", "--persist-to", join(options.stateDir, "wrangler"), "--show-interactive-dev-session=false", ...(options.wranglerLogLevel ? ["--log-level", options.wranglerLogLevel] : []), ...args], {
     cwd: ROOT,
     // A private dev registry per stack: the exporter finds this stack's API Worker, not another one's.
