@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { DurableObjectMetrics } from "../src/metrics/durable-object";
-import type { QuotaPolicy } from "../src/quota/policy";
+import type { QuotaPolicyArg } from "../src/quota/policy";
 import { isQuotaFailure, type QuotaFailure } from "../src/quota/results";
 import type * as results from "../src/quota/results";
 import * as inputs from "../src/quota/schemas";
@@ -66,77 +66,77 @@ export class QuotaCounter extends DurableObject<Env> {
   }
 
   /** Atomic check-and-debit, idempotent by `requestId` (see `results.ConsumeResult`). */
-  consume(input: inputs.ConsumeInput, policy: QuotaPolicy): results.ConsumeResult | QuotaFailure {
+  consume(input: inputs.ConsumeInput, policy: QuotaPolicyArg): results.ConsumeResult | QuotaFailure {
     const args = parseInput(inputs.ConsumeInputSchema, input);
     return args.ok ? this.run(policy, (uow) => consume(uow, args.value)) : args.failure;
   }
 
   /** Holds an estimate until commit, release or TTL; idempotent by `requestId`. */
-  reserve(input: inputs.ReserveInput, policy: QuotaPolicy): results.ReserveResult | QuotaFailure {
+  reserve(input: inputs.ReserveInput, policy: QuotaPolicyArg): results.ReserveResult | QuotaFailure {
     const args = parseInput(inputs.ReserveInputSchema, input);
     return args.ok ? this.run(policy, (uow) => reserve(uow, args.value)) : args.failure;
   }
 
   /** Charges the actual amount of a reservation and releases the rest (overage policy in reservations.ts). */
-  commit(input: inputs.CommitInput, policy: QuotaPolicy): results.CommitResult | QuotaFailure {
+  commit(input: inputs.CommitInput, policy: QuotaPolicyArg): results.CommitResult | QuotaFailure {
     const args = parseInput(inputs.CommitInputSchema, input);
     return args.ok ? this.run(policy, (uow) => commit(uow, args.value)) : args.failure;
   }
 
   /** Returns a whole reservation. */
-  release(input: inputs.ReleaseInput, policy: QuotaPolicy): results.ReleaseResult | QuotaFailure {
+  release(input: inputs.ReleaseInput, policy: QuotaPolicyArg): results.ReleaseResult | QuotaFailure {
     const args = parseInput(inputs.ReleaseInputSchema, input);
     return args.ok ? this.run(policy, (uow) => release(uow, args.value)) : args.failure;
   }
 
   /** Adds tokens (admin now, wallet-paid later); idempotent by `requestId`. */
-  recharge(input: inputs.RechargeInput, policy: QuotaPolicy): results.RechargeResult | QuotaFailure {
+  recharge(input: inputs.RechargeInput, policy: QuotaPolicyArg): results.RechargeResult | QuotaFailure {
     const args = parseInput(inputs.RechargeInputSchema, input);
     return args.ok ? this.run(policy, (uow) => recharge(uow, args.value)) : args.failure;
   }
 
   /** Refunds a failed call's tokens; idempotent by `requestId`. */
-  restore(input: inputs.RestoreInput, policy: QuotaPolicy): results.RestoreResult | QuotaFailure {
+  restore(input: inputs.RestoreInput, policy: QuotaPolicyArg): results.RestoreResult | QuotaFailure {
     const args = parseInput(inputs.RestoreInputSchema, input);
     return args.ok ? this.run(policy, (uow) => restore(uow, args.value)) : args.failure;
   }
 
   /** Admin: pins a type's total. */
-  setTotal(input: inputs.SetTotalInput, policy: QuotaPolicy): results.SetTotalResult | QuotaFailure {
+  setTotal(input: inputs.SetTotalInput, policy: QuotaPolicyArg): results.SetTotalResult | QuotaFailure {
     const args = parseInput(inputs.SetTotalInputSchema, input);
     return args.ok ? this.run(policy, (uow) => setTotal(uow, args.value)) : args.failure;
   }
 
   /** Admin: suspends one type or all; it stays suspended until `activate`. */
-  suspend(input: inputs.SuspensionInput, policy: QuotaPolicy): results.SuspensionResult | QuotaFailure {
+  suspend(input: inputs.SuspensionInput, policy: QuotaPolicyArg): results.SuspensionResult | QuotaFailure {
     const args = parseInput(inputs.SuspensionInputSchema, input);
     return args.ok ? this.run(policy, (uow) => setSuspended(uow, args.value, true)) : args.failure;
   }
 
   /** Admin: lifts a suspension. */
-  activate(input: inputs.SuspensionInput, policy: QuotaPolicy): results.SuspensionResult | QuotaFailure {
+  activate(input: inputs.SuspensionInput, policy: QuotaPolicyArg): results.SuspensionResult | QuotaFailure {
     const args = parseInput(inputs.SuspensionInputSchema, input);
     return args.ok ? this.run(policy, (uow) => setSuspended(uow, args.value, false)) : args.failure;
   }
 
   /** One quota (daily by default), created with the plan on first touch. */
-  getQuota(input: inputs.GetQuotaInput, policy: QuotaPolicy): QuotaView | QuotaFailure {
+  getQuota(input: inputs.GetQuotaInput, policy: QuotaPolicyArg): QuotaView | QuotaFailure {
     const args = parseInput(inputs.GetQuotaInputSchema, input);
     return args.ok ? this.run(policy, (uow) => uow.view(uow.row(args.value.quotaType))) : args.failure;
   }
 
   /** Every quota, daily → monthly → total. */
-  getAllQuotas(policy: QuotaPolicy): { quotas: QuotaView[] } | QuotaFailure {
+  getAllQuotas(policy: QuotaPolicyArg): { quotas: QuotaView[] } | QuotaFailure {
     return this.run(policy, (uow) => ({ quotas: uow.rows().map((row) => uow.view(row)) }));
   }
 
   /** Statistics (see `QuotaStatisticsSchema`). */
-  getStatistics(policy: QuotaPolicy): QuotaStatistics | QuotaFailure {
+  getStatistics(policy: QuotaPolicyArg): QuotaStatistics | QuotaFailure {
     return this.run(policy, (uow) => statistics(uow));
   }
 
   /** A ledger page, newest first, with the total row count. */
-  listTransactions(input: inputs.ListTransactionsInput, policy: QuotaPolicy): results.TransactionsPage | QuotaFailure {
+  listTransactions(input: inputs.ListTransactionsInput, policy: QuotaPolicyArg): results.TransactionsPage | QuotaFailure {
     const args = parseInput(inputs.ListTransactionsInputSchema, input);
     return args.ok ? this.run(policy, (uow) => transactionsPage(uow, args.value.limit, args.value.offset)) : args.failure;
   }

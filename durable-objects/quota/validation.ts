@@ -4,7 +4,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { QuotaPolicySchema, type QuotaPolicy } from "../../src/quota/policy";
-import type { QuotaFailure, QuotaRpcError } from "../../src/quota/results";
+import { isQuotaFailure, type QuotaFailure, type QuotaRpcError } from "../../src/quota/results";
 
 /** A parse that either succeeded or explains itself per field. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; failure: QuotaFailure };
@@ -39,10 +39,46 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): Pars
 /** A policy ready to use, and whether it differs from the one this object last stored. */
 export type ResolvedPolicy = { policy: QuotaPolicy; canonical: string; changed: boolean; raw: string };
 
+type Validated = { policy: QuotaPolicy; canonical: string };
+
 /**
- * Validates policies once per distinct value. Routes pass the same policy on
- * every call, so the usual cost is one JSON.stringify and a string compare;
- * the zod parse runs only when the policy really changes.
+ * Policies validated in this isolate, by the text they arrived as. Every QuotaCounter of the isolate shares
+ * one parse per distinct policy: a woken object (local workerd closes idle ones within seconds) finds its
+ * stored policy here instead of parsing it again. Bounded; the entries are frozen, since objects share them.
+ */
+const validatedPolicies = new Map<string, Validated>();
+const MAX_VALIDATED_POLICIES = 64;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** Validates `value` (the parsed form of `text`), or returns the isolate's earlier validation of the same text. */
+function validated(text: string, value: () => unknown): Validated | QuotaFailure {
+  const known = validatedPolicies.get(text);
+  if (known) return known;
+  let raw: unknown;
+  try {
+    raw = value();
+  } catch {
+    return invalid("invalid policy", { policy: "must be a policy object or its JSON text" });
+  }
+  const result = QuotaPolicySchema.safeParse(raw);
+  if (!result.success) return invalid("invalid policy", details(result.error, "policy"));
+  const entry = { policy: deepFreeze(result.data), canonical: JSON.stringify(result.data) };
+  if (validatedPolicies.size >= MAX_VALIDATED_POLICIES) validatedPolicies.clear();
+  validatedPolicies.set(text, entry);
+  return entry;
+}
+
+/**
+ * One object's policy state. Routes pass the same policy text on every call, so the usual cost is one
+ * string compare; a new text is looked up in the isolate's table, and the zod parse runs only for a
+ * policy this isolate has not seen. A policy object (tests, the wallet's outbox) is serialised first.
  */
 export class PolicyCache {
   private rawJson: string | null = null;
@@ -55,27 +91,26 @@ export class PolicyCache {
   /** Seeds the cache from storage after (re)construction. */
   load(storedJson: string | null): void {
     if (storedJson === null) return;
-    const result = QuotaPolicySchema.safeParse(JSON.parse(storedJson));
-    if (!result.success) return;
-    this.stored = result.data;
+    const entry = validated(storedJson, () => JSON.parse(storedJson));
+    if (isQuotaFailure(entry)) return;
+    this.stored = entry.policy;
     this.storedJson = storedJson;
   }
 
-  /** Validates `raw`, or reuses the last validation when the same policy arrives again. */
+  /** Validates `raw` (a policy or its text), or reuses the last validation when the same policy arrives again. */
   resolve(raw: unknown): ResolvedPolicy | QuotaFailure {
     let rawJson: string;
     try {
-      rawJson = JSON.stringify(raw) ?? "null";
+      rawJson = typeof raw === "string" ? raw : (JSON.stringify(raw) ?? "null");
     } catch {
       return invalid("invalid policy", { policy: "must be JSON-serialisable" });
     }
     if (rawJson === this.rawJson && this.parsed) {
       return { policy: this.parsed, canonical: this.storedJson ?? "", changed: false, raw: rawJson };
     }
-    const result = QuotaPolicySchema.safeParse(raw);
-    if (!result.success) return invalid("invalid policy", details(result.error, "policy"));
-    const canonical = JSON.stringify(result.data);
-    return { policy: result.data, canonical, changed: canonical !== this.storedJson, raw: rawJson };
+    const entry = validated(rawJson, () => (typeof raw === "string" ? JSON.parse(raw) : raw));
+    if (isQuotaFailure(entry)) return entry;
+    return { policy: entry.policy, canonical: entry.canonical, changed: entry.canonical !== this.storedJson, raw: rawJson };
   }
 
   /** Call after the transaction that used `resolved` committed (and persisted it when changed). */

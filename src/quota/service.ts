@@ -3,7 +3,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { measuredStub } from "../lib/measured-stub";
 import { QUOTA_DECLINE_CODES, quotaHeaders, retryAfterSeconds } from "./http";
-import { resolveQuotaPolicy, type QuotaPolicy } from "./policy";
+import { policyText, resolveQuotaPolicy, type QuotaPolicy, type QuotaPolicyText } from "./policy";
 import { isQuotaFailure, type QuotaFailure, type QuotaOutcome } from "./results";
 import type { QuotaRole } from "./schemas";
 import type { QuotaView } from "./views";
@@ -11,30 +11,41 @@ import type { QuotaView } from "./views";
 // Plan roles live in their own module (cache with a documented bound); re-exported for the routes.
 export { planRole, planRoleOfUser } from "./plan-roles";
 
-const policies = new Map<string, QuotaPolicy>();
+const policies = new Map<string, { policy: QuotaPolicy; text: QuotaPolicyText }>();
 
 /**
- * The quota policy for a role under the current runtime config. Built once per
- * (config version, role) in the isolate: the hot path reuses the same object,
- * and a new config version produces new policies within the config cache bound.
+ * The quota policy for a role under the current runtime config, with its text. Built once per
+ * (config version, role) in the isolate: the hot path reuses the same object and text, and a new
+ * config version produces new policies within the config cache bound.
  */
-export async function policyFor(c: Context<AppEnv>, role: QuotaRole): Promise<QuotaPolicy> {
-  const snapshot = await c.get("services").runtimeConfig();
+async function resolvedPolicy(c: Context<AppEnv>, role: QuotaRole): Promise<{ policy: QuotaPolicy; text: QuotaPolicyText }> {
+  const snapshot = c.get("services").cachedRuntimeConfig() ?? (await c.get("services").runtimeConfig());
   const key = `${snapshot.version}:${role}`;
-  let policy = policies.get(key);
-  if (!policy) {
+  let entry = policies.get(key);
+  if (!entry) {
     const quota = snapshot.document.quota;
-    policy = resolveQuotaPolicy(role, {
+    const policy = resolveQuotaPolicy(role, {
       plans: quota.plans,
       thresholds: quota.thresholds,
       timeZone: quota.timeZone,
       reservations: quota.reservations,
       webhook: quota.webhook,
     });
+    entry = { policy, text: policyText(policy) };
     if (policies.size > 64) policies.clear();
-    policies.set(key, policy);
+    policies.set(key, entry);
   }
-  return policy;
+  return entry;
+}
+
+/** The quota policy for a role under the current runtime config (see `policyArgFor` for what `QuotaCounter` calls take). */
+export async function policyFor(c: Context<AppEnv>, role: QuotaRole): Promise<QuotaPolicy> {
+  return (await resolvedPolicy(c, role)).policy;
+}
+
+/** The same policy as its text, which is what routes pass to `QuotaCounter` RPCs (see `QuotaPolicyText`). */
+export async function policyArgFor(c: Context<AppEnv>, role: QuotaRole): Promise<QuotaPolicyText> {
+  return (await resolvedPolicy(c, role)).text;
 }
 
 /** The user's QuotaCounter; its calls are counted as Durable Object calls. */

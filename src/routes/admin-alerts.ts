@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
 import { dependencyCall } from "../lib/dependency";
+import { sameSecret } from "../lib/same-secret";
 import { bearerToken, requireAuth } from "../middleware/auth";
 import { PagingQuerySchema, toWindow } from "./paging";
 
@@ -13,16 +14,9 @@ const errors = { ...authErrorResponses, ...commonErrorResponses };
 
 /** The webhook's own security scheme: Alertmanager's shared token, not a user JWT (bearerAuth would tell clients the wrong credential). */
 const ALERT_WEBHOOK_SCHEME = "alertWebhookToken";
-const encoder = new TextEncoder();
 
 /** Secrets shorter than this are treated as unset: the webhook then refuses every call. */
 const MIN_TOKEN_LENGTH = 16;
-
-/** Constant-time comparison through SHA-256 digests (equal lengths whatever the inputs). */
-async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([crypto.subtle.digest("SHA-256", encoder.encode(given)), crypto.subtle.digest("SHA-256", encoder.encode(expected))]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
 
 /** The inbox, capped at the runtime config's `alerts.inboxMaxAlerts`. */
 async function inbox(c: Context<AppEnv>): Promise<AlertInbox> {
@@ -68,7 +62,7 @@ export function registerAdminAlertRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use(`${BASE}/webhook`, async function requireAlertWebhookToken(c, next) {
     const expected = c.env.ALERT_WEBHOOK_TOKEN ?? "";
     const given = bearerToken(c.req.header("Authorization"));
-    if (expected.length < MIN_TOKEN_LENGTH || !(await sameSecret(given, expected))) throw new ApiError("UNAUTHORIZED", "invalid alert webhook token");
+    if (expected.length < MIN_TOKEN_LENGTH || !sameSecret(given, expected)) throw new ApiError("UNAUTHORIZED", "invalid alert webhook token");
     await next();
   });
   app.use(BASE, requireAuth({ roles: ["admin"], policy: "strict" }));

@@ -7,7 +7,7 @@ import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } fro
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
 import { RechargeInputSchema, SetTotalInputSchema, SuspensionInputSchema } from "../quota/schemas";
-import { planRoleOfUser, policyFor, quotaCounter, unwrap } from "../quota/service";
+import { planRoleOfUser, policyArgFor, quotaCounter, unwrap } from "../quota/service";
 import { QuotaViewSchema } from "../quota/views";
 
 const BASE = "/api/v1/admin/quota/{userId}";
@@ -77,14 +77,14 @@ export function registerAdminQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(getQuotas, async (c) => {
     const { userId } = c.req.valid("param");
-    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
     return ok(c, unwrap(await quotaCounter(c, userId).getAllQuotas(policy)).quotas);
   });
 
   app.openapi(setTotal, async (c) => {
     const { userId } = c.req.valid("param");
     const body = c.req.valid("json");
-    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
     const result = unwrap(await quotaCounter(c, userId).setTotal(body, policy));
     trackQuotaActivity(c, result.quota, 0);
     await audit(c, "quota.set_total", userId, body);
@@ -104,7 +104,7 @@ export function registerAdminQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
           details: Object.fromEntries(parsed.error.issues.map((issue) => [`json.${issue.path.join(".")}`, issue.message])),
         });
       const input = parsed.data;
-      const policy = await policyFor(c, await planRoleOfUser(c, userId));
+      const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
       const counter = quotaCounter(c, userId);
       const result = unwrap(action === "suspend" ? await counter.suspend(input, policy) : await counter.activate(input, policy));
       for (const quota of result.quotas) trackQuotaActivity(c, quota, 0);
@@ -116,7 +116,7 @@ export function registerAdminQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(recharge, async (c) => {
     const { userId } = c.req.valid("param");
     const body = c.req.valid("json");
-    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
     const result = unwrap(await quotaCounter(c, userId).recharge(body, policy));
     if (!result.replayed) trackQuotaActivity(c, result.quota, 0);
     if (!result.replayed) await audit(c, "quota.recharge", userId, body);

@@ -8,7 +8,7 @@ import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { requireServiceToken } from "../middleware/service-auth";
 import type { ConsumeResult, ReserveResult } from "../quota/results";
 import { CommitInputSchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../quota/schemas";
-import { declineError, planRoleOfUser, policyFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
+import { declineError, planRoleOfUser, policyArgFor, policyFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
 import { QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../quota/views";
 import { registerBenchSeedRoutes } from "./bench-seed";
 
@@ -155,20 +155,20 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(consume, async (c) => {
     const { userId } = c.req.valid("param");
-    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
     return ok(c, decide(c, unwrap(await quotaCounter(c, userId).consume(c.req.valid("json"), policy))));
   });
 
   app.openapi(reserve, async (c) => {
     const { userId } = c.req.valid("param");
-    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
     const decision = decide(c, unwrap(await quotaCounter(c, userId).reserve(c.req.valid("json"), policy)));
     return c.json({ code: 0 as const, message: "reserved", data: decision, timestamp: Date.now(), request_id: c.get("requestId") }, 201);
   });
 
   app.openapi(commit, async (c) => {
     const { userId, reservationId } = c.req.valid("param");
-    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
     const result = unwrap(await quotaCounter(c, userId).commit({ reservationId, actual: c.req.valid("json").actual }, policy));
     setQuotaHeaders(c, result.quota);
     if (!result.replayed) c.get("metrics").inc("qingyu_quota_reservations_total", { event: "committed" });
@@ -178,7 +178,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(release, async (c) => {
     const { userId, reservationId } = c.req.valid("param");
-    const policy = await policyFor(c, await planRoleOfUser(c, userId));
+    const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
     const result = unwrap(await quotaCounter(c, userId).release({ reservationId }, policy));
     setQuotaHeaders(c, result.quota);
     if (!result.replayed) c.get("metrics").inc("qingyu_quota_reservations_total", { event: "released" });

@@ -4,7 +4,7 @@ import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } fro
 import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
 import { QuotaTypeSchema } from "../quota/schemas";
-import { planRole, policyFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
+import { planRole, policyArgFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
 import { LedgerEntrySchema, QuotaStatisticsSchema, QuotaViewSchema } from "../quota/views";
 import { PagingQuerySchema, toWindow } from "./paging";
 
@@ -76,7 +76,7 @@ export function registerQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(getQuota, async (c) => {
     const claims = authOf(c);
-    const policy = await policyFor(c, planRole(claims.roles));
+    const policy = await policyArgFor(c, planRole(claims.roles));
     const quota = unwrap(await quotaCounter(c, claims.user_id).getQuota({ quotaType: c.req.valid("query").type }, policy));
     setQuotaHeaders(c, quota);
     return ok(c, quota);
@@ -84,20 +84,20 @@ export function registerQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(getAll, async (c) => {
     const claims = authOf(c);
-    const { quotas } = unwrap(await quotaCounter(c, claims.user_id).getAllQuotas(await policyFor(c, planRole(claims.roles))));
+    const { quotas } = unwrap(await quotaCounter(c, claims.user_id).getAllQuotas(await policyArgFor(c, planRole(claims.roles))));
     return ok(c, quotas);
   });
 
   app.openapi(statistics, async (c) => {
     const claims = authOf(c);
-    return ok(c, unwrap(await quotaCounter(c, claims.user_id).getStatistics(await policyFor(c, planRole(claims.roles)))));
+    return ok(c, unwrap(await quotaCounter(c, claims.user_id).getStatistics(await policyArgFor(c, planRole(claims.roles)))));
   });
 
   app.openapi(transactions, async (c) => {
     const claims = authOf(c);
     const window = toWindow(c.req.valid("query"));
     const page = unwrap(
-      await quotaCounter(c, claims.user_id).listTransactions({ limit: window.limit, offset: window.offset }, await policyFor(c, planRole(claims.roles))),
+      await quotaCounter(c, claims.user_id).listTransactions({ limit: window.limit, offset: window.offset }, await policyArgFor(c, planRole(claims.roles))),
     );
     return okPage(c, page.items, paginate(page.total, window.page, window.pageSize));
   });
@@ -108,7 +108,7 @@ export function registerQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
       throw new ApiError("UPGRADE_REQUIRED", "this endpoint speaks WebSocket only", { headers: { Upgrade: "websocket" } });
     const counter = quotaCounter(c, claims.user_id);
     // Brings the snapshot up to the caller's current policy before the socket opens.
-    unwrap(await counter.getAllQuotas(await policyFor(c, planRole(claims.roles))));
+    unwrap(await counter.getAllQuotas(await policyArgFor(c, planRole(claims.roles))));
     return counter.fetch(c.req.raw) as unknown as ReturnType<typeof ok>;
   });
 }

@@ -33,7 +33,7 @@ const WalletVarsSchema = z.object({
    * (statistics) at most once per this window: changes inside it are merged
    * into one D1 write, so busy wallets do not cost a write per movement.
    */
-  WALLET_BALANCE_SYNC_DELAY_MS: intFromString("WALLET_BALANCE_SYNC_DELAY_MS", 0, 600_000).default(1_000),
+  WALLET_BALANCE_SYNC_DELAY_MS: intFromString("WALLET_BALANCE_SYNC_DELAY_MS", 0, 600_000).default(10_000),
 });
 
 /** The wallet vars with their cross-field rules. */
