@@ -7,6 +7,7 @@ import { ApiError, type ErrorName } from "./errors";
 import { fail } from "./lib/envelope";
 import { allowedMethods } from "./lib/allowed-methods";
 import { requestId } from "./middleware/request-id";
+import { responseHeaders } from "./middleware/response-headers";
 
 /** Per-field messages (`{"body.email": "Invalid email address"}`) for the 1001 envelope. */
 function fieldErrors(error: ZodError, target: string): Record<string, string> {
@@ -67,8 +68,9 @@ export function newApp(): OpenAPIHono<AppEnv> {
       }
     },
   });
+  // First, before anything sets a header: the assembler collects them for the response (and adds the secure headers).
   // Every envelope carries the request id, so the id middleware belongs to the factory.
-  app.use(requestId());
+  app.use(responseHeaders(), requestId());
   app.onError(handleError);
   app.notFound(handleNotFound(app));
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -1,4 +1,3 @@
-import { secureHeaders } from "hono/secure-headers";
 import { newApp } from "./app";
 import { accessLog } from "./middleware/access-log";
 import { bodyLimit } from "./middleware/body-limit";
@@ -33,14 +32,14 @@ export { MetricsShard } from "../durable-objects/metrics-shard";
 export { ConfigStore } from "../durable-objects/config-store";
 
 /**
- * Builds the API: middleware in the order ARCHITECTURE.md gives (request id in
- * the factory, then log → config → metrics → secure headers → CORS → body limit → services), then routes.
- * Metrics sit before secure headers, not after the body limit as the sketch has it, so that
+ * Builds the API: middleware in the order ARCHITECTURE.md gives (the response assembler, which also sets the
+ * secure headers, and the request id in the factory, then log → config → metrics → CORS → body limit → services), then routes.
+ * Metrics sit before CORS, not after the body limit as the sketch has it, so that
  * CORS preflights and 413s, which those middlewares answer themselves, are counted too.
  */
 export function createApp() {
   const app = newApp();
-  app.use(accessLog(), configMiddleware(), metrics(), secureHeaders(), cors(), bodyLimit(), init());
+  app.use(accessLog(), configMiddleware(), metrics(), cors(), bodyLimit(), init());
   registerHealthRoutes(app);
   registerSystemRoutes(app);
   registerAuthRoutes(app);

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { routeTemplate } from "../lib/route-template";
+import { jsonResponseBytes } from "../middleware/response-headers";
 import { NO_METRICS } from "./api";
 import { loadMetricsConfig } from "./config";
 import { HTTP_METHODS, STATUS_CLASSES } from "./definitions";
@@ -34,50 +35,15 @@ function requestBytes(c: Context): number | undefined {
   return c.req.raw.body === null ? 0 : undefined;
 }
 
-/** Response body size: as our `c.json` sent it, else from Content-Length; bodies without one (streams, WebSocket upgrades) are not measured. */
-function responseBytes(c: Context, sized: SizedJson): number | undefined {
-  const response = c.res;
+/** Response body size: as our `c.json` sent it (src/middleware/response-headers.ts), else from Content-Length; bodies without one (streams, WebSocket upgrades) are not measured. */
+function responseBytes(c: Context): number | undefined {
   // Reading `body` or a header of a Response crosses into the runtime; the JSON envelope's size is already known.
-  if (response === sized.response) return sized.bytes;
+  const sent = jsonResponseBytes(c);
+  if (sent !== undefined) return sent;
+  const response = c.res;
   if (response.body === null) return response.status === 101 ? undefined : 0;
   const declared = response.headers.get("content-length");
   return declared === null ? undefined : Number(declared);
-}
-
-const encoder = new TextEncoder();
-// JSON.stringify leaves non-ASCII characters as they are; without any, the UTF-8 length is the string's length.
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** The last response this request's `c.json` made, and its body's size in bytes. */
-interface SizedJson {
-  response: Response | undefined;
-  bytes: number;
-}
-
-/**
- * Makes this request's `c.json` send its body with a Content-Length, exactly
- * as Hono's own `c.json` would otherwise (same default Content-Type, caller's
- * headers win), and remember its size. Envelope responses are all built by
- * `c.json`, and a Response made from a string exposes no length, so this is
- * how their size is known without reading the body back (which cost more than
- * all the rest of the recording together). An ASCII body (nearly all) is sent
- * as the string itself, as Hono would send it: no extra copy through
- * TextEncoder (about 1 % of a consume request's isolate time in a CPU profile).
- */
-function sizeJsonResponses(c: Context): SizedJson {
-  const sized: SizedJson = { response: undefined, bytes: 0 };
-  // Hono's body() takes a status or an init as its second argument at run time; its overloads split the two.
-  const body = c.body as unknown as (data: string | Uint8Array, arg?: number | ResponseInit, headers?: Record<string, string | string[]>) => Response;
-  const json = (object: unknown, arg?: number | ResponseInit, headers?: Record<string, string | string[]>) => {
-    const text = JSON.stringify(object);
-    const data = NON_ASCII.test(text) ? encoder.encode(text) : text;
-    const bytes = typeof data === "string" ? data.length : data.byteLength;
-    sized.response = body(data, arg, { "Content-Type": "application/json", ...headers, "Content-Length": String(bytes) });
-    sized.bytes = bytes;
-    return sized.response;
-  };
-  c.json = json as unknown as typeof c.json;
-  return sized;
 }
 
 function flushContext(c: Context<AppEnv>): FlushContext | undefined {
@@ -135,7 +101,6 @@ export function metrics(options: MetricsMiddlewareOptions = {}): MiddlewareHandl
     c.set("metrics", pipeline.buffer);
     const http = httpMetricsOf(pipeline);
     const startedAt = performance.now();
-    const sized = sizeJsonResponses(c);
     http.inFlight(1);
     try {
       await next();
@@ -148,7 +113,7 @@ export function metrics(options: MetricsMiddlewareOptions = {}): MiddlewareHandl
         statusClass(c.res.status),
         (performance.now() - startedAt) / 1000,
         requestBytes(c),
-        responseBytes(c, sized),
+        responseBytes(c),
       );
       pipeline.afterWork(() => flushContext(c));
     }
