@@ -99,7 +99,14 @@ const withdraw = createRoute({
   security,
   request: {
     headers: IdempotencyHeadersSchema,
-    ...json(z.object({ amount: YuanSchema, account: z.string().trim().min(1).max(128), method: z.enum(PAYMENT_METHODS).optional() })),
+    ...json(
+      z.object({
+        amount: YuanSchema,
+        account: z.string().trim().min(1).max(128),
+        method: z.enum(PAYMENT_METHODS).optional(),
+        accountType: z.enum(PAYMENT_METHODS).optional().openapi({ description: "Alias of `method` (the web client's WithdrawParams.accountType)" }),
+      }),
+    ),
   },
   responses: {
     201: jsonContent(
@@ -160,7 +167,7 @@ export function registerWalletMoneyRoutes(app: OpenAPIHono<AppEnv>, aliases: Wal
     const result = await c.var.services.wallet.withdraw(authOf(c).user_id, {
       amount,
       account: body.account,
-      method: body.method ?? "bank",
+      method: body.method ?? body.accountType ?? "bank",
       minimum: settings.minWithdrawFen,
       idempotencyKey: idempotencyKeyOf(c.req.valid("header")),
     });
