@@ -8,6 +8,7 @@ import { init } from "./middleware/init";
 import { metrics } from "./metrics";
 import { registerAdminAlertRoutes } from "./routes/admin-alerts";
 import { registerAdminConfigRoutes } from "./routes/admin-config";
+import { registerAdminConfigClientRoutes } from "./routes/admin-config-client";
 import { registerAdminOperationLogRoutes } from "./routes/admin-operation-logs";
 import { registerAdminQuotaRoutes } from "./routes/admin-quota";
 import { registerAdminStatsRoutes } from "./routes/admin-stats";
@@ -48,6 +49,7 @@ export function createApp() {
   registerProfileRoutes(app);
   registerAdminAlertRoutes(app);
   registerAdminConfigRoutes(app);
+  registerAdminConfigClientRoutes(app); // after the admin guard registerAdminConfigRoutes sets on /admin/config/*
   registerAdminOperationLogRoutes(app);
   registerAdminUserRoutes(app);
   registerAdminStatsRoutes(app);
