@@ -8,6 +8,7 @@ import { init } from "./middleware/init";
 import { metrics } from "./metrics";
 import { registerAdminAlertRoutes } from "./routes/admin-alerts";
 import { registerAdminConfigRoutes } from "./routes/admin-config";
+import { registerSystemMetricsRoutes } from "./routes/system-metrics";
 import { registerAdminConfigClientRoutes } from "./routes/admin-config-client";
 import { registerAdminOperationLogRoutes } from "./routes/admin-operation-logs";
 import { registerAdminQuotaRoutes } from "./routes/admin-quota";
@@ -44,6 +45,7 @@ export function createApp() {
   app.use(accessLog(), configMiddleware(), metrics(), secureHeaders(), cors(), bodyLimit(), init());
   registerHealthRoutes(app);
   registerSystemRoutes(app);
+  registerSystemMetricsRoutes(app);
   registerAuthRoutes(app);
   registerSessionRoutes(app);
   registerProfileRoutes(app);
