@@ -92,7 +92,11 @@ const history = createRoute({
   summary: "Who changed what, newest first",
   security,
   request: {
-    query: z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), page_size: z.coerce.number().int().min(1).max(100).default(20) }),
+    query: z.object({
+      page: z.coerce.number().int().min(1).max(100_000).default(1),
+      page_size: z.coerce.number().int().min(1).max(100).optional().openapi({ description: "Default 20" }),
+      pageSize: z.coerce.number().int().min(1).max(100).optional().openapi({ description: "Alias of page_size" }),
+    }),
   },
   responses: { 200: jsonContent(paginatedEnvelopeOf(z.array(HistoryEntrySchema)), "History"), ...errors },
 });
@@ -149,7 +153,9 @@ export function registerAdminConfigRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(history, async (c) => {
-    const { page, page_size: pageSize } = c.req.valid("query");
+    const query = c.req.valid("query");
+    const page = query.page;
+    const pageSize = query.page_size ?? query.pageSize ?? 20;
     const { entries, total } = await configStore(c.env.CONFIG_STORE).history({ limit: pageSize, offset: (page - 1) * pageSize });
     return okPage(
       c,

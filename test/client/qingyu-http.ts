@@ -59,8 +59,11 @@ export interface Exchange {
 
 /** Where the error lands when http.service rejects (business code ≠ 0, or an HTTP error). */
 export class ClientRejection extends Error {
-  constructor(readonly exchange: Exchange) {
+  readonly exchange: Exchange;
+
+  constructor(exchange: Exchange) {
     super(`client rejected ${exchange.url}: HTTP ${exchange.status} ${JSON.stringify(exchange.body)}`);
+    this.exchange = exchange;
   }
 }
 
