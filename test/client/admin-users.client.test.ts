@@ -38,4 +38,14 @@ describe("admin users — src/modules/admin/api/user.api.ts", () => {
     const list = asObject(await httpService("GET", "/api/v1/admin/users", { token: admin.token, params: { page: 1, pageSize: 5, keyword: target.username } }));
     expect(asArray(list.users ?? null).map(asObject)[0]).toMatchObject({ id: target.user.id, status: "banned", banReason: "刷屏" });
   });
+
+  it("assignRole(id, {role}) sends one role where we take the complete set: a clean 400 naming roles, nothing changed", async () => {
+    const target = await registerThroughClient();
+    const refused = await send("PUT", `/api/v1/admin/users/${String(target.user.id)}/role`, { token: admin.token, data: { role: "writer" } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe(1001);
+    expect(JSON.stringify(refused.body.data)).toContain("json.roles");
+    const list = asObject(await httpService("GET", "/api/v1/admin/users", { token: admin.token, params: { page: 1, pageSize: 5, keyword: target.username } }));
+    expect(asArray(list.users ?? null).map(asObject)[0]?.roles).toEqual(["reader"]);
+  });
 });
