@@ -1,10 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import type { ClientAlias } from "../lib/client-alias";
 import { authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { created, envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf } from "../middleware/auth";
-import { openapiWithAliases } from "../lib/client-alias";
+import { openapiWithAliases, type ClientAlias } from "../lib/client-alias";
 import { fenOf, IdempotencyHeadersSchema, idempotencyKeyOf, markReplay, walletSettings, YuanSchema } from "../wallet/http";
 import { BalancesSchema, LedgerEntrySchema, PAYMENT_METHODS, RechargeOrderSchema, TransferSchema, WithdrawalSchema } from "../wallet/views";
 
