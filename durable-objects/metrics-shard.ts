@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { loadMetricsConfig } from "../src/metrics/config";
 import { METRICS } from "../src/metrics/definitions";
 import { ShardState, type PendingChanges } from "../src/metrics/shard-state";
+import { TotalsRing, type TotalsWindow } from "../src/metrics/totals-ring";
 import type { IngestReply, MetricsBatch, MetricsShardApi, Sample, ShardSnapshot } from "../src/metrics/wire";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
 import { HOOKS_OFF, testHooksEnabled } from "./test-hooks";
@@ -28,6 +29,8 @@ const PIPELINE_COUNTERS_AT_ZERO: Sample[] = [
  */
 export class MetricsShard extends DurableObject<Env> implements MetricsShardApi {
   readonly #state: ShardState;
+  /** Copies of the HTTP totals over the last minutes, for the request-rate view (src/metrics/totals-ring.ts). */
+  readonly #recent = new TotalsRing();
   #shardsSeen = 0;
   #lastPruneAt = 0;
   /** Test only: how long `snapshot()` waits before answering (memory only, so a restart clears it). */
@@ -48,6 +51,7 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
       this.#state.initialise(PIPELINE_COUNTERS_AT_ZERO.map((sample) => ({ ...sample, labels: [...sample.labels] })));
       const seen = sql.exec<{ value: string }>("SELECT value FROM shard_meta WHERE key = 'shards_seen'").toArray()[0];
       this.#shardsSeen = seen ? Number(seen.value) : 0;
+      this.#recent.record(Date.now(), () => this.#state.samples());
     });
   }
 
@@ -77,6 +81,7 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
     });
     // Only after the transaction committed does memory change, so memory never runs ahead of storage.
     this.#state.commit(changes);
+    this.#recent.record(now, () => this.#state.samples());
     this.#shardsSeen = shardsSeen;
     if (now - this.#lastPruneAt >= PRUNE_EVERY_MS) this.#lastPruneAt = now;
     return { applied: !duplicate, dropped: changes.dropped };
@@ -92,6 +97,12 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
     if (!testHooksEnabled(this.env)) return HOOKS_OFF;
     this.#snapshotDelayMs = Math.min(Math.max(0, Math.trunc(Number(delayMs) || 0)), 60_000);
     return { delayMs: this.#snapshotDelayMs };
+  }
+
+  /** The HTTP totals now and as of `sinceMs` ago (or as far back as this shard remembers). */
+  async recentTotals(sinceMs: number): Promise<TotalsWindow> {
+    const now = Date.now();
+    return this.#recent.window(now - Math.max(0, Number(sinceMs) || 0), now, this.#state.samples());
   }
 
   /** Every series this shard holds, as totals. */

@@ -11,7 +11,7 @@ import { consume } from "./quota/consume";
 import { nextAlarmAt, prepare, prune, runDue, Schedule } from "./quota/lifecycle";
 import { broadcast, levelMessages, snapshotMessage, STREAM_TAG } from "./quota/live";
 import { QuotaMetrics, type LevelTransition } from "./quota/metrics";
-import { listNotifications, markAllNotificationsRead, markNotificationRead } from "./quota/notifications";
+import { listNotifications, markAllNotificationsRead, markNotificationRead, markNotificationsRead } from "./quota/notifications";
 import { statistics, transactionsPage } from "./quota/reads";
 import { commit, release, reserve } from "./quota/reservations";
 import { migrate } from "./quota/schema";
@@ -152,6 +152,12 @@ export class QuotaCounter extends DurableObject<Env> {
   markNotificationRead(input: inputs.MarkNotificationReadInput): results.MarkNotificationReadResult | QuotaFailure {
     const args = parseInput(inputs.MarkNotificationReadInputSchema, input);
     return args.ok ? markNotificationRead(this.sql, this.userId, args.value.id, Date.now()) : args.failure;
+  }
+
+  /** Marks the listed notifications read (unknown ids are skipped); returns how many changed. */
+  markNotificationsRead(input: inputs.MarkNotificationsReadInput): { updated: number } | QuotaFailure {
+    const args = parseInput(inputs.MarkNotificationsReadInputSchema, input);
+    return args.ok ? markNotificationsRead(this.sql, args.value.ids, Date.now()) : args.failure;
   }
 
   /** Marks every notification read. */

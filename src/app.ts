@@ -64,7 +64,11 @@ export function newApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        throw new ApiError("INVALID_PARAMETER", "invalid parameters", { details: fieldErrors(result.error, result.target) });
+        // The message names the first problem in words, since clients show `message` to the person (details keep them all).
+        const first = result.error.issues[0];
+        const field = first?.path.map(String).join(".");
+        const message = first ? `invalid parameters: ${field ? `${field}: ` : ""}${first.message}` : "invalid parameters";
+        throw new ApiError("INVALID_PARAMETER", message, { details: fieldErrors(result.error, result.target) });
       }
     },
   });

@@ -7,6 +7,8 @@ import { init } from "./middleware/init";
 import { metrics } from "./metrics";
 import { registerAdminAlertRoutes } from "./routes/admin-alerts";
 import { registerAdminConfigRoutes } from "./routes/admin-config";
+import { registerSystemMetricsRoutes } from "./routes/system-metrics";
+import { registerAdminConfigClientRoutes } from "./routes/admin-config-client";
 import { registerAdminOperationLogRoutes } from "./routes/admin-operation-logs";
 import { registerAdminQuotaRoutes } from "./routes/admin-quota";
 import { registerAdminStatsRoutes } from "./routes/admin-stats";
@@ -42,11 +44,13 @@ export function createApp() {
   app.use(accessLog(), configMiddleware(), metrics(), cors(), bodyLimit(), init());
   registerHealthRoutes(app);
   registerSystemRoutes(app);
+  registerSystemMetricsRoutes(app);
   registerAuthRoutes(app);
   registerSessionRoutes(app);
   registerProfileRoutes(app);
   registerAdminAlertRoutes(app);
   registerAdminConfigRoutes(app);
+  registerAdminConfigClientRoutes(app); // after the admin guard registerAdminConfigRoutes sets on /admin/config/*
   registerAdminOperationLogRoutes(app);
   registerAdminUserRoutes(app);
   registerAdminStatsRoutes(app);

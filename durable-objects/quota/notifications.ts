@@ -35,3 +35,10 @@ export function markAllNotificationsRead(sql: SqlStorage, now: number): { update
   // changes(), not rowsWritten: the latter also counts index entries.
   return { updated: sql.exec<{ n: number }>("SELECT changes() AS n").one().n };
 }
+
+/** Marks the listed unread notifications read in one statement; returns how many changed. */
+export function markNotificationsRead(sql: SqlStorage, ids: string[], now: number): { updated: number } {
+  if (ids.length === 0) return { updated: 0 };
+  sql.exec(`UPDATE notifications SET read_at = ? WHERE read_at IS NULL AND id IN (${ids.map(() => "?").join(", ")})`, now, ...ids);
+  return { updated: sql.exec<{ n: number }>("SELECT changes() AS n").one().n };
+}

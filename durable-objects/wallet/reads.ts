@@ -14,6 +14,7 @@ import type { LedgerRow, WalletBook } from "./book";
  * the first does.
  */
 export function transactionsPage(book: WalletBook, args: z.output<typeof ListTransactionsInputSchema>): Page<LedgerEntry> {
+  if (args.direction !== null) return directionPage(book, args);
   const total = book.sql.exec<{ n: number }>("SELECT n FROM ledger_counts WHERE type = ?", args.type ?? "*").toArray()[0]?.n ?? 0;
   const upTo = total - args.offset;
   if (upTo <= 0) return { items: [], total };
@@ -21,6 +22,22 @@ export function transactionsPage(book: WalletBook, args: z.output<typeof ListTra
     args.type === null
       ? book.sql.exec<LedgerRow>("SELECT * FROM ledger WHERE seq <= ? ORDER BY seq DESC LIMIT ?", upTo, args.limit).toArray()
       : book.sql.exec<LedgerRow>("SELECT * FROM ledger WHERE type = ? AND type_seq <= ? ORDER BY type_seq DESC LIMIT ?", args.type, upTo, args.limit).toArray();
+  return { items: rows.map((row) => book.entry(row)), total };
+}
+
+/**
+ * Money in or out (the sign of `amount`), optionally one type. Unlike the
+ * dense per-type numbering above this counts and skips rows, which is fine
+ * for one user's ledger; the client asks for it from one history tab.
+ */
+function directionPage(book: WalletBook, args: z.output<typeof ListTransactionsInputSchema>): Page<LedgerEntry> {
+  const sign = args.direction === "income" ? "amount > 0" : "amount < 0";
+  const typeClause = args.type === null ? "" : " AND type = ?";
+  const typeArgs = args.type === null ? [] : [args.type];
+  const total = book.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ledger WHERE ${sign}${typeClause}`, ...typeArgs).one().n;
+  const rows = book.sql
+    .exec<LedgerRow>(`SELECT * FROM ledger WHERE ${sign}${typeClause} ORDER BY seq DESC LIMIT ? OFFSET ?`, ...typeArgs, args.limit, args.offset)
+    .toArray();
   return { items: rows.map((row) => book.entry(row)), total };
 }
 

@@ -52,6 +52,7 @@ export const UserListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   size: z.coerce.number().int().min(1).max(100).optional(),
   page_size: z.coerce.number().int().min(1).max(100).optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).optional().openapi({ description: "Alias of size (the web client's getUserList sends pageSize)" }),
 });
 
 /** `data` of the listing: the page plus its numbers (the envelope also carries `pagination`). */

@@ -161,3 +161,8 @@ export type ListNotificationsInput = z.input<typeof ListNotificationsInputSchema
 export const MarkNotificationReadInputSchema = z.object({ id: z.uuid({ error: "must be a notification id" }) });
 /** What `markNotificationRead` accepts. */
 export type MarkNotificationReadInput = z.input<typeof MarkNotificationReadInputSchema>;
+
+/** Mark several notifications read (at most 100, as one client page). */
+export const MarkNotificationsReadInputSchema = z.object({ ids: z.array(z.uuid({ error: "must be a notification id" })).max(100) });
+/** What `markNotificationsRead` accepts. */
+export type MarkNotificationsReadInput = z.input<typeof MarkNotificationsReadInputSchema>;

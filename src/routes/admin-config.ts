@@ -8,14 +8,33 @@ import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } fr
 import { authOf, requireAuth } from "../middleware/auth";
 import { configStore, rememberRuntimeConfig } from "../runtime-config/cache";
 import type { ConfigChange, Json } from "../runtime-config/merge-patch";
+import { groupedConfig } from "../runtime-config/grouped";
 import { RuntimeConfigSchema } from "../runtime-config/schema";
 
-const BASE = "/api/v1/admin/config";
+/** Where the runtime config's admin routes live. */
+export const CONFIG_BASE = "/api/v1/admin/config";
+const BASE = CONFIG_BASE;
 const security = [{ bearerAuth: [] }];
 const errors = { ...authErrorResponses, ...commonErrorResponses };
 
-const SnapshotSchema = z
-  .object({ version: z.number().int(), document: RuntimeConfigSchema, updatedAt: z.string().nullable(), updatedBy: z.string().nullable() })
+const ConfigItemSchema = z.object({
+  key: z.string().openapi({ example: "quota.thresholds.warningPercent" }),
+  value: z.unknown(),
+  type: z.enum(["string", "number", "boolean", "object"]),
+  description: z.string(),
+  editable: z.boolean(),
+  sensitive: z.boolean().openapi({ description: "The value is masked; sending the mask back leaves it unchanged" }),
+});
+
+/** The document (ours) and the same settings grouped by section, as the web client's system-config page reads them (`data.groups`). */
+export const SnapshotSchema = z
+  .object({
+    version: z.number().int(),
+    document: RuntimeConfigSchema,
+    updatedAt: z.string().nullable(),
+    updatedBy: z.string().nullable(),
+    groups: z.array(z.object({ name: z.string(), description: z.string(), items: z.array(ConfigItemSchema) })),
+  })
   .openapi("RuntimeConfigSnapshot");
 
 const JsonObject = z.record(z.string(), z.unknown());
@@ -47,7 +66,7 @@ const getConfig = createRoute({
   method: "get",
   path: BASE,
   tags: ["admin"],
-  summary: "The current runtime config",
+  summary: "The current runtime config: the document, and the same settings grouped by section (`groups`, the web client's view)",
   security,
   responses: { 200: jsonContent(envelopeOf(SnapshotSchema), "Current version"), ...errors },
 });
@@ -73,7 +92,11 @@ const history = createRoute({
   summary: "Who changed what, newest first",
   security,
   request: {
-    query: z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), page_size: z.coerce.number().int().min(1).max(100).default(20) }),
+    query: z.object({
+      page: z.coerce.number().int().min(1).max(100_000).default(1),
+      page_size: z.coerce.number().int().min(1).max(100).optional().openapi({ description: "Default 20" }),
+      pageSize: z.coerce.number().int().min(1).max(100).optional().openapi({ description: "Alias of page_size" }),
+    }),
   },
   responses: { 200: jsonContent(paginatedEnvelopeOf(z.array(HistoryEntrySchema)), "History"), ...errors },
 });
@@ -92,7 +115,7 @@ const rollback = createRoute({
 });
 
 /** Turns a store answer into the response, remembers the new version in this isolate and logs the admin action. */
-async function settle(c: Context<AppEnv>, result: ConfigUpdateResult, action: string) {
+export async function settleConfigChange(c: Context<AppEnv>, result: ConfigUpdateResult, action: string) {
   if (!result.ok) {
     if (result.reason === "conflict")
       throw new ApiError("CONFLICT", `config changed meanwhile: current version is ${result.currentVersion}`, {
@@ -103,7 +126,8 @@ async function settle(c: Context<AppEnv>, result: ConfigUpdateResult, action: st
   }
   rememberRuntimeConfig(c.env.CONFIG_STORE, result);
   await createOperationLog(c.env.DB).record({ adminId: authOf(c).user_id, action, target: `config:v${result.version}`, requestId: c.var.requestId });
-  return ok(c, { version: result.version, document: result.document, updatedAt: iso(result.updatedAt), updatedBy: result.updatedBy }, "config saved");
+  const snapshot = { version: result.version, document: result.document, updatedAt: iso(result.updatedAt), updatedBy: result.updatedBy };
+  return ok(c, { ...snapshot, groups: groupedConfig(result.document) }, "config saved");
 }
 
 /** Runtime config administration (role admin, strict revocation policy). */
@@ -113,7 +137,7 @@ export function registerAdminConfigRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(getConfig, async (c) => {
     const snapshot = await configStore(c.env.CONFIG_STORE).get();
-    return ok(c, { ...snapshot, updatedAt: iso(snapshot.updatedAt) });
+    return ok(c, { ...snapshot, updatedAt: iso(snapshot.updatedAt), groups: groupedConfig(snapshot.document) });
   });
 
   app.openapi(putConfig, async (c) => {
@@ -125,11 +149,13 @@ export function registerAdminConfigRoutes(app: OpenAPIHono<AppEnv>): void {
       author: authOf(c).user_id,
       requestId: c.var.requestId,
     });
-    return settle(c, result, body.patch ? "config.patch" : "config.replace");
+    return settleConfigChange(c, result, body.patch ? "config.patch" : "config.replace");
   });
 
   app.openapi(history, async (c) => {
-    const { page, page_size: pageSize } = c.req.valid("query");
+    const query = c.req.valid("query");
+    const page = query.page;
+    const pageSize = query.page_size ?? query.pageSize ?? 20;
     const { entries, total } = await configStore(c.env.CONFIG_STORE).history({ limit: pageSize, offset: (page - 1) * pageSize });
     return okPage(
       c,
@@ -150,6 +176,6 @@ export function registerAdminConfigRoutes(app: OpenAPIHono<AppEnv>): void {
       author: authOf(c).user_id,
       requestId: c.var.requestId,
     });
-    return settle(c, result, "config.rollback");
+    return settleConfigChange(c, result, "config.rollback");
   });
 }

@@ -33,7 +33,8 @@ const list = createRoute({
       from: z.iso.datetime().optional().openapi({ description: "Only actions at or after this time" }),
       to: z.iso.datetime().optional(),
       page: z.coerce.number().int().min(1).max(100_000).default(1),
-      page_size: z.coerce.number().int().min(1).max(100).default(20),
+      page_size: z.coerce.number().int().min(1).max(100).optional().openapi({ description: "Default 20" }),
+      pageSize: z.coerce.number().int().min(1).max(100).optional().openapi({ description: "Alias of page_size" }),
     }),
   },
   responses: { 200: jsonContent(paginatedEnvelopeOf(z.array(OperationSchema)), "Admin actions"), ...authErrorResponses, ...commonErrorResponses },
@@ -44,6 +45,7 @@ export function registerAdminOperationLogRoutes(app: OpenAPIHono<AppEnv>): void 
   app.use(PATH, requireAuth({ roles: ["admin"], policy: "strict" }));
   app.openapi(list, async (c) => {
     const query = c.req.valid("query");
+    const pageSize = query.page_size ?? query.pageSize ?? 20;
     const { items, total } = await createOperationLog(c.env.DB).list(
       {
         adminId: query.admin_id,
@@ -52,12 +54,12 @@ export function registerAdminOperationLogRoutes(app: OpenAPIHono<AppEnv>): void 
         from: query.from ? Date.parse(query.from) : undefined,
         to: query.to ? Date.parse(query.to) : undefined,
       },
-      { limit: query.page_size, offset: (query.page - 1) * query.page_size },
+      { limit: pageSize, offset: (query.page - 1) * pageSize },
     );
     return okPage(
       c,
       items.map((item) => ({ ...item, createdAt: new Date(item.createdAt).toISOString() })),
-      paginate(total, query.page, query.page_size),
+      paginate(total, query.page, pageSize),
     );
   });
 }

@@ -43,7 +43,7 @@ export function registerAdminUserRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(list, async (c) => {
     const query = c.req.valid("query");
-    const size = query.size ?? query.page_size ?? 20;
+    const size = query.size ?? query.page_size ?? query.pageSize ?? 20;
     const { users, total } = await c.var.services.users.list(
       { keyword: query.keyword, status: query.status, role: query.role },
       { limit: size, offset: (query.page - 1) * size },

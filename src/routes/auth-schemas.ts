@@ -1,29 +1,53 @@
 import { z } from "@hono/zod-openapi";
 import { ROLES } from "../users/user-store";
+import { normalizeUsername, usernameProblem } from "../users/username";
 
-/** Username rule shared by register and admin tools. */
+/**
+ * Username rule shared by register and admin tools (src/users/username.ts):
+ * checked on the NFKC form, which is what gets stored.
+ */
 export const UsernameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_]{3,32}$/, "3-32 letters, digits or underscores")
-  .openapi({ example: "lin_wen" });
+  .max(128, "Too long. Use 3 to 32 letters or digits")
+  .superRefine((value, context) => {
+    const problem = usernameProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  })
+  .transform(normalizeUsername)
+  .openapi({
+    example: "林文_lin",
+    description: 'Unicode letters and digits (Chinese included), "_" and "-"; 3–32 characters after NFKC normalisation; no spaces, control or invisible characters. Unique ignoring case and width.',
+  });
+
+/** What a person reads when a new password breaks the rule. */
+const PASSWORD_RULE = "Use 8 to 32 characters with at least one letter and one digit, e.g. reading2024";
 
 /** Password rule: 8-32 characters with at least one letter and one digit. */
 export const NewPasswordSchema = z
   .string()
-  .min(8, "at least 8 characters")
-  .max(32, "at most 32 characters")
-  .regex(/[A-Za-z]/, "needs a letter")
-  .regex(/\d/, "needs a digit")
-  .openapi({ example: "reading2024" });
+  .min(8, `Too short. ${PASSWORD_RULE}`)
+  .max(32, `Too long. ${PASSWORD_RULE}`)
+  .regex(/[A-Za-z]/, `Add a letter. ${PASSWORD_RULE}`)
+  .regex(/\d/, `Add a digit. ${PASSWORD_RULE}`)
+  .openapi({ example: "reading2024", description: "8–32 characters with at least one letter and one digit" });
 
-/** Unknown fields (confirmPassword, agreement, phone, emailCode, role, ...) are accepted and dropped. */
+/**
+ * Unknown fields (confirmPassword, agreement, phone, role, ...) are accepted and dropped.
+ * The web client sends the email code as `emailCode`; it is read as `verificationCode`.
+ */
 export const RegisterBodySchema = z
   .object({
     username: UsernameSchema,
     email: z.email("invalid email address").max(254).openapi({ example: "lin@example.com" }),
     password: NewPasswordSchema,
     verificationCode: z.string().max(64).optional(),
+    emailCode: z.string().max(64).optional().openapi({ description: "Alias of verificationCode (the Qingyu web client's name)" }),
   })
+  .refine((body) => body.verificationCode === undefined || body.emailCode === undefined || body.verificationCode === body.emailCode, {
+    error: "verificationCode and emailCode disagree",
+    path: ["emailCode"],
+  })
+  .transform(({ emailCode, ...body }) => ({ ...body, verificationCode: body.verificationCode ?? emailCode }))
   .openapi("RegisterRequest");
 
 export const LoginBodySchema = z

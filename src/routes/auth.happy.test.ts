@@ -44,11 +44,11 @@ describe("auth (happy)", () => {
     });
     const body = await envelope<TokenPairData>(response, 201);
     expect(body.data.roles).toEqual(["reader"]);
-    const roles = await envelope<{ roles: string[] }>(await api("/api/v1/shared/auth/roles", { token: body.data.token }), 200);
-    expect(roles.data.roles).toEqual(["reader"]);
-    const permissions = await envelope<{ permissions: string[] }>(await api("/api/v1/shared/auth/permissions", { token: body.data.token }), 200);
-    expect(permissions.data.permissions).toContain("book:read");
-    expect(permissions.data.permissions.some((permission) => permission.startsWith("admin:"))).toBe(false);
+    const roles = await envelope<string[]>(await api("/api/v1/shared/auth/roles", { token: body.data.token }), 200);
+    expect(roles.data).toEqual(["reader"]);
+    const permissions = await envelope<string[]>(await api("/api/v1/shared/auth/permissions", { token: body.data.token }), 200);
+    expect(permissions.data).toContain("book:read");
+    expect(permissions.data.some((permission) => permission.startsWith("admin:"))).toBe(false);
   });
 
   it("refresh rotates: {refresh_token}, {refreshToken} and {token} all work, each token once", async () => {

@@ -8,6 +8,7 @@ import { clientInfo, clientIp } from "../lib/client";
 import { created, envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { rateLimit } from "../middleware/rate-limit";
 import { runtimeSetting } from "../runtime-config/cache";
+import { normalizeUsername } from "../users/username";
 import { countLogins, countRefreshes, countRegistrations } from "./auth-metrics";
 import { LoginBodySchema, RefreshBodySchema, RegisterBodySchema, TokenPairSchema } from "./auth-schemas";
 
@@ -85,7 +86,8 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
     });
     app.openapi(loginRoute(prefix), async (c) => {
       const { username, password } = c.req.valid("json");
-      const pair = await c.var.services.auth.login({ login: username, password }, clientInfo(c));
+      // The username rule's normal form (NFKC), so a fullwidth or composed spelling logs into the same account.
+      const pair = await c.var.services.auth.login({ login: normalizeUsername(username), password }, clientInfo(c));
       return ok(c, pair, pair.mustChangePassword ? "logged in; password change required" : "logged in");
     });
     app.openapi(refreshRoute(prefix), async (c) => {

@@ -59,13 +59,14 @@ describe("AI quota routes (happy)", () => {
     const critical = await consume(pair.user_id, 1_000); // 9 % left → critical
     expect(critical.headers.get("x-quota-level")).toBe("critical");
     await consume(pair.user_id, 100); // still critical: no new event
-    const inbox = await envelope<Array<{ id: string; level: string; readAt: string | null }>>(await api("/api/v1/notifications", { token: pair.token }), 200);
-    expect(inbox.data.map((notification) => notification.level).sort()).toEqual(["critical", "warning"]);
-    const first = inbox.data[0];
+    const inbox = await envelope<{ items: Array<{ id: string; level: string; readAt: string | null }> }>(await api("/api/v1/notifications", { token: pair.token }), 200);
+    expect(inbox.data.items.map((notification) => notification.level).sort()).toEqual(["critical", "warning"]);
+    const first = inbox.data.items[0];
     const read = await envelope<{ readAt: string | null }>(await api(`/api/v1/notifications/${first?.id}/read`, { method: "POST", token: pair.token }), 200);
     expect(read.data.readAt).not.toBeNull();
-    const unread = await envelope<unknown[]>(await api("/api/v1/notifications?unread=true", { token: pair.token }), 200);
-    expect(unread.data).toHaveLength(1);
+    const unread = await envelope<{ items: unknown[]; total: number }>(await api("/api/v1/notifications?unread=true", { token: pair.token }), 200);
+    expect(unread.data.items).toHaveLength(1);
+    expect(unread.data.total).toBe(1);
   });
 
   it("reserve → commit charges the actual amount; reserve → release returns it all", async () => {

@@ -3,8 +3,32 @@ import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
 import { authOf, requireAuth } from "../middleware/auth";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
-import { runCheck } from "../services/health";
+import { runCheck, type HealthCheckLine, type HealthReport } from "../services/health";
 import { HealthCheckResultSchema, HealthReportSchema, runHealthChecks } from "./health";
+
+/**
+ * One check as the web client's system module reads it (src/modules/system/api/health.ts
+ * `ServiceHealth`: service, status, latency_ms, last_check, error) beside our names.
+ */
+const ServiceHealthSchema = HealthCheckResultSchema.extend({
+  service: z.string().openapi({ description: "Same as name (web client name)" }),
+  last_check: z.string().openapi({ format: "date-time", description: "When this check ran" }),
+  error: z.string().optional().openapi({ description: "Same as message (web client name)" }),
+});
+
+/** The report with the web client's `SystemHealth` fields (timestamp, services) beside ours (checkedAt, checks). */
+const SystemHealthSchema = HealthReportSchema.extend({
+  timestamp: z.string().openapi({ format: "date-time", description: "Same as checkedAt" }),
+  services: z.array(ServiceHealthSchema).openapi({ description: "The checks under the web client's field names" }),
+});
+
+function serviceHealthView(line: HealthCheckLine, checkedAt: string) {
+  return { ...line, service: line.name, last_check: checkedAt, ...(line.message === undefined ? {} : { error: line.message }) };
+}
+
+function systemHealthView(report: HealthReport) {
+  return { ...report, timestamp: report.checkedAt, services: report.checks.map((line) => serviceHealthView(line, report.checkedAt)) };
+}
 
 const systemHealth = createRoute({
   method: "get",
@@ -12,7 +36,7 @@ const systemHealth = createRoute({
   tags: ["system"],
   summary: "Health of the whole system, in the Qingyu envelope",
   responses: {
-    200: jsonContent(envelopeOf(HealthReportSchema), "Healthy or degraded"),
+    200: jsonContent(envelopeOf(SystemHealthSchema), "Healthy or degraded"),
     ...commonErrorResponses,
   },
 });
@@ -28,7 +52,7 @@ const serviceHealth = createRoute({
     }),
   },
   responses: {
-    200: jsonContent(envelopeOf(HealthCheckResultSchema), "The dependency answers"),
+    200: jsonContent(envelopeOf(ServiceHealthSchema), "The dependency answers"),
     ...commonErrorResponses,
   },
 });
@@ -64,7 +88,7 @@ export function registerSystemRoutes(app: OpenAPIHono<AppEnv>): void {
     if (report.status === "unhealthy") {
       throw new ApiError("DEPENDENCY_UNAVAILABLE", "system unhealthy", { details: { report } });
     }
-    return ok(c, report);
+    return ok(c, systemHealthView(report));
   });
 
   app.openapi(serviceHealth, async (c) => {
@@ -76,7 +100,7 @@ export function registerSystemRoutes(app: OpenAPIHono<AppEnv>): void {
     }
     const line = await runCheck(check);
     if (line.status === "unhealthy") throw new ApiError("DEPENDENCY_UNAVAILABLE", `${check.name} unhealthy`, { details: { check: line } });
-    return ok(c, line);
+    return ok(c, serviceHealthView(line, new Date().toISOString()));
   });
 
   app.openapi(ping, (c) => ok(c, { pong: true as const }));

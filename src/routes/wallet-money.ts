@@ -3,10 +3,16 @@ import type { AppEnv } from "../env";
 import { authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { created, envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf } from "../middleware/auth";
+import { openapiWithAliases, type ClientAlias } from "../lib/client-alias";
 import { fenOf, IdempotencyHeadersSchema, idempotencyKeyOf, markReplay, walletSettings, YuanSchema } from "../wallet/http";
 import { BalancesSchema, LedgerEntrySchema, PAYMENT_METHODS, RechargeOrderSchema, TransferSchema, WithdrawalSchema } from "../wallet/views";
 
 const BASE = "/api/v1/finance/wallet";
+/**
+ * The web client reads a money call's answer as the ledger row (Go returned the
+ * debit transaction itself as `data`): its fields at the top level, beside ours.
+ */
+const TransactionAtTopSchema = LedgerEntrySchema.extend(BalancesSchema.shape);
 const security = [{ bearerAuth: [] }];
 const errors = {
   ...authErrorResponses,
@@ -16,6 +22,8 @@ const errors = {
   404: errorResponse("Not found (1004) or unknown recipient (3004)"),
   409: errorResponse("Insufficient balance (3001), or the Idempotency-Key was used for a different request (1006)"),
 };
+/** The client aliases of the money routes, by route. */
+export type WalletMoneyAliases = Record<"recharge" | "consume" | "transfer" | "withdraw", readonly ClientAlias[]>;
 const json = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
 const replayed = z.boolean().openapi({ description: "True when this answers an earlier request with the same Idempotency-Key; nothing moved" });
 const reason = z.string().trim().min(1).max(200);
@@ -47,7 +55,10 @@ const consume = createRoute({
   summary: "Pay from the available balance",
   security,
   request: { headers: IdempotencyHeadersSchema, ...json(z.object({ amount: YuanSchema, reason })) },
-  responses: { 200: jsonContent(envelopeOf(BalancesSchema.extend({ transaction: LedgerEntrySchema, replayed })), "Paid"), ...errors },
+  responses: {
+    200: jsonContent(envelopeOf(TransactionAtTopSchema.extend({ transaction: LedgerEntrySchema, replayed })), "Paid: the ledger row's fields, the balances and the row again in `transaction`"),
+    ...errors,
+  },
 });
 
 const TransferBodySchema = z
@@ -72,8 +83,8 @@ const transfer = createRoute({
   request: { headers: IdempotencyHeadersSchema, ...json(TransferBodySchema) },
   responses: {
     200: jsonContent(
-      envelopeOf(BalancesSchema.extend({ transfer: TransferSchema, transaction: LedgerEntrySchema, replayed })),
-      "Debited; `transfer.status` is `completed` once the recipient has the money, `pending` while delivery is retried",
+      envelopeOf(TransactionAtTopSchema.extend({ transfer: TransferSchema, transaction: LedgerEntrySchema, replayed })),
+      "Debited: the debit row's fields (`id`, `amount`, …) at the top, the balances, and `transfer`/`transaction`; `transfer.status` is `completed` once the recipient has the money, `pending` while delivery is retried",
     ),
     ...errors,
   },
@@ -87,17 +98,27 @@ const withdraw = createRoute({
   security,
   request: {
     headers: IdempotencyHeadersSchema,
-    ...json(z.object({ amount: YuanSchema, account: z.string().trim().min(1).max(128), method: z.enum(PAYMENT_METHODS).optional() })),
+    ...json(
+      z.object({
+        amount: YuanSchema,
+        account: z.string().trim().min(1).max(128),
+        method: z.enum(PAYMENT_METHODS).optional(),
+        accountType: z.enum(PAYMENT_METHODS).optional().openapi({ description: "Alias of `method` (the web client's WithdrawParams.accountType)" }),
+      }),
+    ),
   },
   responses: {
-    201: jsonContent(envelopeOf(BalancesSchema.extend({ withdrawal: WithdrawalSchema, transaction: LedgerEntrySchema, replayed })), "Held"),
+    201: jsonContent(
+      envelopeOf(WithdrawalSchema.extend(BalancesSchema.shape).extend({ withdrawal: WithdrawalSchema, transaction: LedgerEntrySchema, replayed })),
+      "Held: the withdrawal's fields (`id`, `status`, `amount`, …) at the top, the balances, and `withdrawal`/`transaction`",
+    ),
     ...errors,
   },
 });
 
-/** Money-moving wallet routes; each accepts an Idempotency-Key. Guarded by `registerWalletRoutes`. */
-export function registerWalletMoneyRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(recharge, async (c) => {
+/** Money-moving wallet routes; each accepts an Idempotency-Key. Guarded by `registerWalletRoutes`, which also owns the aliases. */
+export function registerWalletMoneyRoutes(app: OpenAPIHono<AppEnv>, aliases: WalletMoneyAliases): void {
+  openapiWithAliases(app, recharge, async (c) => {
     const body = c.req.valid("json");
     const settings = await walletSettings(c);
     const amount = fenOf(c, body.amount, "json.amount", settings.maxAmountFen);
@@ -108,9 +129,9 @@ export function registerWalletMoneyRoutes(app: OpenAPIHono<AppEnv>): void {
     });
     markReplay(c, result.replayed);
     return created(c, result.order, result.order.status === "credited" ? "recharged (sandbox)" : "recharge order created");
-  });
+  }, aliases.recharge);
 
-  app.openapi(consume, async (c) => {
+  openapiWithAliases(app, consume, async (c) => {
     const body = c.req.valid("json");
     const settings = await walletSettings(c);
     const amount = fenOf(c, body.amount, "json.amount", settings.maxAmountFen);
@@ -120,10 +141,10 @@ export function registerWalletMoneyRoutes(app: OpenAPIHono<AppEnv>): void {
       idempotencyKey: idempotencyKeyOf(c.req.valid("header")),
     });
     markReplay(c, result.replayed);
-    return ok(c, result, "consumed");
-  });
+    return ok(c, { ...result.transaction, ...result }, "consumed");
+  }, aliases.consume);
 
-  app.openapi(transfer, async (c) => {
+  openapiWithAliases(app, transfer, async (c) => {
     const body = c.req.valid("json");
     const settings = await walletSettings(c);
     const amount = fenOf(c, body.amount, "json.amount", settings.maxAmountFen);
@@ -135,21 +156,21 @@ export function registerWalletMoneyRoutes(app: OpenAPIHono<AppEnv>): void {
       idempotencyKey: idempotencyKeyOf(c.req.valid("header")),
     });
     markReplay(c, result.replayed);
-    return ok(c, result, result.transfer.status === "completed" ? "transferred" : "transfer accepted; delivery pending");
-  });
+    return ok(c, { ...result.transaction, ...result }, result.transfer.status === "completed" ? "transferred" : "transfer accepted; delivery pending");
+  }, aliases.transfer);
 
-  app.openapi(withdraw, async (c) => {
+  openapiWithAliases(app, withdraw, async (c) => {
     const body = c.req.valid("json");
     const settings = await walletSettings(c);
     const amount = fenOf(c, body.amount, "json.amount", settings.maxAmountFen);
     const result = await c.var.services.wallet.withdraw(authOf(c).user_id, {
       amount,
       account: body.account,
-      method: body.method ?? "bank",
+      method: body.method ?? body.accountType ?? "bank",
       minimum: settings.minWithdrawFen,
       idempotencyKey: idempotencyKeyOf(c.req.valid("header")),
     });
     markReplay(c, result.replayed);
-    return created(c, result, "withdrawal requested");
-  });
+    return created(c, { ...result.withdrawal, ...result }, "withdrawal requested");
+  }, aliases.withdraw);
 }

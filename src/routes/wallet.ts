@@ -5,7 +5,8 @@ import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } fr
 import { authOf, requireAuth } from "../middleware/auth";
 import { rateLimit } from "../middleware/rate-limit";
 import { runtimeSetting } from "../runtime-config/cache";
-import { LEDGER_TYPES, LedgerEntrySchema, RechargeOrderSchema, WalletViewSchema, WITHDRAWAL_STATUSES, WithdrawalSchema } from "../wallet/views";
+import { honoPathsOf, openapiWithAliases, type ClientAlias } from "../lib/client-alias";
+import { LEDGER_DIRECTIONS, LEDGER_TYPES, LedgerEntrySchema, RechargeOrderSchema, WalletViewSchema, WITHDRAWAL_STATUSES, WithdrawalSchema } from "../wallet/views";
 import { PagingQuerySchema, toWindow } from "./paging";
 import { registerWalletMoneyRoutes } from "./wallet-money";
 
@@ -16,6 +17,23 @@ const errors = { ...authErrorResponses, ...commonErrorResponses };
 
 /** Every path behind the user's token; the recharge callback is the one wallet path that is not. */
 const USER_PATHS = ["/balance", "/detail", "/transactions", "/withdraws", "/recharge", "/recharge/orders/:orderId", "/consume", "/transfer", "/withdraw"];
+
+/** Where the Qingyu web client's wallet pages call (the Go backend's shared-service paths). */
+export const CLIENT_WALLET_BASE = "/api/v1/shared/wallet";
+const CLIENT_FILE = "src/modules/shared/api/wallet.ts";
+const clientAlias = (path: string): ClientAlias[] => [{ path: `${CLIENT_WALLET_BASE}${path}`, client: CLIENT_FILE }];
+
+/** The client alias of each canonical wallet path (by canonical suffix). */
+export const WALLET_ALIASES = {
+  balance: clientAlias("/balance"),
+  detail: clientAlias(""),
+  transactions: clientAlias("/transactions"),
+  withdraws: clientAlias("/withdraw-requests"),
+  recharge: clientAlias("/recharge"),
+  consume: clientAlias("/consume"),
+  transfer: clientAlias("/transfer"),
+  withdraw: clientAlias("/withdraw"),
+} as const;
 
 const balance = createRoute({
   method: "get",
@@ -41,7 +59,14 @@ const transactions = createRoute({
   tags: ["wallet"],
   summary: "The caller's ledger, newest first, optionally one type",
   security,
-  request: { query: PagingQuerySchema.extend({ type: z.enum(LEDGER_TYPES).optional() }) },
+  request: {
+    query: PagingQuerySchema.extend({
+      type: z
+        .enum([...LEDGER_TYPES, ...LEDGER_DIRECTIONS])
+        .optional()
+        .openapi({ description: "One row type, or `income` (amount > 0) / `expense` (amount < 0) as the web client filters" }),
+    }),
+  },
   responses: { 200: jsonContent(paginatedEnvelopeOf(z.array(LedgerEntrySchema)), "A page of ledger rows"), ...errors },
 });
 
@@ -80,26 +105,35 @@ export function registerWalletRoutes(app: OpenAPIHono<AppEnv>): void {
     }),
   ];
   for (const path of USER_PATHS) app.use(`${WALLET_BASE}${path}`, ...guard);
+  for (const path of honoPathsOf(Object.values(WALLET_ALIASES).flat())) app.use(path, ...guard);
 
-  app.openapi(balance, async (c) => ok(c, (await c.var.services.wallet.wallet(authOf(c).user_id)).balance));
+  openapiWithAliases(app, balance, async (c) => ok(c, (await c.var.services.wallet.wallet(authOf(c).user_id)).balance), WALLET_ALIASES.balance);
 
-  app.openapi(detail, async (c) => ok(c, await c.var.services.wallet.wallet(authOf(c).user_id)));
+  openapiWithAliases(app, detail, async (c) => ok(c, await c.var.services.wallet.wallet(authOf(c).user_id)), WALLET_ALIASES.detail);
 
-  app.openapi(transactions, async (c) => {
-    const query = c.req.valid("query");
-    const window = toWindow(query);
-    const page = await c.var.services.wallet.transactions(authOf(c).user_id, { type: query.type ?? null, limit: window.limit, offset: window.offset });
-    return okPage(c, page.items, paginate(page.total, window.page, window.pageSize));
-  });
+  openapiWithAliases(
+    app,
+    transactions,
+    async (c) => {
+      const query = c.req.valid("query");
+      const window = toWindow(query);
+      const filter = query.type ?? null;
+      const direction = filter === "income" || filter === "expense" ? filter : null;
+      const type = filter === "income" || filter === "expense" ? null : filter;
+      const page = await c.var.services.wallet.transactions(authOf(c).user_id, { type, direction, limit: window.limit, offset: window.offset });
+      return okPage(c, page.items, paginate(page.total, window.page, window.pageSize));
+    },
+    WALLET_ALIASES.transactions,
+  );
 
-  app.openapi(withdraws, async (c) => {
+  openapiWithAliases(app, withdraws, async (c) => {
     const query = c.req.valid("query");
     const window = toWindow(query);
     const page = await c.var.services.wallet.withdrawals(authOf(c).user_id, { status: query.status ?? null, limit: window.limit, offset: window.offset });
     return okPage(c, page.items, paginate(page.total, window.page, window.pageSize));
-  });
+  }, WALLET_ALIASES.withdraws);
 
   app.openapi(rechargeOrder, async (c) => ok(c, await c.var.services.wallet.rechargeOrder(authOf(c).user_id, c.req.valid("param").orderId)));
 
-  registerWalletMoneyRoutes(app);
+  registerWalletMoneyRoutes(app, WALLET_ALIASES);
 }

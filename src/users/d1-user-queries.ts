@@ -5,6 +5,7 @@
  * at once cannot both succeed.
  */
 import type { UserFilter } from "./user-store";
+import { usernameKey } from "./username";
 
 /** The status at `?` (now): a ban past its `banned_until` is active. */
 const EFFECTIVE_STATUS = "(CASE WHEN status = 'banned' AND banned_until IS NOT NULL AND banned_until <= ? THEN 'active' ELSE status END)";
@@ -16,9 +17,10 @@ export function userWhere(filter: UserFilter, now: number): { sql: string; value
   if (filter.keyword) {
     // instr, not LIKE: D1 refuses LIKE patterns over 50 bytes ("pattern too complex"), which 13 CJK characters
     // reach, and instr has no wildcards to escape. lower() folds ASCII, as LIKE did.
+    // Usernames are matched on their stored key (NFKC, case-folded), so ＬＩＮ finds lin.
     const needle = filter.keyword.toLowerCase();
     clauses.push("(instr(username_lower, ?) > 0 OR instr(lower(email), ?) > 0 OR instr(lower(coalesce(nickname, '')), ?) > 0)");
-    values.push(needle, needle, needle);
+    values.push(usernameKey(filter.keyword), needle, needle);
   }
   if (filter.status) {
     clauses.push(`${EFFECTIVE_STATUS} = ?`);

@@ -1,6 +1,7 @@
 import { timedProbe, type HealthCheck } from "../services/health";
 import { SET_ROLES_SQL, SET_STATUS_SQL, userWhere } from "./d1-user-queries";
 import { DuplicateUserError, effectiveStatus, type AdminWriteResult, type ProfilePatch, type Role, type UserRecord, type UserStatus, type UserStore } from "./user-store";
+import { usernameKey } from "./username";
 
 interface UserRow {
   id: string;
@@ -84,7 +85,7 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
     async findByLogin(login) {
       const row = login.includes("@")
         ? await db.prepare("SELECT * FROM users WHERE email = ?").bind(login.toLowerCase()).first<UserRow>()
-        : await db.prepare("SELECT * FROM users WHERE username_lower = ?").bind(login.toLowerCase()).first<UserRow>();
+        : await db.prepare("SELECT * FROM users WHERE username_lower = ?").bind(usernameKey(login)).first<UserRow>();
       return row ? toRecord(row) : null;
     },
 
@@ -92,7 +93,7 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
       try {
         await db
           .prepare("INSERT INTO users (id, username, username_lower, email, password_hash, roles, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .bind(user.id, user.username, user.username.toLowerCase(), user.email.toLowerCase(), user.passwordHash, JSON.stringify(user.roles), user.status, user.createdAt, user.createdAt)
+          .bind(user.id, user.username, usernameKey(user.username), user.email.toLowerCase(), user.passwordHash, JSON.stringify(user.roles), user.status, user.createdAt, user.createdAt)
           .run();
       } catch (error) {
         const field = duplicateField(error);

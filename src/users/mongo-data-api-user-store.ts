@@ -10,6 +10,7 @@ import {
   type UserStatus,
   type UserStore,
 } from "./user-store";
+import { usernameKey } from "./username";
 
 /**
  * Accounts in MongoDB through the Atlas Data API v1 (`POST {base}/action/{findOne|find|insertOne|updateOne|deleteOne|aggregate}`,
@@ -162,13 +163,13 @@ export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserS
       return roles;
     },
 
-    findByLogin: (login) => findOne(login.includes("@") ? { email: login.toLowerCase() } : { username_lower: login.toLowerCase() }),
+    findByLogin: (login) => findOne(login.includes("@") ? { email: login.toLowerCase() } : { username_lower: usernameKey(login) }),
 
     async create(user) {
       const document: UserDocument = {
         _id: user.id,
         username: user.username,
-        username_lower: user.username.toLowerCase(),
+        username_lower: usernameKey(user.username),
         email: user.email.toLowerCase(),
         password_hash: user.passwordHash,
         roles: user.roles,

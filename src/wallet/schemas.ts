@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { QuotaPolicySchema } from "../quota/policy";
-import { LEDGER_TYPES, PAYMENT_METHODS, WITHDRAWAL_STATUSES } from "./views";
+import { LEDGER_DIRECTIONS, LEDGER_TYPES, PAYMENT_METHODS, WITHDRAWAL_STATUSES } from "./views";
 
 /** No single movement may exceed this many fen, whatever the config says (1e13 fen = 100 billion yuan). */
 export const ABSOLUTE_MAX_FEN = 10_000_000_000_000;
@@ -111,7 +111,12 @@ export type FreezeInput = z.input<typeof FreezeInputSchema>;
 const page = { limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).max(1_000_000_000).default(0) };
 
 /** A ledger page, newest first, optionally one type. */
-export const ListTransactionsInputSchema = z.object({ ...page, type: z.enum(LEDGER_TYPES).nullable().default(null) });
+export const ListTransactionsInputSchema = z.object({
+  ...page,
+  type: z.enum(LEDGER_TYPES).nullable().default(null),
+  /** Money in (`amount > 0`) or out (`amount < 0`), whatever the type: the Qingyu web client's `type=income|expense`. */
+  direction: z.enum(LEDGER_DIRECTIONS).nullable().default(null),
+});
 /** What `listTransactions` accepts. */
 export type ListTransactionsInput = z.input<typeof ListTransactionsInputSchema>;
 

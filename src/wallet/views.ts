@@ -18,6 +18,9 @@ export const LEDGER_TYPES = [
   "refund",
   "admin_adjust",
 ] as const;
+/** Ledger filters by the sign of `amount`: money in or money out, whatever the row's type. */
+export const LEDGER_DIRECTIONS = ["income", "expense"] as const;
+
 /** A ledger row's kind. */
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 
@@ -78,8 +81,10 @@ export const LedgerEntrySchema = z
     held_delta: fen("Signed change of the held money (withdrawals)"),
     held_after: fen("Held money after this row"),
     related_user_id: z.string().nullable().openapi({ description: "The other wallet of a transfer" }),
+    related_user: z.string().nullable().openapi({ description: "Qingyu web client alias of `related_user_id`" }),
     reference: z.string().nullable().openapi({ description: "Transfer, order, withdrawal or purchase id" }),
     reason: z.string().nullable(),
+    description: z.string().nullable().openapi({ description: "Qingyu web client alias of `reason`" }),
     status: z.enum(LEDGER_STATUSES),
     idempotency_key: z.string().nullable(),
     created_at: time,
@@ -116,6 +121,8 @@ export const WithdrawalSchema = z
     review_reason: z.string().nullable(),
     reviewed_by: z.string().nullable(),
     reviewed_at: time.nullable(),
+    processed_at: time.nullable().openapi({ description: "Qingyu web client alias of `reviewed_at`" }),
+    remark: z.string().nullable().openapi({ description: "Qingyu web client alias of `review_reason`" }),
     created_at: time,
   })
   .openapi("Withdrawal");
@@ -159,10 +166,11 @@ export const QuotaPurchaseSchema = z
 export type QuotaPurchase = z.infer<typeof QuotaPurchaseSchema>;
 
 /** A withdrawal as the Wallet object and the admins' D1 index store it (times in epoch ms). */
-export type StoredWithdrawal = Omit<Withdrawal, "reviewed_at" | "created_at"> & { reviewed_at: number | null; created_at: number };
+export type StoredWithdrawal = Omit<Withdrawal, "reviewed_at" | "created_at" | "processed_at" | "remark"> & { reviewed_at: number | null; created_at: number };
 
 /** The client shape of a stored withdrawal: the listed fields only (storage columns like `seq` stay out), ISO times. */
 export function withdrawalView(row: StoredWithdrawal): Withdrawal {
+  const reviewedAt = row.reviewed_at === null ? null : new Date(row.reviewed_at).toISOString();
   return {
     id: row.id,
     user_id: row.user_id,
@@ -172,7 +180,9 @@ export function withdrawalView(row: StoredWithdrawal): Withdrawal {
     status: row.status,
     review_reason: row.review_reason,
     reviewed_by: row.reviewed_by,
-    reviewed_at: row.reviewed_at === null ? null : new Date(row.reviewed_at).toISOString(),
+    reviewed_at: reviewedAt,
+    processed_at: reviewedAt,
+    remark: row.review_reason,
     created_at: new Date(row.created_at).toISOString(),
   };
 }

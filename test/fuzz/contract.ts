@@ -40,6 +40,8 @@ export interface Operation {
   parameters: Parameter[];
   body: { required: boolean; contentTypes: string[]; schema: JsonSchema | undefined } | undefined;
   responses: Map<string, DocumentedResponse>;
+  /** `x-client-alias-of`: the canonical operation (`GET /api/v1/finance/wallet/detail`) this path is a client alias of. */
+  aliasOf: string | undefined;
 }
 
 /** The document, its operations, and what the OpenAPI validator says about it. */
@@ -68,6 +70,7 @@ interface RawOperation {
   parameters?: RawParameter[];
   requestBody?: { required?: boolean; content?: Record<string, RawMediaType> };
   responses?: Record<string, { content?: Record<string, RawMediaType> }>;
+  "x-client-alias-of"?: string;
 }
 
 type RawPathItem = Partial<Record<HttpMethod, RawOperation>> & { parameters?: RawParameter[] };
@@ -119,7 +122,8 @@ function flatten(document: { paths?: Record<string, RawPathItem> }): { operation
             schema: jsonSchemaOf(raw.requestBody.content),
           }
         : undefined;
-      operations.push({ key: `${method.toUpperCase()} ${path}`, method, path, ...callerOf(raw.security), parameters, body, responses });
+      const aliasOf = raw["x-client-alias-of"];
+      operations.push({ key: `${method.toUpperCase()} ${path}`, method, path, ...callerOf(raw.security), parameters, body, responses, aliasOf });
     }
     methodsByPath.set(path, methods);
   }

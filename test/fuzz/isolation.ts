@@ -14,17 +14,23 @@ import { DEV_RELOAD } from "./send.ts";
 /** What each state read answered, by operation key. */
 export type UserState = Record<string, { status: number; data: unknown }>;
 
-/** Keys that change whenever the owner reads their own state (their own session's last use). */
-const VOLATILE_KEYS = new Set(["lastUsedAt"]);
+/** Keys that change whenever the owner reads their own state (their own session's last use, also under the web client's name). */
+const VOLATILE_KEYS = new Set(["lastUsedAt", "lastActiveTime"]);
 /** Wallet fields a credited transfer changes. */
 const WALLET_MONEY_KEYS = new Set(["balance", "available_amount", "total_income", "updated_at"]);
 
-/** The user's own GET routes: no path parameters, no required query, not admin, not the WebSocket. */
+/**
+ * The user's own GET routes: no path parameters, no required query, not admin,
+ * not the WebSocket, and not a client alias (it runs the canonical route's
+ * handler, so it reads the same state; reading it twice would only spend the
+ * owner's per-user rate limits).
+ */
 export function stateReads(contract: Contract): Operation[] {
   return contract.operations.filter(
     (operation) =>
       operation.method === "get" &&
       operation.caller === "user" &&
+      operation.aliasOf === undefined &&
       !operation.path.includes("/admin/") &&
       !operation.path.endsWith("/stream") &&
       !operation.parameters.some((parameter) => parameter.in === "path" || (parameter.required && parameter.in === "query")),

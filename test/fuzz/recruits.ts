@@ -81,8 +81,8 @@ async function giveHistory(recruiter: Recruiter, identity: Identity): Promise<vo
   if (order.data?.order_id) identity.orderIds.push(order.data.order_id);
   const withdrawal = (await (await wallet("/withdraw", { amount: "10", account: "fuzz-account" })).json()) as Envelope<{ withdrawal?: { id: string } } | null>;
   if (withdrawal.data?.withdrawal) identity.withdrawIds.push(withdrawal.data.withdrawal.id);
-  const inbox = (await (await call("/api/v1/notifications", { base, headers: asUser })).json()) as Envelope<Array<{ id: string }> | null>;
-  identity.notificationIds = (inbox.data ?? []).map((notification) => notification.id);
+  const inbox = (await (await call("/api/v1/notifications", { base, headers: asUser })).json()) as Envelope<{ items: Array<{ id: string }> } | null>;
+  identity.notificationIds = (inbox.data?.items ?? []).map((notification) => notification.id);
 }
 
 /** A new reader (registered through the API from its own IP) with history. */
