@@ -7,16 +7,17 @@
 import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, access, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { vendorSwaggerUi } from "../scripts/vendor-swagger-ui.ts";
 import { readEnvFile } from "./env-file.ts";
+import { ROOT } from "./paths.ts";
 import { waitFor } from "./net.ts";
 import { startProcess, runToCompletion, type ManagedProcess, type OutputSink } from "./process.ts";
+import { startMonitoring, type MonitoringOptions, type MonitoringStack } from "./monitoring/launcher.ts";
 import { findRedisServer, startRedis, type RedisProcess } from "./redis.ts";
 import { startUpstashBridge } from "./upstash-bridge.ts";
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export { ROOT };
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 
 /** Ports and places of one stack; every field has a default for `npm run dev`. */
@@ -62,6 +63,8 @@ export interface StackOptions {
   signal?: AbortSignal;
   /** The API Worker's DevTools inspector port on 127.0.0.1 (the bench's CPU profiles); wrangler picks one when unset. */
   apiInspectorPort?: number;
+  /** Prometheus, Alertmanager and Grafana (where installed) beside the Workers; none when unset. */
+  monitoring?: MonitoringOptions;
 }
 
 /** A running stack. */
@@ -72,6 +75,8 @@ export interface Stack {
   redisToken: string;
   metricsToken: string;
   redis: RedisProcess;
+  /** Present when options.monitoring was set; its notes say which parts did not start. */
+  monitoring?: MonitoringStack;
   options: StackOptions;
   /** Graceful: SIGTERM to each part in reverse start order, SIGKILL after a grace period. */
   stop(): Promise<void>;
@@ -86,7 +91,7 @@ export interface Stack {
   kill(): Promise<void>;
 }
 
-/** Defaults for `npm run dev`, overridable by QINGYU_* environment variables. */
+/** Defaults for `npm run dev`, overridable by QINGYU_* environment variables (QINGYU_MONITORING=0 leaves Prometheus and Alertmanager out). */
 export function devStackOptions(env: NodeJS.ProcessEnv = process.env): StackOptions {
   const port = (name: string, fallback: number) => {
     const value = env[name];
@@ -102,6 +107,9 @@ export function devStackOptions(env: NodeJS.ProcessEnv = process.env): StackOpti
     bridgePort: port("QINGYU_BRIDGE_PORT", 8079),
     stateDir: env.QINGYU_STATE_DIR ?? join(ROOT, ".state"),
     workerOutput: "terminal",
+    monitoring: ["0", "false", "off", "no"].includes((env.QINGYU_MONITORING ?? "").toLowerCase())
+      ? undefined
+      : { prometheusPort: port("QINGYU_PROMETHEUS_PORT", 9090), alertmanagerPort: port("QINGYU_ALERTMANAGER_PORT", 9093), grafanaPort: port("QINGYU_GRAFANA_PORT", 3000) },
   };
 }
 
@@ -240,7 +248,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await untilAborted(waitFor(async () => (await fetch(`${exporterUrl}/health`)).ok, { timeoutMs, intervalMs: 250, what: `${exporterUrl}/health` }));
     checkAborted();
 
-    return { apiUrl, exporterUrl, bridgeUrl: bridge.url, redisToken, metricsToken, redis, options, stop: stopAll, kill: killAll };
+    const monitoring = options.monitoring
+      ? await untilAborted(
+          startMonitoring(options.monitoring, {
+            stateDir: options.stateDir,
+            apiUrl,
+            exporterUrl,
+            metricsToken,
+            alertWebhookToken: options.apiVars?.ALERT_WEBHOOK_TOKEN ?? devVars.ALERT_WEBHOOK_TOKEN ?? "",
+            output: sink,
+            progress,
+            // A part that comes up after an abort is stopped at once rather than left running.
+            onStarted: (part) => (signal?.aborted ? void part.stop() : void started.push(part)),
+          }),
+        )
+      : undefined;
+    checkAborted();
+
+    return { apiUrl, exporterUrl, bridgeUrl: bridge.url, redisToken, metricsToken, redis, monitoring, options, stop: stopAll, kill: killAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,8 +1,10 @@
 /**
  * `npm run dev`: the whole local stack on loopback, with URLs printed when it is
- * ready. Ctrl-C stops every process it started.
+ * ready, Prometheus and Alertmanager (and Grafana where installed) included
+ * unless `--no-monitoring` or QINGYU_MONITORING=0. Ctrl-C stops every process it started.
  */
 import { devStackOptions, startStack, type Stack } from "../dev/stack.ts";
+import { checkSystemTools } from "./setup.ts";
 
 const started = Date.now();
 const progress = (line: string) => console.log(`[dev] ${line}`);
@@ -25,8 +27,13 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGHUP", () => void shutdown("SIGHUP"));
 
+const options = devStackOptions();
+if (process.argv.includes("--no-monitoring")) delete options.monitoring;
+// Installs what is missing when it can; stops with the one command to run when it cannot.
+if (!(await checkSystemTools("dev", { progress }))) process.exit(1);
+
 try {
-  stack = await startStack({ ...devStackOptions(), progress, signal: starting.signal });
+  stack = await startStack({ ...options, progress, signal: starting.signal });
 } catch (error) {
   if (starting.signal.aborted) {
     progress("stopped before it was ready");
@@ -37,6 +44,15 @@ try {
 }
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
+const { monitoring } = stack;
+const monitoringLines = !monitoring
+  ? ["  Monitoring     off (--no-monitoring or QINGYU_MONITORING=0)"]
+  : [
+      ...(monitoring.prometheusUrl ? [`  Prometheus     ${monitoring.prometheusUrl}/alerts   (rules loaded; graph: ${monitoring.prometheusUrl}/graph)`] : []),
+      ...(monitoring.alertmanagerUrl ? [`  Alertmanager   ${monitoring.alertmanagerUrl}   (delivers to ${stack.apiUrl}/api/v1/admin/alerts)`] : []),
+      ...(monitoring.grafanaUrl ? [`  Grafana        ${monitoring.grafanaUrl}   (folder "Qingyu Edge"; sign in admin/admin to edit)`] : []),
+      ...monitoring.notes.map((note) => `  ! ${note}`),
+    ];
 console.log(`
 Qingyu Edge local stack is ready (${seconds} s). State: ${stack.options.stateDir}
   API            ${stack.apiUrl}
@@ -46,5 +62,6 @@ Qingyu Edge local stack is ready (${seconds} s). State: ${stack.options.stateDir
   Metrics        ${stack.exporterUrl}/metrics   (Authorization: Bearer <METRICS_TOKEN from monitoring/.dev.vars>)
   Upstash REST   ${stack.bridgeUrl}   (token: UPSTASH_REDIS_REST_TOKEN from .dev.vars)
   Redis          ${stack.redis.url}
+${monitoringLines.join("\n")}
 Press Ctrl-C to stop.
 `);

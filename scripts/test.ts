@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ROOT } from "../dev/stack.ts";
 import { vendorSwaggerUi } from "./vendor-swagger-ui.ts";
 import { monitoringChecks } from "./monitoring-checks.ts";
+import { checkSystemTools } from "./setup.ts";
 
 interface SuiteResult {
   name: string;
@@ -67,6 +68,11 @@ async function monitoringSuite(): Promise<SuiteResult> {
   return { name: "monitoring", passed: checks.length - failed, failed, skipped: 0, seconds: (Date.now() - started) / 1000 };
 }
 
+// redis-server, Prometheus, Alertmanager, promtool, amtool and Chromium: installed when possible, else the one command to run.
+if (!(await checkSystemTools("test"))) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 await mkdir(RESULTS_DIR, { recursive: true });
 await vendorSwaggerUi(ROOT);
 const only = process.argv.slice(2);

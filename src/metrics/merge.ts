@@ -30,8 +30,9 @@ export interface ShardRead {
  * makes its series briefly absent (Prometheus handles gaps) rather than making
  * a summed counter drop, which `rate()` would read as a reset and a spike.
  * Gauges are merged (sum gauges add up, last gauges keep the newest write),
- * since a gauge has no monotonicity to protect; stale last gauges are dropped. Families come out in registry
- * order; series are sorted by labels so the output is stable.
+ * since a gauge has no monotonicity to protect; stale last gauges are dropped. Every
+ * registered family comes out, in registry order, even with no series (see
+ * zeroSamples); series are sorted by labels so the output is stable.
  */
 export function mergeShards(reads: readonly ShardRead[], options: MergeOptions): FamilyToRender[] {
   const oldestLastGauge = options.now - options.lastGaugeTtlMs;
@@ -50,18 +51,33 @@ export function mergeShards(reads: readonly ShardRead[], options: MergeOptions):
   }
   const families: FamilyToRender[] = [];
   for (const name of Object.keys(METRICS) as MetricName[]) {
-    const series = byFamily.get(name);
     const family = compileFamily(name);
-    if (!series || !family) continue;
+    // Gauges the exporter computes at scrape time are appended by the scrape itself.
+    if (!family || family.kind === null) continue;
     const perShard = family.kind === "counter" || family.kind === "histogram";
+    const series = byFamily.get(name);
     families.push({
       name,
       definition: family.definition,
       labelNames: perShard ? [...family.labelNames, "shard"] : family.labelNames,
-      samples: [...series.values()].sort((a, b) => compareLabels(a.labels, b.labels)),
+      samples: series ? [...series.values()].sort((a, b) => compareLabels(a.labels, b.labels)) : zeroSamples(name, family.kind, family.labelNames),
     });
   }
   return families;
+}
+
+/**
+ * What a family without any recorded series shows, as client libraries do:
+ * every family keeps its HELP and TYPE from the first scrape (dashboards and
+ * autocomplete know the names before any traffic), and an unlabelled gauge
+ * reads 0. Labelled families and histograms stay empty: inventing label
+ * values or a per-shard series would be a guess.
+ */
+function zeroSamples(name: string, kind: Sample["kind"], labelNames: readonly string[]): Sample[] {
+  if (labelNames.length > 0) return [];
+  if (kind === "gauge_add") return [{ kind, name, labels: [], value: 0 }];
+  if (kind === "gauge_set") return [{ kind, name, labels: [], value: 0, at: 0 }];
+  return [];
 }
 
 function compareLabels(a: readonly string[], b: readonly string[]): number {

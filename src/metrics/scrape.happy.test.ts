@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { METRICS } from "./definitions";
 import { render } from "./render";
 import { scrapeShards } from "./scrape";
 import type { Sample, ShardSnapshot } from "./wire";
@@ -41,7 +42,21 @@ describe("scrapeShards (happy)", () => {
     ];
     const text = render(await scrapeShards({ ...options, shards: 2, read: async (index) => snapshots[index] as ShardSnapshot }), "prometheus");
     expect(text).toContain("\nqingyu_auth_active_sessions 12\n");
-    expect(text).not.toContain("qingyu_build_info");
+    // The stale series is gone; the family itself keeps its HELP and TYPE.
+    expect(text).not.toMatch(/^qingyu_build_info\{/m);
+    expect(text).toContain("# TYPE qingyu_build_info gauge");
+  });
+
+  it("shows every registered family from an empty first scrape, unlabelled gauges at 0", async () => {
+    const empty = async (): Promise<ShardSnapshot> => ({ shardsSeen: 1, samples: [] });
+    const text = render(await scrapeShards({ ...options, shards: 1, read: empty }), "prometheus");
+    for (const [name, definition] of Object.entries(METRICS)) {
+      expect(text.match(new RegExp(`^# HELP ${name} `, "gm")), name).toHaveLength(1);
+      expect(text, name).toContain(`\n# TYPE ${name} ${definition.type}\n`);
+    }
+    for (const name of ["qingyu_http_requests_in_flight", "qingyu_quota_websocket_clients", "qingyu_auth_active_sessions"]) expect(text).toContain(`\n${name} 0\n`);
+    // Labelled families stay empty rather than invent label values.
+    expect(text).not.toMatch(/^qingyu_http_requests_total\{/m);
   });
 
   it("also reads shards that senders report beyond its own METRICS_SHARDS", async () => {
