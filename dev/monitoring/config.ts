@@ -19,8 +19,8 @@ export interface FastIntervals {
   interval: string;
   /** Alertmanager's group_wait and group_interval for every route ("1s"). */
   grouping: string;
-  /** Every rule's `for:` is replaced by this ("5s"); rules without `for:` keep none. */
-  ruleFor: string;
+  /** Every rule's `for:` is replaced by this ("5s"); rules without `for:` keep none. Unset: the repo's rule files as they are. */
+  ruleFor?: string;
 }
 
 export interface PrometheusConfigOptions {

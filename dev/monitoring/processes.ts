@@ -70,7 +70,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Monit
   const binary = locate("prometheus");
   const files: Record<string, string> = { "metrics-token": options.metricsToken };
   let ruleFiles: string[] | undefined;
-  if (options.fast) {
+  if (options.fast?.ruleFor) {
     for (const [name, text] of await fastRuleFiles(options.fast.ruleFor)) files[join("rules", name)] = text;
     ruleFiles = [join(options.dir, "rules", "*.yml")];
   }

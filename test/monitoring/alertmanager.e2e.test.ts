@@ -4,49 +4,32 @@
  * in the admin alert inbox, and a critical alert inhibits the warning of the
  * same alertname.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { readEnvFile } from "../../dev/env-file.ts";
+import { startAlertmanager, type MonitoringProcess } from "../../dev/monitoring/processes.ts";
 import { getFreePort, waitFor } from "../../dev/net.ts";
 import { ROOT } from "../../dev/stack.ts";
 import { registerAdmin } from "../support/admin.ts";
 import { call, type Envelope } from "../support/http.ts";
 
-let child: ChildProcess | undefined;
+let alertmanager: MonitoringProcess | undefined;
 let dir = "";
 let alertmanagerUrl = "";
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "qingyu-alertmanager-"));
-  const port = await getFreePort();
   // The stack runs with .dev.vars.example, so the API expects its ALERT_WEBHOOK_TOKEN.
   const token = (await readEnvFile(join(ROOT, ".dev.vars.example"))).ALERT_WEBHOOK_TOKEN ?? "";
-  await writeFile(join(dir, "alert-webhook-token"), token, { mode: 0o600 });
-  const config = (await readFile(join(ROOT, "monitoring", "alertmanager", "alertmanager.yml"), "utf8"))
-    .replace("http://127.0.0.1:8787", inject("apiUrl"))
-    .replace(/credentials_file: \S+/, `credentials_file: ${join(dir, "alert-webhook-token")}`)
-    // Deliver within a second instead of batching for 10–30 s.
-    .replace(/group_wait: \S+/g, "group_wait: 1s");
-  if (!config.includes(inject("apiUrl"))) throw new Error("alertmanager.yml no longer has the layout this test rewrites");
-  await writeFile(join(dir, "alertmanager.yml"), config);
-  alertmanagerUrl = `http://127.0.0.1:${port}`;
-  child = spawn(
-    "prometheus-alertmanager",
-    [`--config.file=${join(dir, "alertmanager.yml")}`, `--storage.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address=", "--log.level=warn"],
-    { stdio: "ignore" },
-  );
-  await waitFor(async () => (await fetch(`${alertmanagerUrl}/-/ready`)).ok, { timeoutMs: 30_000, intervalMs: 200, what: "alertmanager /-/ready" });
+  // The config npm run dev generates from alertmanager.yml, delivering within a second instead of batching for 10–30 s.
+  alertmanager = await startAlertmanager({ port: await getFreePort(), dir, apiUrl: inject("apiUrl"), webhookToken: token, fast: { interval: "1s", grouping: "1s" }, output: { file: join(dir, "alertmanager.log") } });
+  alertmanagerUrl = alertmanager.url;
 }, 60_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child?.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
-  }
+  await alertmanager?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

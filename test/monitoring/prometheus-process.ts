@@ -1,10 +1,9 @@
-/** A real `prometheus` (Debian package) for the monitoring e2e test: temp dir, free loopback port, 1 s scrapes of the exporter. */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+/** A real `prometheus` (Debian package) for the monitoring e2e test: temp dir, free loopback port, 1 s scrapes of the exporter, the repo's rules. */
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor, getFreePort } from "../../dev/net.ts";
-import { ROOT } from "../../dev/stack.ts";
+import { startPrometheus as startPrometheusProcess } from "../../dev/monitoring/processes.ts";
+import { getFreePort } from "../../dev/net.ts";
 
 /** A running Prometheus. */
 export interface PrometheusProcess {
@@ -14,57 +13,34 @@ export interface PrometheusProcess {
   stop(): Promise<void>;
 }
 
+/** Instant query against `url`; rejects when Prometheus answers with an error. */
+export async function queryPrometheus(url: string, expr: string): Promise<{ series: number; body: unknown }> {
+  const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = (await response.json()) as { status: string; error?: string; data?: { result: unknown[] } };
+  if (body.status !== "success") throw new Error(`query failed: ${expr}: ${body.error}`);
+  return { series: body.data?.result.length ?? 0, body };
+}
+
 /**
- * Starts Prometheus with the repo's prometheus.yml rewritten for the test:
- * the exporter at `exporterUrl`, the token in a temp file, a 1 s scrape
- * interval, and the repo's rule files (so rules are evaluated too).
+ * Starts Prometheus with the config `npm run dev` generates from the repo's
+ * prometheus.yml (dev/monitoring/config.ts): the exporter at `exporterUrl`, the
+ * token in a temp file, a 1 s scrape and evaluation interval, the repo's rule
+ * files, and no Alertmanager.
  */
 export async function startPrometheus(exporterUrl: string, token: string): Promise<PrometheusProcess> {
   const dir = await mkdtemp(join(tmpdir(), "qingyu-prometheus-"));
-  const port = await getFreePort();
-  await writeFile(join(dir, "metrics-token"), token, { mode: 0o600 });
-  const target = new URL(exporterUrl).host;
-  const config = (await readFile(join(ROOT, "monitoring", "prometheus", "prometheus.yml"), "utf8"))
-    .replace(/scrape_interval: \S+/, "scrape_interval: 1s")
-    .replace(/scrape_timeout: \S+/, "scrape_timeout: 1s")
-    .replace(/evaluation_interval: \S+/, "evaluation_interval: 1s")
-    .replace(/- rules\/\*\.yml/, `- ${join(ROOT, "monitoring", "prometheus", "rules")}/*.yml`)
-    .replace(/credentials_file: \S+/, `credentials_file: ${join(dir, "metrics-token")}`)
-    .replace(/targets: \["127\.0\.0\.1:8788"\]/, `targets: ["${target}"]`)
-    .replace(/alerting:\n(?:\s+.*\n)+?(?=\S)/, "");
-  if (!config.includes(target) || !config.includes("scrape_interval: 1s")) throw new Error("prometheus.yml no longer has the layout this test rewrites");
-  await writeFile(join(dir, "prometheus.yml"), config);
-
-  const child: ChildProcess = spawn(
-    "prometheus",
-    [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"],
-    { cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let log = "";
-  child.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
   try {
-    await waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 30_000, intervalMs: 200, what: "prometheus /-/ready" });
+    const prometheus = await startPrometheusProcess({ port: await getFreePort(), dir, exporterUrl, metricsToken: token, fast: { interval: "1s", grouping: "1s" }, output: { file: join(dir, "prometheus.log") } });
+    return {
+      url: prometheus.url,
+      query: (expr) => queryPrometheus(prometheus.url, expr),
+      async stop() {
+        await prometheus.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
   } catch (error) {
-    await stop();
-    throw new Error(`prometheus did not start: ${String(error)}\n${log}`);
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
-  return {
-    url,
-    stop,
-    async query(expr: string) {
-      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-      const body = (await response.json()) as { status: string; error?: string; data?: { result: unknown[] } };
-      if (body.status !== "success") throw new Error(`query failed: ${expr}: ${body.error}`);
-      return { series: body.data?.result.length ?? 0, body };
-    },
-  };
 }
