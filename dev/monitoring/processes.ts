@@ -43,10 +43,9 @@ async function writeFiles(dir: string, files: Record<string, string>, secret: st
 async function ready(child: ManagedProcess, url: string, what: string): Promise<MonitoringProcess> {
   try {
     // An early exit (bad flag, busy port) ends the wait at once instead of after the timeout.
-    await Promise.race([
-      waitFor(async () => (await fetch(url)).ok, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200, what }),
-      child.exited.then((code) => Promise.reject(new Error(`${child.name} exited (${code}) before ${what}`))),
-    ]);
+    const exitedEarly = child.exited.then((code) => Promise.reject(new Error(`${child.name} exited (${code}) before ${what}`)));
+    exitedEarly.catch(() => {}); // the normal stop later must not be an unhandled rejection
+    await Promise.race([waitFor(async () => (await fetch(url)).ok, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200, what }), exitedEarly]);
   } catch (error) {
     await child.stop();
     throw error;

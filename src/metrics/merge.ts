@@ -60,7 +60,8 @@ export function mergeShards(reads: readonly ShardRead[], options: MergeOptions):
       name,
       definition: family.definition,
       labelNames: perShard ? [...family.labelNames, "shard"] : family.labelNames,
-      samples: series ? [...series.values()].sort((a, b) => compareLabels(a.labels, b.labels)) : zeroSamples(name, family.kind, family.labelNames),
+      // With no shard answering there is nothing to say a gauge is 0, so it stays empty.
+      samples: series ? [...series.values()].sort((a, b) => compareLabels(a.labels, b.labels)) : reads.length > 0 ? zeroSamples(name, family.kind, family.labelNames) : [],
     });
   }
   return families;

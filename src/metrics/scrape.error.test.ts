@@ -47,6 +47,8 @@ describe("scrapeShards (error)", () => {
     });
     const text = render(await scrapeShards({ shards: 1, timeoutMs: 100, lastGaugeTtlMs: 60_000, version: "x", read }), "prometheus");
     expect(text).not.toContain("qingyu_removed_family_total");
-    expect(text).not.toContain("qingyu_auth_logins_total");
+    // The family keeps its HELP and TYPE (every registered family does); the mislabelled sample is gone.
+    expect(text).not.toMatch(/^qingyu_auth_logins_total[{ ]/m);
+    expect(text).toContain("# TYPE qingyu_auth_logins_total counter");
   });
 });
