@@ -8,8 +8,9 @@
  *   in Prometheus, it reaches Alertmanager, then the admin alert inbox; bringing
  *   Redis back resolves it there;
  * - headless Chromium shows Prometheus's graph page with the dashboard's
- *   dependency-health query and Alertmanager's UI with the firing alert;
- *   screenshots go to .state/test-results/screenshots/.
+ *   dependency-health query, Prometheus's alerts page, and Alertmanager with the
+ *   firing alert (its UI where installed; Debian's package has none, so there its
+ *   API's alert groups); screenshots go to .state/test-results/screenshots/.
  * The inbox lives in Redis, so it cannot store an alert while Redis is down:
  * Alertmanager keeps retrying and the firing alert lands once Redis is back.
  * No health probe runs in between, so the gauge stays "unhealthy" until then.
@@ -126,7 +127,13 @@ describe("monitoring started like npm run dev (happy)", () => {
 
       const graph = await screenshot(`${prometheusUrl}/graph?g0.expr=${encodeURIComponent(DASHBOARD_QUERY)}&g0.tab=1&g0.range_input=5m`, "prometheus-graph.png", ['dependency="redis"']);
       expect(graph).toContain('dependency="redis"');
-      const alertmanagerPage = await screenshot(`${alertmanagerUrl}/#/alerts`, "alertmanager-alerts.png", ["QingyuDependencyUnhealthy"]);
+      const rules = await screenshot(`${prometheusUrl}/alerts`, "prometheus-alerts.png", ["QingyuDependencyUnhealthy"]);
+      expect(rules).toMatch(/QingyuDependencyUnhealthy[\s\S]*firing/i);
+      // Debian's prometheus-alertmanager ships without its web UI (its / says so); then the page is its API's view of the alert.
+      const hasUi = (await fetch(`${alertmanagerUrl}/script.js`)).ok;
+      const alertmanagerPage = hasUi
+        ? await screenshot(`${alertmanagerUrl}/#/alerts`, "alertmanager-alerts.png", ["QingyuDependencyUnhealthy"])
+        : await screenshot(`${alertmanagerUrl}/api/v2/alerts/groups?active=true`, "alertmanager-alerts.png", ["QingyuDependencyUnhealthy"]);
       expect(alertmanagerPage).toContain("QingyuDependencyUnhealthy");
       expect(alertmanagerPage).toContain("redis");
 
