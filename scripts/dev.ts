@@ -48,7 +48,7 @@ const { monitoring } = stack;
 const monitoringLines = !monitoring
   ? ["  Monitoring     off (--no-monitoring or QINGYU_MONITORING=0)"]
   : [
-      ...(monitoring.prometheusUrl ? [`  Prometheus     ${monitoring.prometheusUrl}/alerts   (rules loaded; graph: ${monitoring.prometheusUrl}/graph)`] : []),
+      ...(monitoring.prometheusUrl ? [`  Prometheus     ${monitoring.prometheusUrl}/graph   (the repo's rules loaded: see the Alerts tab; Status → Targets for the exporter scrape)`] : []),
       ...(monitoring.alertmanagerUrl ? [`  Alertmanager   ${monitoring.alertmanagerUrl}   (delivers to ${stack.apiUrl}/api/v1/admin/alerts)`] : []),
       ...(monitoring.grafanaUrl ? [`  Grafana        ${monitoring.grafanaUrl}   (folder "Qingyu Edge"; sign in admin/admin to edit)`] : []),
       ...monitoring.notes.map((note) => `  ! ${note}`),
