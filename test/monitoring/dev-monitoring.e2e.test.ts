@@ -86,7 +86,7 @@ async function screenshot(url: string, file: string, expectText: string[], click
     if (clickLink) await page.getByRole("link", { name: clickLink, exact: true }).first().click();
     // Rendered text anywhere on the page (a locator's first match can be a collapsed, hidden copy).
     try {
-      for (const text of expectText) await page.waitForFunction((wanted) => document.body.innerText.includes(wanted), text, { timeout: 15_000 });
+      for (const text of expectText) await waitFor(async () => (await page.locator("body").innerText()).includes(text), { timeoutMs: 15_000, intervalMs: 250, what: `"${text}" on ${url}` });
     } finally {
       // Saved either way, so a failure can be looked at.
       await mkdir(SCREENSHOTS, { recursive: true });
