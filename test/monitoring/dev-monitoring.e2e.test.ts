@@ -39,6 +39,7 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   const options = await randomStackOptions("qingyu-e2e-dev-monitoring-");
+  options.readyTimeoutMs = 150_000; // the machine is shared; a loaded one has taken over 90 s to start the API
   options.monitoring = {
     prometheusPort: await getFreePort(),
     alertmanagerPort: await getFreePort(),
