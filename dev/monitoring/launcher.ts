@@ -5,7 +5,8 @@
  * missing binary or a busy port is one line in `notes` and the rest still starts.
  */
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { ROOT } from "../paths.ts";
 import type { OutputSink } from "../process.ts";
 import { DASHBOARDS_DIR, type FastIntervals } from "./config.ts";
 import { grafanaCommand, startAlertmanager, startGrafana, startPrometheus, type MonitoringProcess } from "./processes.ts";
@@ -80,7 +81,7 @@ export async function startMonitoring(options: MonitoringOptions, targets: Monit
   );
   let grafanaUrl: string | undefined;
   if (!grafanaCommand()) {
-    notes.push(`grafana not started: grafana-server is not on PATH (Grafana is not packaged in Debian); to use an existing Grafana, add a Prometheus data source at ${prometheusUrl ?? "your Prometheus"} and import ${DASHBOARDS_DIR}/*.json (Dashboards → New → Import)`);
+    notes.push(`grafana not started: grafana-server is not on PATH (Grafana is not packaged in Debian); to use an existing Grafana, add a Prometheus data source at ${prometheusUrl ?? "your Prometheus"} and import ${relative(ROOT, DASHBOARDS_DIR)}/*.json (Dashboards → New → Import)`);
   } else if (prometheusUrl) {
     grafanaUrl = await attempt("grafana", options.grafanaPort, "QINGYU_GRAFANA_PORT", () =>
       startGrafana({ port: options.grafanaPort, dir: join(targets.stateDir, "grafana"), prometheusUrl, output: targets.output("grafana") }),
