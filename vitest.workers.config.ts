@@ -24,6 +24,7 @@ export default defineConfig({
           // Two keys: tests sign with either to prove rotation works.
           JWT_KEYS: "test-new:test-jwt-secret-new-key-0123456789abcdef,test-old:test-jwt-secret-old-key-0123456789abcdef",
           ALERT_WEBHOOK_TOKEN: "test-alert-webhook-token-0123456789",
+          FILES_SIGNING_SECRET: "test-files-signing-secret-0123456789abcdef",
           // The statistics tests wait for wallets' balance reports: 1 s instead of the deployed 10 s keeps them short.
           WALLET_BALANCE_SYNC_DELAY_MS: "1000",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),

@@ -21,6 +21,9 @@ import { registerAuthRoutes } from "./routes/auth";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
 import { registerProfileRoutes } from "./routes/profile";
+import { registerFileRoutes } from "./routes/files";
+import { registerStorageFileRoutes } from "./routes/storage-files";
+import { registerUserAvatarRoute } from "./routes/user-avatar";
 import { registerSessionRoutes } from "./routes/sessions";
 import { registerSystemRoutes } from "./routes/system";
 import { registerAdminWalletRoutes } from "./routes/admin-wallet";
@@ -48,6 +51,9 @@ export function createApp() {
   registerAuthRoutes(app);
   registerSessionRoutes(app);
   registerProfileRoutes(app);
+  registerUserAvatarRoute(app);
+  registerStorageFileRoutes(app);
+  registerFileRoutes(app);
   registerAdminAlertRoutes(app);
   registerAdminConfigRoutes(app);
   registerAdminConfigClientRoutes(app); // after the admin guard registerAdminConfigRoutes sets on /admin/config/*

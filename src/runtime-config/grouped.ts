@@ -32,6 +32,7 @@ const GROUP_DESCRIPTIONS: Record<keyof RuntimeConfig, string> = {
   quota: "AI quota plans per role, warning levels, reset time zone, reservations, the level webhook and the packages on sale",
   auth: "Token lifetimes, sessions, the revocation policy and the login and registration limits",
   wallet: "Wallet rate limit and money bounds",
+  storage: "Upload size caps per purpose, storage quotas per role and cache lifetimes of served files",
   alerts: "The admin alert inbox",
   metrics: "Metric recording switch",
   features: "Named on/off switches for features being rolled out",
