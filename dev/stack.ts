@@ -14,6 +14,7 @@ import { readEnvFile } from "./env-file.ts";
 import { waitFor } from "./net.ts";
 import { startProcess, runToCompletion, type ManagedProcess, type OutputSink } from "./process.ts";
 import { findRedisServer, startRedis, type RedisProcess } from "./redis.ts";
+import { startMailCatcher } from "./mail-catcher.ts";
 import { startUpstashBridge } from "./upstash-bridge.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -25,6 +26,8 @@ export interface StackOptions {
   exporterPort: number;
   redisPort: number;
   bridgePort: number;
+  /** The local mail catcher's port (dev/mail-catcher.ts); 0 or unset picks a free one. */
+  mailPort?: number;
   /** Persisted state: Redis AOF, D1, Durable Objects, logs. */
   stateDir: string;
   /** Worker output: the terminal (dev) or files under stateDir/logs (tests, bench). */
@@ -69,6 +72,8 @@ export interface Stack {
   apiUrl: string;
   exporterUrl: string;
   bridgeUrl: string;
+  /** The local mail catcher: every email the API sends, readable at this URL. */
+  mailUrl: string;
   redisToken: string;
   metricsToken: string;
   redis: RedisProcess;
@@ -100,6 +105,7 @@ export function devStackOptions(env: NodeJS.ProcessEnv = process.env): StackOpti
     exporterPort: port("QINGYU_EXPORTER_PORT", 8788),
     redisPort: port("QINGYU_REDIS_PORT", 6379),
     bridgePort: port("QINGYU_BRIDGE_PORT", 8079),
+    mailPort: port("QINGYU_MAIL_PORT", 8025),
     stateDir: env.QINGYU_STATE_DIR ?? join(ROOT, ".state"),
     workerOutput: "terminal",
   };
@@ -209,6 +215,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     started.push(bridge);
     checkAborted();
 
+    // Emails go to the local mail catcher over the `http` transport; its messages persist under stateDir/mail.
+    const mailKey = devVars.EMAIL_API_KEY ?? randomBytes(16).toString("hex");
+    const mail = await startMailCatcher({ port: options.mailPort ?? 0, key: mailKey, file: join(options.stateDir, "mail", "messages.jsonl") });
+    started.push(mail);
+    progress(`mail catcher on ${mail.url}`);
+    checkAborted();
+
     progress("applying local D1 migrations");
     await runToCompletion("d1 migrations", process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", join(options.stateDir, "wrangler")], {
       cwd: ROOT,
@@ -218,7 +231,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // Stack-specific values go in env files that override .dev.vars (later files win).
     const apiEnvFile = join(options.stateDir, "api.env");
-    const apiVars = { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: redisToken, ...options.apiVars };
+    const apiVars = {
+      UPSTASH_REDIS_REST_URL: bridge.url,
+      UPSTASH_REDIS_REST_TOKEN: redisToken,
+      EMAIL_TRANSPORT: "http",
+      EMAIL_API_URL: mail.sendUrl,
+      EMAIL_API_KEY: mailKey,
+      ...options.apiVars,
+    };
     await writeFile(apiEnvFile, Object.entries(apiVars).map(([key, value]) => `${key}=${value}`).join("\n") + "\n", { mode: 0o600 });
     const exporterEnvFile = join(options.stateDir, "exporter.env");
     await writeFile(exporterEnvFile, `METRICS_TOKEN=${metricsToken}\n`, { mode: 0o600 });
@@ -240,7 +260,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await untilAborted(waitFor(async () => (await fetch(`${exporterUrl}/health`)).ok, { timeoutMs, intervalMs: 250, what: `${exporterUrl}/health` }));
     checkAborted();
 
-    return { apiUrl, exporterUrl, bridgeUrl: bridge.url, redisToken, metricsToken, redis, options, stop: stopAll, kill: killAll };
+    return { apiUrl, exporterUrl, bridgeUrl: bridge.url, mailUrl: mail.url, redisToken, metricsToken, redis, options, stop: stopAll, kill: killAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,4 +1,5 @@
 import { newApp } from "./app";
+import { handleQueueBatch } from "./messaging/consumer";
 import { accessLog } from "./middleware/access-log";
 import { bodyLimit } from "./middleware/body-limit";
 import { configMiddleware } from "./middleware/config";
@@ -18,6 +19,7 @@ import { registerQuotaRoutes } from "./routes/quota";
 import { registerInternalQuotaRoutes } from "./routes/quota-internal";
 import { registerFaultRoutes } from "./routes/faults";
 import { registerAuthRoutes } from "./routes/auth";
+import { registerAuthEmailRoutes } from "./routes/auth-email";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
 import { registerProfileRoutes } from "./routes/profile";
@@ -49,6 +51,7 @@ export function createApp() {
   registerSystemRoutes(app);
   registerSystemMetricsRoutes(app);
   registerAuthRoutes(app);
+  registerAuthEmailRoutes(app);
   registerSessionRoutes(app);
   registerProfileRoutes(app);
   registerUserAvatarRoute(app);
@@ -77,4 +80,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  queue: handleQueueBatch,
 } satisfies ExportedHandler<Env>;

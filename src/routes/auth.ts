@@ -8,6 +8,7 @@ import { clientInfo, clientIp } from "../lib/client";
 import { created, envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { rateLimit } from "../middleware/rate-limit";
 import { runtimeSetting } from "../runtime-config/cache";
+import { checkRegistrationCode } from "./auth-email";
 import { normalizeUsername } from "../users/username";
 import { countLogins, countRefreshes, countRegistrations } from "./auth-metrics";
 import { LoginBodySchema, RefreshBodySchema, RegisterBodySchema, TokenPairSchema } from "./auth-schemas";
@@ -81,6 +82,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
     );
     app.openapi(registerRoute(prefix), async (c) => {
       const body = c.req.valid("json");
+      await checkRegistrationCode(c, body.email, body.verificationCode);
       const pair = await c.var.services.auth.register(body, clientInfo(c));
       return created(c, pair, "registered");
     });

@@ -41,6 +41,22 @@ export const AuthSettingsSchema = z
       .prefault({}),
     /** Registrations per client IP. */
     registerLimit: RateLimitSchema(10, 3_600),
+    /**
+     * Registration needs an email code (`verificationCode`/`emailCode`). null (the default) means: on when
+     * ENVIRONMENT=production, off in development and tests, so local sign-ups need no mail.
+     */
+    requireEmailVerification: z.boolean().nullable().default(null),
+    /** Email codes (POST /api/v1/shared/auth/email-code). */
+    emailCode: z
+      .object({
+        ttlSeconds: int(60, 3_600).default(600),
+        maxAttempts: int(1, 20).default(5),
+        /** One code per email address per this many seconds. */
+        resendSeconds: int(1, 3_600).default(60),
+        /** Codes requested per client IP. */
+        perIp: RateLimitSchema(20, 3_600),
+      })
+      .prefault({}),
   })
   .refine((auth) => auth.refreshTokenTtlSeconds > auth.accessTokenTtlSeconds, {
     error: "refreshTokenTtlSeconds must be above accessTokenTtlSeconds",
