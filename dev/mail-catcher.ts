@@ -7,7 +7,7 @@
  *   GET  /            the messages as an HTML page, newest first
  *   GET  /messages    the same as JSON (`?to=` filters by recipient)
  *   DELETE /messages  forget them
- *   POST /_control/fail    {count}  answer the next `count` sends with 503 (tests of retries)
+ *   POST /_control/fail    {count, to?}  answer the next `count` sends (to `to` only, if given) with 503 (tests of retries)
  *   POST /_control/outage  {ms}     stop listening for `ms`, then listen again on the same port
  *
  * With `file`, messages are appended to it as JSON lines and read back on start.
@@ -71,16 +71,18 @@ export async function startMailCatcher(options: { port: number; key: string; fil
   }
   if (options.file) mkdirSync(dirname(options.file), { recursive: true });
   let failNext = 0;
+  /** Only sends to this address fail, when set (so parallel tests' mail is left alone). */
+  let failFor: string | undefined;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     if (request.method === "POST" && url.pathname === "/send") {
       if (request.headers.authorization !== `Bearer ${options.key}`) return send(response, 401, { error: "bad key" });
-      if (failNext > 0) {
+      const body = (await readJson(request)) as Partial<CaughtMail>;
+      if (failNext > 0 && (failFor === undefined || String(body.to).toLowerCase() === failFor)) {
         failNext -= 1;
         return send(response, 503, { error: "failing on purpose" });
       }
-      const body = (await readJson(request)) as Partial<CaughtMail>;
       if (typeof body.to !== "string" || typeof body.subject !== "string" || typeof body.text !== "string") return send(response, 400, { error: "to, subject and text are required" });
       const mail: CaughtMail = { id: mails.length + 1, receivedAt: new Date().toISOString(), from: String(body.from ?? ""), to: body.to, subject: body.subject, text: body.text };
       mails.push(mail);
@@ -97,7 +99,9 @@ export async function startMailCatcher(options: { port: number; key: string; fil
       return send(response, 200, { cleared: true });
     }
     if (request.method === "POST" && url.pathname === "/_control/fail") {
-      failNext = Number(((await readJson(request)) as { count?: number }).count ?? 1);
+      const control = (await readJson(request)) as { count?: number; to?: string };
+      failNext = Number(control.count ?? 1);
+      failFor = control.to?.toLowerCase();
       return send(response, 200, { failNext });
     }
     if (request.method === "POST" && url.pathname === "/_control/outage") {

@@ -5,7 +5,7 @@ import { created, envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelo
 import { authOf, requireAuth } from "../middleware/auth";
 import { FILE_PURPOSES } from "../runtime-config/storage-settings";
 import { loadStorageConfig } from "../storage/config";
-import { FileSchema, fileUrl, openUpload, purposeOf, toFileView } from "../storage/http";
+import { FileSchema, fileUrl, openUpload, purposeOf, storeUpload, toFileView } from "../storage/http";
 import { signFileQuery } from "../storage/signed-url";
 import { PagingQuerySchema, toWindow } from "./paging";
 
@@ -86,10 +86,9 @@ export function registerStorageFileRoutes(app: OpenAPIHono<AppEnv>): void {
   // Registered for the document only: `app.openapi` would validate (and so buffer) the multipart body.
   app.openAPIRegistry.registerPath(upload);
   app.post(BASE, async (c) => {
-    const claims = authOf(c);
     const body = await openUpload(c);
     const purpose = purposeOf(c.req.query("purpose"), body.formPurpose);
-    const file = await c.var.services.storage.upload({ ownerId: claims.user_id, roles: claims.roles, purpose, ...body });
+    const file = await storeUpload(c, purpose, body);
     return created(c, toFileView(c, file), "file stored");
   });
 

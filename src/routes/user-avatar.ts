@@ -3,7 +3,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { created, envelopeOf, jsonContent } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
-import { FileSchema, openUpload, toFileView } from "../storage/http";
+import { FileSchema, openUpload, storeUpload, toFileView } from "../storage/http";
 import { uploadBodyDoc, uploadErrors } from "./storage-files";
 
 const PATH = "/api/v1/user/avatar";
@@ -26,7 +26,7 @@ export function registerUserAvatarRoute(app: OpenAPIHono<AppEnv>): void {
     const claims = authOf(c);
     const { storage, users } = c.var.services;
     const body = await openUpload(c);
-    const file = await storage.upload({ ownerId: claims.user_id, roles: claims.roles, purpose: "avatar", ...body });
+    const file = await storeUpload(c, "avatar", body);
     const view = toFileView(c, file);
     const user = await users.updateProfile(claims.user_id, { avatar: view.url }, Date.now());
     if (!user) {

@@ -91,3 +91,28 @@ export function purposeOf(query: string | undefined, form: string | undefined): 
     throw new ApiError("INVALID_PARAMETER", "purpose must be avatar, cover or attachment", { details: { "query.purpose": "Invalid option" } });
   return purpose as FilePurpose;
 }
+
+/** Stores the opened upload for the caller and counts it (`qingyu_storage_uploads_total` by result). */
+export async function storeUpload(c: Context<AppEnv>, purpose: FilePurpose, body: UploadBody): Promise<FileRecord> {
+  const claims = c.var.auth;
+  const metrics = c.var.metrics;
+  try {
+    const file = await c.var.services.storage.upload({ ownerId: claims.user_id, roles: claims.roles, purpose, ...body });
+    metrics.inc("qingyu_storage_uploads_total", { purpose, result: "stored" });
+    metrics.inc("qingyu_storage_uploaded_bytes_total", { purpose }, file.size);
+    return file;
+  } catch (error) {
+    const result =
+      error instanceof ApiError
+        ? error.errorName === "PAYLOAD_TOO_LARGE"
+          ? "too_large"
+          : error.errorName === "UNSUPPORTED_MEDIA_TYPE"
+            ? "unsupported"
+            : error.errorName === "INVALID_PARAMETER"
+              ? "interrupted"
+              : "error"
+        : "error";
+    metrics.inc("qingyu_storage_uploads_total", { purpose, result });
+    throw error;
+  }
+}

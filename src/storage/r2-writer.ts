@@ -97,6 +97,8 @@ export async function writeObject(bucket: R2Bucket, key: string, chunks: AsyncIt
     type ??= decide(pending.head(SNIFF_BYTES), options.purpose);
     if (!upload) {
       const object = await bucket.put(key, pending.take(), { httpMetadata: httpMetadata(), customMetadata: options.customMetadata });
+      // null only for a failed `onlyIf` precondition, which this put does not set.
+      if (!object) throw new Error("R2 refused the write");
       return { size, etag: object.httpEtag, type };
     }
     if (pending.length > 0) parts.push(await upload.uploadPart(parts.length + 1, pending.take()));
