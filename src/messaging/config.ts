@@ -25,10 +25,13 @@ export type MessagingConfig = z.infer<typeof MessagingConfigSchema>;
 
 const cache = new WeakMap<object, MessagingConfig>();
 
-export function loadMessagingConfig(env: Record<string, unknown>): MessagingConfig {
+export function loadMessagingConfig(env: object): MessagingConfig {
   let config = cache.get(env);
   if (!config) {
-    const raw = Object.fromEntries(["EMAIL_TRANSPORT", "EMAIL_FROM", "EMAIL_API_URL", "EMAIL_API_KEY", "EMAIL_API_TIMEOUT_MS"].map((key) => [key, env[key] === "" ? undefined : env[key]]));
+    const raw = Object.fromEntries(["EMAIL_TRANSPORT", "EMAIL_FROM", "EMAIL_API_URL", "EMAIL_API_KEY", "EMAIL_API_TIMEOUT_MS"].map((key) => {
+      const value = (env as Record<string, unknown>)[key];
+      return [key, value === "" ? undefined : value];
+    }));
     const parsed = MessagingConfigSchema.safeParse(raw);
     if (!parsed.success) throw new ApiError("INTERNAL", `invalid server configuration: ${parsed.error.issues.map((issue) => issue.path.join(".")).join(", ")}`);
     config = parsed.data;

@@ -53,7 +53,7 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, c
       }
       return;
     }
-    const sender = createEmailSender(env as { SEND_EMAIL?: SendEmail }, loadMessagingConfig(env as unknown as Record<string, unknown>));
+    const sender = createEmailSender(env as { SEND_EMAIL?: SendEmail }, loadMessagingConfig(env));
     for (const message of batch.messages) {
       const body = message.body as QueueMessageBody;
       const kind = kindOf(body);

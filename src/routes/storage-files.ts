@@ -23,9 +23,9 @@ export const uploadBodyDoc = {
 };
 
 export const uploadErrors = {
+  ...errors,
   413: errorResponse("Past the purpose's size cap or the storage quota (code 1008)"),
   415: errorResponse("The file's bytes are not an accepted type; SVG and HTML are always refused (code 1009)"),
-  ...errors,
 };
 
 const upload = createRoute({

@@ -11,10 +11,10 @@ export type StorageConfig = z.infer<typeof StorageConfigSchema>;
 const cache = new WeakMap<object, StorageConfig>();
 
 /** Validates the storage vars once per env object; a bad value is a 500 naming the variable, never its value. */
-export function loadStorageConfig(env: Record<string, unknown>): StorageConfig {
+export function loadStorageConfig(env: object): StorageConfig {
   let config = cache.get(env);
   if (!config) {
-    const parsed = StorageConfigSchema.safeParse({ FILES_SIGNING_SECRET: env.FILES_SIGNING_SECRET });
+    const parsed = StorageConfigSchema.safeParse({ FILES_SIGNING_SECRET: (env as { FILES_SIGNING_SECRET?: unknown }).FILES_SIGNING_SECRET });
     if (!parsed.success) throw new ApiError("INTERNAL", "invalid server configuration: FILES_SIGNING_SECRET");
     config = parsed.data;
     cache.set(env, config);

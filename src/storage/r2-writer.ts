@@ -22,6 +22,8 @@ export interface WriteOptions {
   purpose: FilePurpose;
   maxBytes: number;
   customMetadata: Record<string, string>;
+  /** The raw body's declared length: fewer bytes means the client went away (some runtimes end such a body quietly). */
+  expectedBytes?: number;
 }
 
 /** Gathers chunks into exact-size parts. */
@@ -94,6 +96,8 @@ export async function writeObject(bucket: R2Bucket, key: string, chunks: AsyncIt
         parts.push(await upload.uploadPart(parts.length + 1, pending.take(PART_BYTES)));
       }
     }
+    if (options.expectedBytes !== undefined && size !== options.expectedBytes)
+      throw new ApiError("INVALID_PARAMETER", `the upload was cut off: ${size} of ${options.expectedBytes} bytes arrived`);
     type ??= decide(pending.head(SNIFF_BYTES), options.purpose);
     if (!upload) {
       const object = await bucket.put(key, pending.take(), { httpMetadata: httpMetadata(), customMetadata: options.customMetadata });

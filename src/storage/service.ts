@@ -58,6 +58,7 @@ export function createStorageService(deps: { bucket: R2Bucket; db: D1Database; r
           purpose: input.purpose,
           maxBytes,
           customMetadata: { owner: input.ownerId, purpose: input.purpose },
+          ...(input.declaredIsExact && input.declaredBytes !== undefined ? { expectedBytes: input.declaredBytes } : {}),
         });
         const record: FileRecord = {
           id: crypto.randomUUID(),

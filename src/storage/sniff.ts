@@ -32,7 +32,7 @@ const DOCUMENTS: ReadonlyArray<{ contentType: string; test: (head: Uint8Array) =
 
 /** True when the bytes look like markup a browser might render as a page or an SVG. */
 function looksLikeMarkup(head: Uint8Array): boolean {
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(head).replace(/^\uFEFF/, "").trimStart().toLowerCase();
+  const text = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false }).decode(head).replace(/^\uFEFF/, "").trimStart().toLowerCase();
   return /^<(\?xml|!doctype|html|svg|head|body|script|iframe|!--)/.test(text) || /<svg[\s>]/.test(text) || /<html[\s>]/.test(text);
 }
 
@@ -42,7 +42,7 @@ function looksLikePlainText(head: Uint8Array): boolean {
   for (const byte of head) if (byte < 0x09 || (byte > 0x0d && byte < 0x20) || byte === 0x7f) return false;
   try {
     // A cut at SNIFF_BYTES may split a character; `stream: true` lets the tail be incomplete.
-    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
+    new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(head, { stream: true });
     return true;
   } catch {
     return false;

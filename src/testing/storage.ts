@@ -15,7 +15,7 @@ export const BOUNDARY = "----qingyuTestBoundary7MA4YWxkTrZu0gW";
 
 /** A multipart/form-data body with text fields and then the `file` part; `closing: false` cuts it before the last boundary. */
 export function multipartBody(file: Uint8Array, options: { fields?: Record<string, string>; filename?: string; trailingCrlf?: boolean; closing?: boolean } = {}): Blob {
-  const parts: BlobPart[] = [];
+  const parts: Array<string | Uint8Array<ArrayBuffer>> = [];
   for (const [name, value] of Object.entries(options.fields ?? {})) {
     parts.push(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
   }
