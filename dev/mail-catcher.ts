@@ -59,7 +59,8 @@ function readJson(request: IncomingMessage, limit = 1024 * 1024): Promise<unknow
 
 function send(response: ServerResponse, status: number, body: unknown, type = "application/json"): void {
   const text = type === "application/json" ? JSON.stringify(body) : String(body);
-  response.writeHead(status, { "content-type": `${type}; charset=utf-8`, "content-length": Buffer.byteLength(text) });
+  // No keep-alive: an outage closes the listener, and pooled connections cut under a client show up as its errors.
+  response.writeHead(status, { "content-type": `${type}; charset=utf-8`, "content-length": Buffer.byteLength(text), connection: "close" });
   response.end(text);
 }
 
