@@ -22,3 +22,15 @@ export async function enqueueNotice(
   await messaging.enqueue(message);
   return message;
 }
+
+/**
+ * A wallet or account event for a user, looked up by id for the address. The event id must be stable for
+ * the event (`withdrawal_approved:<id>`), so a repeated call (a provider's retried callback) is still one email.
+ */
+export async function notifyUser(
+  services: { messaging: MessagingService; users: { findById(id: string): Promise<{ email: string } | null> } },
+  notice: { eventId: string; event: NoticeEvent; userId: string; details?: Record<string, string | number> },
+): Promise<void> {
+  const user = await services.users.findById(notice.userId);
+  await enqueueNotice(services.messaging, { ...notice, to: user?.email ?? null });
+}
