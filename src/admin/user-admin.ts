@@ -1,6 +1,7 @@
 import type { RevocationCache } from "../auth/revocation";
 import type { SessionStore } from "../auth/session-store";
 import { hashPassword } from "../auth/passwords";
+import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../runtime-config/auth-settings";
 import { ApiError } from "../errors";
 import type { AdminWriteResult, Role, StatusChange, UserRecord, UserStore } from "../users/user-store";
 
@@ -54,7 +55,8 @@ export function createUserAdmin({ users, sessions, revocations, accessTokenTtlMs
   async function endAllSessions(userId: string): Promise<number> {
     const now = Date.now();
     const ended = await sessions.revoke({ userId, mode: "all", now, accessTtlMs: accessTokenTtlMs });
-    for (const sid of ended) revocations.add("session", sid, now + accessTokenTtlMs);
+    // The longest lifetime any token could have: the synced entry carries the session's own token expiry (session-scripts.ts).
+    for (const sid of ended) revocations.add("session", sid, now + ACCESS_TOKEN_TTL_MAX_SECONDS * 1000);
     return ended.length;
   }
 

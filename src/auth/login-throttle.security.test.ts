@@ -5,7 +5,7 @@ const loginAs = (username: string, password: string, ip = randomIp()) =>
   api("/api/v1/shared/auth/login", { json: { username, password }, headers: { "CF-Connecting-IP": ip } });
 
 describe("login throttle cannot be raced (security)", () => {
-  it("500 concurrent wrong passwords for one account, by username and by email: at most 5 reach the password check, the rest 429 with Retry-After", async () => {
+  it("500 concurrent wrong passwords for one account, by username and by email: at most 5 reach the password check, the rest 429 with Retry-After", { timeout: 60_000 }, async () => {
     const { username } = await registerUser();
     const logins = Array.from({ length: 500 }, (_, index) => (index % 2 === 0 ? username : `${username.toLowerCase()}@example.com`));
     const answers = await Promise.all(logins.map((login) => loginAs(login, "wrong-password-1")));
@@ -15,7 +15,7 @@ describe("login throttle cannot be raced (security)", () => {
     expect(answers.filter((answer) => answer.status === 429).every((answer) => Number(answer.headers.get("Retry-After")) > 0)).toBe(true);
   });
 
-  it("500 concurrent wrong logins for different accounts from one IP: at most 50 reach the password check", async () => {
+  it("500 concurrent wrong logins for different accounts from one IP: at most 50 reach the password check", { timeout: 60_000 }, async () => {
     const ip = randomIp();
     const answers = await Promise.all(Array.from({ length: 500 }, () => loginAs(uniqueUsername("nobody"), "wrong-password-1", ip)));
     const statuses = answers.map((answer) => answer.status);

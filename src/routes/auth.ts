@@ -78,6 +78,19 @@ async function refreshSession(c: Context<AppEnv>): Promise<string | undefined> {
   return typeof token === "string" ? sessionOfRefreshToken(token) : undefined;
 }
 
+/**
+ * The session a logout's token belongs to, if the token verifies (the route verifies it again, from the
+ * isolate's verified-token memory). A request without a valid token writes nothing, so it is not counted.
+ */
+async function logoutSession(c: Context<AppEnv>): Promise<string | undefined> {
+  if (c.req.method !== "POST") return undefined;
+  try {
+    return (await verifyAccessToken(c.var.config, bearerToken(c.req.header("Authorization")))).sid;
+  } catch {
+    return undefined;
+  }
+}
+
 const postIp = (c: Context<AppEnv>) => (c.req.method === "POST" ? clientIp(c) : undefined);
 
 /** Registers register, login, refresh and logout under both prefixes. */
@@ -96,7 +109,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
       `${prefix}/refresh`,
       rateLimit({ name: "refresh-session", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.auth.refreshLimitPerSession), key: refreshSession }),
     );
-    app.use(`${prefix}/logout`, rateLimit({ name: "logout", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.auth.logoutLimit), key: postIp }));
+    app.use(`${prefix}/logout`, rateLimit({ name: "logout", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.auth.logoutLimit), key: logoutSession }));
     app.openapi(registerRoute(prefix), async (c) => {
       const body = c.req.valid("json");
       const pair = await c.var.services.auth.register(body, clientInfo(c));

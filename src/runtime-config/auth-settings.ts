@@ -52,8 +52,8 @@ export const AuthSettingsSchema = z
     refreshLimitPerSession: RateLimitSchema(10, 60),
     /** Refreshes per client IP (many users can share one address behind a NAT). */
     refreshLimitPerIp: RateLimitSchema(600, 60),
-    /** Logouts per client IP. */
-    logoutLimit: RateLimitSchema(60, 60),
+    /** Logouts per session (a client logs out once; repeats are replays). */
+    logoutLimit: RateLimitSchema(10, 60),
     /** How long a quota stream ticket (`POST /api/v1/ai/quota/stream/ticket`) can be used, once. */
     streamTicketTtlSeconds: int(5, 300).default(30),
   })
