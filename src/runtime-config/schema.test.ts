@@ -40,6 +40,10 @@ describe("runtime config schema", () => {
       revocation: { syncIntervalMs: 500, maxStalenessMs: 60_000 },
       loginThrottle: { maxFailuresPerAccount: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
       registerLimit: { limit: 10, windowSeconds: 3_600 },
+      refreshLimitPerSession: { limit: 10, windowSeconds: 60 },
+      refreshLimitPerIp: { limit: 600, windowSeconds: 60 },
+      logoutLimit: { limit: 10, windowSeconds: 60 },
+      streamTicketTtlSeconds: 30,
     });
     expect(DEFAULT_RUNTIME_CONFIG.wallet).toEqual({
       rateLimit: { limit: 120, windowSeconds: 60 },
