@@ -65,7 +65,7 @@ export function createUserAdmin({ users, sessions, revocations, accessTokenTtlMs
    * change still stands (`stillApplies` re-reads the account): an unban or a
    * newer change within the window must not end the sessions made after it.
    */
-  function sweepAgain(id: string, stillApplies: (user: UserRecord | undefined) => boolean): void {
+  function sweepAgain(id: string, stillApplies: (user: UserRecord | null) => boolean): void {
     const resweep = async () => {
       await new Promise((resolve) => setTimeout(resolve, BAN_RESWEEP_MS));
       if (stillApplies(await users.findById(id))) await endAllSessions(id);
@@ -101,7 +101,7 @@ export function createUserAdmin({ users, sessions, revocations, accessTokenTtlMs
       if (removedRoles.length === 0) return { user, before: current.roles, revokedSessions: 0 };
       const revokedSessions = await endAllSessions(id);
       // Only while none of the removed roles has been given back meanwhile.
-      sweepAgain(id, (now) => now !== undefined && !removedRoles.some((role) => now.roles.includes(role)));
+      sweepAgain(id, (now) => now !== null && !removedRoles.some((role) => now.roles.includes(role)));
       return { user, before: current.roles, revokedSessions };
     },
 
