@@ -71,7 +71,8 @@ async function loginRace(recorder: Recorder, api: string, attacker: Attacker, de
 }
 
 async function streamTickets(recorder: Recorder, api: string, attacker: Attacker, deadline: number): Promise<void> {
-  const stream = (query: string) => hit(attacker, recorder, "attack:stream-ticket", `${api}/api/v1/ai/quota/stream?${query}`, { headers: { Upgrade: "websocket" } });
+  // Plain GETs, no Upgrade header: fetch cannot take a 101, and the ticket is consumed before the upgrade check anyway.
+  const stream = (query: string) => hit(attacker, recorder, "attack:stream-ticket", `${api}/api/v1/ai/quota/stream?${query}`);
   while (Date.now() < deadline) {
     const ticketed = await hit(attacker, recorder, "attack:stream-ticket", `${api}/api/v1/ai/quota/stream/ticket`, { method: "POST", token: attacker.pair.token });
     const ticket = (ticketed.body?.data as { ticket?: string } | undefined)?.ticket ?? "none";

@@ -56,7 +56,7 @@ async function userLoop(recorder: Recorder, target: Target, users: SoakUser[], i
   const api = target.apiUrl;
   let actions = 0;
   while (Date.now() < deadline) {
-    await pause(400 + Math.random() * 800);
+    await pause(1500 + Math.random() * 2000);
     if (Date.now() >= deadline) break;
     actions += 1;
     const roll = Math.random();
