@@ -1,7 +1,10 @@
 /**
  * Copies Swagger UI's script and stylesheet from the swagger-ui-dist package
- * into public/docs/assets/, which the API Worker serves as static assets, so
- * /docs works with no CDN (and on machines without internet).
+ * into vendor/swagger-ui/ as `.txt` files, which wrangler bundles as Text
+ * modules; src/routes/docs-assets.ts serves them, so /docs works with no CDN
+ * (and on machines without internet). Not static assets: an `[assets]` binding
+ * puts the asset router in front of every request, which cost a no-op route
+ * about a third of its throughput locally (docs/benchmarks.md).
  */
 import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -12,7 +15,7 @@ const FILES = ["swagger-ui-bundle.js", "swagger-ui.css"];
 
 /**
  * Copies a file unless the target already has the same bytes. A running
- * `wrangler dev` watches these assets and restarts its Worker when they are
+ * `wrangler dev` watches these files and restarts its Worker when they are
  * written, so starting a second stack (the tests, the bench) next to a running
  * one must not rewrite them: that restart failed a bench run mid-request.
  */
@@ -25,9 +28,9 @@ async function copyIfChanged(from: string, to: string): Promise<void> {
 export async function vendorSwaggerUi(root = join(dirname(fileURLToPath(import.meta.url)), "..")): Promise<string> {
   const require = createRequire(join(root, "package.json"));
   const source = dirname(require.resolve("swagger-ui-dist/package.json"));
-  const target = join(root, "public", "docs", "assets", "swagger-ui-dist");
+  const target = join(root, "vendor", "swagger-ui");
   await mkdir(target, { recursive: true });
-  await Promise.all(FILES.map((file) => copyIfChanged(join(source, file), join(target, file))));
+  await Promise.all(FILES.map((file) => copyIfChanged(join(source, file), join(target, `${file}.txt`))));
   return target;
 }
 

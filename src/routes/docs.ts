@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
 import type { AppEnv } from "../env";
+import { registerDocsAssetRoutes } from "./docs-assets";
 
 /** The OpenAPI document's header; the version follows the deployed APP_VERSION. */
 function documentInfo(version: string) {
@@ -24,4 +25,5 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
   app.get("/docs", (c, next) =>
     swaggerUI<AppEnv>({ url: "/openapi.json", title: "Qingyu Edge API", baseUrl: c.var.config.SWAGGER_UI_ASSETS_URL, persistAuthorization: true })(c, next),
   );
+  registerDocsAssetRoutes(app);
 }
