@@ -42,7 +42,8 @@ const GROUP_DESCRIPTIONS: Record<keyof RuntimeConfig, string> = {
 const RECORD_PATHS = ["features"];
 
 const isObject = (value: Json | undefined): value is { [key: string]: Json } => typeof value === "object" && value !== null && !Array.isArray(value);
-const isSensitive = (key: string) => /secret|password|token$/i.test(key);
+/** Keys whose values are secrets: masked in every admin view and never sent back. */
+export const isSensitive = (key: string) => /secret|password|token$/i.test(key);
 
 function typeOf(value: Json): ConfigItem["type"] {
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return typeof value as ConfigItem["type"];

@@ -40,6 +40,10 @@ describe("runtime config schema", () => {
       revocation: { syncIntervalMs: 500, maxStalenessMs: 60_000 },
       loginThrottle: { maxFailuresPerAccount: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
       registerLimit: { limit: 10, windowSeconds: 3_600 },
+      refreshLimitPerSession: { limit: 10, windowSeconds: 60 },
+      refreshLimitPerIp: { limit: 600, windowSeconds: 60 },
+      logoutLimit: { limit: 10, windowSeconds: 60 },
+      streamTicketTtlSeconds: 30,
       requireEmailVerification: null,
       emailCode: { ttlSeconds: 600, maxAttempts: 5, resendSeconds: 60, perIp: { limit: 20, windowSeconds: 3_600 } },
     });
