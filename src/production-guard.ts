@@ -18,6 +18,8 @@ export const DEV_EXAMPLE_SECRETS: Readonly<Record<string, string>> = {
   AI_SERVICE_TOKEN: "dev-only-ai-service-token-not-for-production-01",
   WALLET_CALLBACK_SECRET: "dev-only-wallet-callback-secret-not-for-production",
   ALERT_WEBHOOK_TOKEN: "dev-alert-webhook-token-change-me",
+  FILES_SIGNING_SECRET: "dev-only-files-signing-secret-not-for-production",
+  EMAIL_API_KEY: "dev-only-email-api-key",
 };
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\]|\[::ffff:127(\.\d{1,3}){3}\])$/i;
