@@ -24,6 +24,12 @@ export default defineConfig({
           // Two keys: tests sign with either to prove rotation works.
           JWT_KEYS: "test-new:test-jwt-secret-new-key-0123456789abcdef,test-old:test-jwt-secret-old-key-0123456789abcdef",
           ALERT_WEBHOOK_TOKEN: "test-alert-webhook-token-0123456789",
+          FILES_SIGNING_SECRET: "test-files-signing-secret-0123456789abcdef",
+          // Emails go through the real queue to the mail catcher the global setup starts.
+          EMAIL_TRANSPORT: "http",
+          EMAIL_API_URL: `${inject<string>("mailCatcherUrl")}/send`,
+          EMAIL_API_KEY: inject<string>("mailCatcherKey"),
+          MAIL_CATCHER_URL: inject<string>("mailCatcherUrl"),
           // The statistics tests wait for wallets' balance reports: 1 s instead of the deployed 10 s keeps them short.
           WALLET_BALANCE_SYNC_DELAY_MS: "1000",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
@@ -34,7 +40,7 @@ export default defineConfig({
   test: {
     name: "workers",
     include: ["src/**/*.test.ts", "durable-objects/**/*.test.ts"],
-    globalSetup: ["./test/setup/redis-bridge.global.ts"],
+    globalSetup: ["./test/setup/redis-bridge.global.ts", "./test/setup/mail-catcher.global.ts"],
     setupFiles: ["./test/setup/apply-migrations.ts"],
     testTimeout: 20_000,
   },

@@ -15,6 +15,7 @@ import { waitFor } from "./net.ts";
 import { startProcess, runToCompletion, type ManagedProcess, type OutputSink } from "./process.ts";
 import { startMonitoring, type MonitoringOptions, type MonitoringStack } from "./monitoring/launcher.ts";
 import { findRedisServer, startRedis, type RedisProcess } from "./redis.ts";
+import { startMailCatcher } from "./mail-catcher.ts";
 import { startUpstashBridge } from "./upstash-bridge.ts";
 
 export { ROOT };
@@ -26,6 +27,8 @@ export interface StackOptions {
   exporterPort: number;
   redisPort: number;
   bridgePort: number;
+  /** The local mail catcher's port (dev/mail-catcher.ts); 0 or unset picks a free one. */
+  mailPort?: number;
   /** Persisted state: Redis AOF, D1, Durable Objects, logs. */
   stateDir: string;
   /** Worker output: the terminal (dev) or files under stateDir/logs (tests, bench). */
@@ -72,6 +75,8 @@ export interface Stack {
   apiUrl: string;
   exporterUrl: string;
   bridgeUrl: string;
+  /** The local mail catcher: every email the API sends, readable at this URL. */
+  mailUrl: string;
   redisToken: string;
   metricsToken: string;
   redis: RedisProcess;
@@ -105,6 +110,7 @@ export function devStackOptions(env: NodeJS.ProcessEnv = process.env): StackOpti
     exporterPort: port("QINGYU_EXPORTER_PORT", 8788),
     redisPort: port("QINGYU_REDIS_PORT", 6379),
     bridgePort: port("QINGYU_BRIDGE_PORT", 8079),
+    mailPort: port("QINGYU_MAIL_PORT", 8025),
     stateDir: env.QINGYU_STATE_DIR ?? join(ROOT, ".state"),
     workerOutput: "terminal",
     monitoring: ["0", "false", "off", "no"].includes((env.QINGYU_MONITORING ?? "").toLowerCase())
@@ -217,6 +223,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     started.push(bridge);
     checkAborted();
 
+    // Emails go to the local mail catcher over the `http` transport; its messages persist under stateDir/mail.
+    const mailKey = devVars.EMAIL_API_KEY ?? randomBytes(16).toString("hex");
+    const mail = await startMailCatcher({ port: options.mailPort ?? 0, key: mailKey, file: join(options.stateDir, "mail", "messages.jsonl") });
+    started.push(mail);
+    progress(`mail catcher on ${mail.url}`);
+    checkAborted();
+
     progress("applying local D1 migrations");
     await runToCompletion("d1 migrations", process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", join(options.stateDir, "wrangler")], {
       cwd: ROOT,
@@ -226,7 +239,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // Stack-specific values go in env files that override .dev.vars (later files win).
     const apiEnvFile = join(options.stateDir, "api.env");
-    const apiVars = { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: redisToken, ...options.apiVars };
+    const apiVars = {
+      UPSTASH_REDIS_REST_URL: bridge.url,
+      UPSTASH_REDIS_REST_TOKEN: redisToken,
+      EMAIL_TRANSPORT: "http",
+      EMAIL_API_URL: mail.sendUrl,
+      EMAIL_API_KEY: mailKey,
+      ...options.apiVars,
+    };
     await writeFile(apiEnvFile, Object.entries(apiVars).map(([key, value]) => `${key}=${value}`).join("\n") + "\n", { mode: 0o600 });
     const exporterEnvFile = join(options.stateDir, "exporter.env");
     await writeFile(exporterEnvFile, `METRICS_TOKEN=${metricsToken}\n`, { mode: 0o600 });
@@ -265,7 +285,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       : undefined;
     checkAborted();
 
-    return { apiUrl, exporterUrl, bridgeUrl: bridge.url, redisToken, metricsToken, redis, monitoring, options, stop: stopAll, kill: killAll };
+    return { apiUrl, exporterUrl, bridgeUrl: bridge.url, mailUrl: mail.url, redisToken, metricsToken, redis, monitoring, options, stop: stopAll, kill: killAll };
   } catch (error) {
     await stopAll();
     throw error;

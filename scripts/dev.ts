@@ -60,6 +60,7 @@ Qingyu Edge local stack is ready (${seconds} s). State: ${stack.options.stateDir
   OpenAPI        ${stack.apiUrl}/openapi.json
   Health         ${stack.apiUrl}/health/ready
   Metrics        ${stack.exporterUrl}/metrics   (Authorization: Bearer <METRICS_TOKEN from monitoring/.dev.vars>)
+  Mail catcher   ${stack.mailUrl}   (every email the API sent, e.g. registration codes; JSON at /messages)
   Upstash REST   ${stack.bridgeUrl}   (token: UPSTASH_REDIS_REST_TOKEN from .dev.vars)
   Redis          ${stack.redis.url}
 ${monitoringLines.join("\n")}

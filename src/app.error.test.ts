@@ -92,6 +92,6 @@ describe("error envelope (error)", () => {
 
   it("unknown service → 404 with the known names", async () => {
     const body = await expectEnvelope(await api("/api/v1/system/health/mongo"), 404, 1004);
-    expect(body.data?.details?.known).toEqual(["redis", "d1", "quota_counter", "wallet", "config_store", "metrics_shard"]);
+    expect(body.data?.details?.known).toEqual(["redis", "d1", "r2", "messaging", "quota_counter", "wallet", "config_store", "metrics_shard"]);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiError } from "./errors";
+import { productionProblems } from "./production-guard";
 
 const intFromString = (name: string, min: number, max: number) =>
   z
@@ -84,9 +85,11 @@ export function loadConfig(env: Record<string, unknown>): EnvConfig {
     CONFIG_KEYS.map((key) => [key, env[key] === "" && key !== "CORS_ORIGINS" ? undefined : env[key]]),
   );
   const parsed = EnvConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    const details: Record<string, string> = {};
-    for (const issue of parsed.error.issues) {
+  // Production also refuses development settings (src/production-guard.ts); it reads env as given, wallet vars included.
+  const refused = productionProblems(env);
+  if (!parsed.success || Object.keys(refused).length > 0) {
+    const details: Record<string, string> = { ...refused };
+    for (const issue of parsed.success ? [] : parsed.error.issues) {
       const variable = String(issue.path[0] ?? "env");
       // zod messages for our schema never contain the input value; keep it that way.
       details[variable] = input[variable] === undefined ? "is required" : issue.message;
@@ -95,6 +98,6 @@ export function loadConfig(env: Record<string, unknown>): EnvConfig {
       details: { config: details },
     });
   }
-  cache.set(env, parsed.data);
-  return parsed.data;
+  cache.set(env, parsed.data as EnvConfig);
+  return parsed.data as EnvConfig;
 }

@@ -16,6 +16,7 @@ export const ErrorCodes = {
   PAYLOAD_TOO_LARGE: { code: 1008, status: 413, message: "request body too large" },
   UNSUPPORTED_MEDIA_TYPE: { code: 1009, status: 415, message: "unsupported media type" },
   UPGRADE_REQUIRED: { code: 1010, status: 426, message: "upgrade required" },
+  RANGE_NOT_SATISFIABLE: { code: 1011, status: 416, message: "range not satisfiable" },
   USERNAME_TAKEN: { code: 2003, status: 409, message: "username already taken" },
   EMAIL_TAKEN: { code: 2004, status: 409, message: "email already registered" },
   TOKEN_EXPIRED: { code: 2007, status: 401, message: "token expired" },

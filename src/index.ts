@@ -1,4 +1,5 @@
 import { newApp } from "./app";
+import { handleQueueBatch } from "./messaging/consumer";
 import { accessLog } from "./middleware/access-log";
 import { bodyLimit } from "./middleware/body-limit";
 import { configMiddleware } from "./middleware/config";
@@ -18,9 +19,13 @@ import { registerQuotaRoutes } from "./routes/quota";
 import { registerInternalQuotaRoutes } from "./routes/quota-internal";
 import { registerFaultRoutes } from "./routes/faults";
 import { registerAuthRoutes } from "./routes/auth";
+import { registerAuthEmailRoutes } from "./routes/auth-email";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
 import { registerProfileRoutes } from "./routes/profile";
+import { registerFileRoutes } from "./routes/files";
+import { registerStorageFileRoutes } from "./routes/storage-files";
+import { registerUserAvatarRoute } from "./routes/user-avatar";
 import { registerSessionRoutes } from "./routes/sessions";
 import { registerSystemRoutes } from "./routes/system";
 import { registerAdminWalletRoutes } from "./routes/admin-wallet";
@@ -46,8 +51,12 @@ export function createApp() {
   registerSystemRoutes(app);
   registerSystemMetricsRoutes(app);
   registerAuthRoutes(app);
+  registerAuthEmailRoutes(app);
   registerSessionRoutes(app);
   registerProfileRoutes(app);
+  registerUserAvatarRoute(app);
+  registerStorageFileRoutes(app);
+  registerFileRoutes(app);
   registerAdminAlertRoutes(app);
   registerAdminConfigRoutes(app);
   registerAdminConfigClientRoutes(app); // after the admin guard registerAdminConfigRoutes sets on /admin/config/*
@@ -71,4 +80,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  queue: handleQueueBatch,
 } satisfies ExportedHandler<Env>;

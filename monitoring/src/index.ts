@@ -7,15 +7,7 @@
 import { CONTENT_TYPES, negotiateFormat, render } from "../../src/metrics/render";
 import { scrapeShards } from "../../src/metrics/scrape";
 import { shardName, type MetricsShardApi } from "../../src/metrics/wire";
-
-function authorized(request: Request, token: string): boolean {
-  const header = request.headers.get("Authorization") ?? "";
-  const expected = `Bearer ${token}`;
-  if (header.length !== expected.length) return false;
-  let diff = 0;
-  for (let index = 0; index < header.length; index++) diff |= header.charCodeAt(index) ^ expected.charCodeAt(index);
-  return diff === 0;
-}
+import { bearerMatches } from "./bearer";
 
 interface ExporterConfig {
   shards: number;
@@ -45,7 +37,7 @@ export default {
     if (url.pathname === "/health") return Response.json({ status: "alive", version: env.APP_VERSION });
     if (url.pathname !== "/metrics") return Response.json({ error: "not found" }, { status: 404 });
     if (request.method !== "GET" && request.method !== "HEAD") return Response.json({ error: "method not allowed" }, { status: 405, headers: { Allow: "GET, HEAD" } });
-    if (!env.METRICS_TOKEN || !authorized(request, env.METRICS_TOKEN)) {
+    if (!env.METRICS_TOKEN || !bearerMatches(request.headers.get("Authorization") ?? "", env.METRICS_TOKEN)) {
       return Response.json({ error: "unauthorized" }, { status: 401, headers: { "WWW-Authenticate": "Bearer" } });
     }
     const config = readConfig(env);

@@ -1,13 +1,16 @@
 import type { RevocationCache } from "../auth/revocation";
 import type { SessionStore } from "../auth/session-store";
 import { hashPassword } from "../auth/passwords";
+import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../runtime-config/auth-settings";
 import { ApiError } from "../errors";
 import type { AdminWriteResult, Role, StatusChange, UserRecord, UserStore } from "../users/user-store";
 
 /**
  * A login reads the account, hashes the password (tens of ms), then creates its
- * session. One that read the account just before a ban could create its session
- * just after the ban's revocation sweep; a second sweep this much later ends it.
+ * session. One that read the account just before a ban, a role removal or a
+ * password reset could create its session (with the old roles, or from the old
+ * password) just after the change's revocation sweep; a second sweep this much
+ * later ends it.
  * Not a tuning knob: it only has to exceed that read-to-session time.
  */
 const BAN_RESWEEP_MS = 2_000;
@@ -36,7 +39,7 @@ export interface UserAdminDeps {
   sessions: SessionStore;
   revocations: RevocationCache;
   accessTokenTtlMs: number;
-  /** Keeps the ban's second sweep alive after the response (the request's waitUntil). */
+  /** Keeps the second sweep alive after the response (the request's waitUntil). */
   waitUntil(promise: Promise<unknown>): void;
 }
 
@@ -52,8 +55,22 @@ export function createUserAdmin({ users, sessions, revocations, accessTokenTtlMs
   async function endAllSessions(userId: string): Promise<number> {
     const now = Date.now();
     const ended = await sessions.revoke({ userId, mode: "all", now, accessTtlMs: accessTokenTtlMs });
-    for (const sid of ended) revocations.add("session", sid, now + accessTokenTtlMs);
+    // The longest lifetime any token could have: the synced entry carries the session's own token expiry (session-scripts.ts).
+    for (const sid of ended) revocations.add("session", sid, now + ACCESS_TOKEN_TTL_MAX_SECONDS * 1000);
     return ended.length;
+  }
+
+  /**
+   * Ends the user's sessions again after BAN_RESWEEP_MS, but only while the
+   * change still stands (`stillApplies` re-reads the account): an unban or a
+   * newer change within the window must not end the sessions made after it.
+   */
+  function sweepAgain(id: string, stillApplies: (user: UserRecord | null) => boolean): void {
+    const resweep = async () => {
+      await new Promise((resolve) => setTimeout(resolve, BAN_RESWEEP_MS));
+      if (stillApplies(await users.findById(id))) await endAllSessions(id);
+    };
+    waitUntil(resweep().catch(() => undefined));
   }
 
   return {
@@ -66,25 +83,26 @@ export function createUserAdmin({ users, sessions, revocations, accessTokenTtlMs
       const user = settle(await users.setStatus(id, change, Date.now()), id);
       if (change.status === "active") return { user, revokedSessions: 0 };
       const revokedSessions = await endAllSessions(id);
-      // Only while the account is still not active: an unban within the window must not end the user's new session.
-      const resweep = async () => {
-        await new Promise((resolve) => setTimeout(resolve, BAN_RESWEEP_MS));
-        if ((await users.findById(id))?.status !== "active") await endAllSessions(id);
-      };
-      waitUntil(resweep().catch(() => undefined));
+      sweepAgain(id, (now) => now?.status !== "active");
       return { user, revokedSessions };
     },
 
     /**
      * Replaces the roles. Tokens carry roles, so removing one ends the user's
-     * sessions (they log in again with the new roles); adding one shows at the next refresh.
+     * sessions (they log in again with the new roles), twice like a ban; adding one shows at the next refresh.
+     * An admin cannot change their own roles: a token that still says admin must not re-grant itself.
      */
-    async setRoles(id: string, roles: Role[]): Promise<{ user: UserRecord; before: Role[]; revokedSessions: number }> {
+    async setRoles(adminId: string, id: string, roles: Role[]): Promise<{ user: UserRecord; before: Role[]; revokedSessions: number }> {
+      if (id === adminId) throw new ApiError("CONFLICT", "you cannot change your own roles");
       const current = await users.findById(id);
       if (!current) throw new ApiError("NOT_FOUND", `no user ${id}`);
       const user = settle(await users.setRoles(id, roles, Date.now()), id);
-      const removed = current.roles.some((role) => !roles.includes(role));
-      return { user, before: current.roles, revokedSessions: removed ? await endAllSessions(id) : 0 };
+      const removedRoles = current.roles.filter((role) => !roles.includes(role));
+      if (removedRoles.length === 0) return { user, before: current.roles, revokedSessions: 0 };
+      const revokedSessions = await endAllSessions(id);
+      // Only while none of the removed roles has been given back meanwhile.
+      sweepAgain(id, (now) => now !== null && !removedRoles.some((role) => now.roles.includes(role)));
+      return { user, before: current.roles, revokedSessions };
     },
 
     /** Sets a fresh temporary password and ends every session. The password is returned once and never stored or logged. */
@@ -92,8 +110,12 @@ export function createUserAdmin({ users, sessions, revocations, accessTokenTtlMs
       if (!(await users.findById(id))) throw new ApiError("NOT_FOUND", `no user ${id}`);
       const password = temporaryPassword();
       // The temporary password is known to the admin who reset it: the user must replace it before using the account.
-      await users.updatePassword(id, await hashPassword(password), Date.now(), true);
-      return { temporaryPassword: password, revokedSessions: await endAllSessions(id) };
+      const passwordHash = await hashPassword(password);
+      await users.updatePassword(id, passwordHash, Date.now(), true);
+      const revokedSessions = await endAllSessions(id);
+      // Only while the temporary password is still the account's: once the user replaced it, their new sessions stay.
+      sweepAgain(id, (now) => now?.passwordHash === passwordHash);
+      return { temporaryPassword: password, revokedSessions };
     },
   };
 }

@@ -6,7 +6,8 @@ import { DuplicateUserError, type Role, type UserRecord, type UserStore } from "
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "./passwords";
 import type { LoginThrottle } from "./login-throttle";
 import type { RevocationCache } from "./revocation";
-import { hashRefreshToken, newRefreshToken, sessionOfRefreshToken, type SessionInfo, type SessionStore } from "./session-store";
+import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../runtime-config/auth-settings";
+import { hashRefreshToken, newRefreshToken, sessionOfRefreshToken, successorRefreshToken, type SessionInfo, type SessionStore } from "./session-store";
 import { signAccessToken, type AccessClaims } from "./tokens";
 
 /** The caller's client, for session listings and throttles. */
@@ -57,9 +58,13 @@ export function createAuthService({ config, settings, users, sessions, throttle,
     accessTtlMs: auth.accessTokenTtlSeconds * 1000,
   });
   type RevocationReason = "logout" | "logout_all" | "session_evicted" | "password_change" | "reuse_detected" | "admin";
-  /** Applies revocations in this isolate at once and counts them. */
-  const forgetSessions = (auth: AuthSettings, sids: string[], now: number, reason: RevocationReason) => {
-    for (const sid of sids) revocations.add("session", sid, now + auth.accessTokenTtlSeconds * 1000);
+  /**
+   * Applies revocations in this isolate at once and counts them. The local copy
+   * lasts the longest lifetime any token could have (the synced entry from Redis
+   * carries the session's own token expiry); an in-memory entry is cheap.
+   */
+  const forgetSessions = (_auth: AuthSettings, sids: string[], now: number, reason: RevocationReason) => {
+    for (const sid of sids) revocations.add("session", sid, now + ACCESS_TOKEN_TTL_MAX_SECONDS * 1000);
     if (sids.length > 0) isolateMetrics().inc("qingyu_auth_revocations_total", { reason }, sids.length);
   };
 
@@ -122,19 +127,18 @@ export function createAuthService({ config, settings, users, sessions, throttle,
 
     async login(input: { login: string; password: string }, client: ClientInfo): Promise<TokenPair> {
       const auth = await settings();
-      const retryAfter = await throttle.retryAfter(input.login, client.ip, auth.loginThrottle);
+      const user = await users.findByLogin(input.login);
+      // Counted per account, so its username and its email share one limit; an unknown login by its text.
+      const account = user ? user.id : `login:${input.login.toLowerCase()}`;
+      const retryAfter = await throttle.admit(account, client.ip, auth.loginThrottle);
       if (retryAfter > 0)
         throw new ApiError("TOO_MANY_REQUESTS", `too many failed logins; retry in ${retryAfter} s`, { headers: { "Retry-After": String(retryAfter) } });
-      const user = await users.findByLogin(input.login);
       // Hash even when the user does not exist, so timing does not tell which usernames exist.
       const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-      if (!user || !passwordOk) {
-        await throttle.recordFailure(input.login, client.ip, auth.loginThrottle);
-        throw new ApiError("UNAUTHORIZED", "invalid username or password");
-      }
+      if (!user || !passwordOk) throw new ApiError("UNAUTHORIZED", "invalid username or password");
       if (user.status !== "active") throw new ApiError("FORBIDDEN", `account ${user.status}`);
       const now = Date.now();
-      await Promise.all([throttle.clearAccount(input.login), users.recordLogin(user.id, now)]);
+      await Promise.all([throttle.succeeded(account, client.ip), users.recordLogin(user.id, now)]);
       return startSession(auth, user, client, now);
     },
 
@@ -143,7 +147,7 @@ export function createAuthService({ config, settings, users, sessions, throttle,
       if (!sid) throw new ApiError("TOKEN_INVALID", "refresh token invalid");
       const auth = await settings();
       const now = Date.now();
-      const rotated = newRefreshToken(sid);
+      const rotated = await successorRefreshToken(refreshToken, sid, config.JWT_KEYS[0]?.secret ?? "");
       const result = await sessions.rotate({
         sid,
         presentedHash: await hashRefreshToken(refreshToken),

@@ -1,8 +1,16 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { dependencyCall } from "../lib/dependency";
+import { hmacSha256 } from "../lib/hmac";
 import type { Metrics } from "../metrics/api";
 import { isolateMetrics } from "../metrics/isolate";
+import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../runtime-config/auth-settings";
 import { CREATE_SESSION, REVOKE_SESSIONS, ROTATE_REFRESH } from "./session-scripts";
+
+/** Live and retired refresh-token hashes kept per session, each (README: "up to 16 retired token hashes"). */
+const TOKEN_HASHES_KEPT = 16;
+
+/** Until when a revocation of a session that never recorded its tokens' expiry must last (see session-scripts.ts). */
+const legacyUntil = (now: number) => String(now + ACCESS_TOKEN_TTL_MAX_SECONDS * 1000);
 
 /** A device session as listed to its owner. */
 export interface SessionInfo {
@@ -34,6 +42,15 @@ function base64url(bytes: Uint8Array): string {
 /** A new refresh token: `<sid>.<256 random bits>`, opaque to clients. */
 export function newRefreshToken(sid: string): string {
   return `${sid}.${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+}
+
+/**
+ * The refresh token that replaces `token`: derived from it with a server
+ * secret, so every presentation of one token within the reuse grace gets the
+ * same successor (idempotent rotation) and unguessable without the secret.
+ */
+export async function successorRefreshToken(token: string, sid: string, secret: string): Promise<string> {
+  return `${sid}.${base64url(await hmacSha256(secret, `refresh-successor:${token}`))}`;
 }
 
 /** The session id a refresh token claims to belong to, if it is well formed. */
@@ -79,6 +96,7 @@ export function createSessionStore(redis: Redis, metrics: () => Metrics = isolat
             input.ip,
             String(input.maxSessions),
             String(input.now + input.accessTtlMs),
+            legacyUntil(input.now),
           ],
         ),
       );
@@ -86,7 +104,7 @@ export function createSessionStore(redis: Redis, metrics: () => Metrics = isolat
       return evicted.map(String);
     },
 
-    /** Swaps a presented refresh token for a new one, detecting reuse. */
+    /** Swaps a presented refresh token for its successor (derived from it by the caller, so repeats are idempotent), detecting reuse. */
     async rotate(input: { sid: string; presentedHash: string; newHash: string; graceMs: number } & SessionTimes): Promise<RotateResult> {
       const [status, userId, live] = await dependencyCall("redis", () =>
         redis.eval<string[], [string, string?, number?]>(
@@ -100,6 +118,8 @@ export function createSessionStore(redis: Redis, metrics: () => Metrics = isolat
             String(input.graceMs),
             String(input.refreshTtlMs),
             String(input.now + input.accessTtlMs),
+            legacyUntil(input.now),
+            String(TOKEN_HASHES_KEPT),
           ],
         ),
       );
@@ -124,6 +144,7 @@ export function createSessionStore(redis: Redis, metrics: () => Metrics = isolat
             String(input.now),
             input.jti?.id ?? "",
             String(input.jti?.expMs ?? 0),
+            legacyUntil(input.now),
           ],
         ),
       );

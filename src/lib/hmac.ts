@@ -31,3 +31,8 @@ export async function verifySha256Header(secret: string, rawBody: string, header
   const mac = new Uint8Array(match[1].match(/../g)?.map((pair) => parseInt(pair, 16)) ?? []);
   return crypto.subtle.verify("HMAC", await hmacKey(secret), mac, encoder.encode(rawBody));
 }
+
+/** The raw HMAC-SHA256 of a text (for values derived from a server secret, e.g. a refresh token's successor). */
+export async function hmacSha256(secret: string, text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(text)));
+}

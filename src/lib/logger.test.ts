@@ -12,3 +12,14 @@ describe("redact", () => {
     });
   });
 });
+
+describe("redactUrl", () => {
+  it("hides credential query values in any string field, keeps the rest of the URL", () => {
+    const url = "wss://api.test/api/v1/ai/quota/stream?ticket=abc.DEF-123&x=1&access_token=eyJhbGciOi.x.y#frag";
+    expect(redact({ url, nested: [`GET ${url}`] })).toEqual({
+      url: "wss://api.test/api/v1/ai/quota/stream?ticket=[redacted]&x=1&access_token=[redacted]#frag",
+      nested: ["GET wss://api.test/api/v1/ai/quota/stream?ticket=[redacted]&x=1&access_token=[redacted]#frag"],
+    });
+    expect(redact("plain text, no query")).toBe("plain text, no query");
+  });
+});

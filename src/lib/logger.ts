@@ -16,8 +16,17 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-/** Replaces values of sensitive keys with "[redacted]" so no token or password reaches the logs. */
+/** Query parameters that carry a credential (a stream ticket, a token someone put in a URL anyway). */
+const CREDENTIAL_QUERY = /([?&](?:access_token|refresh_token|id_token|token|ticket|api_key|apikey|secret|signature|sig|password)=)[^&#\s"']*/gi;
+
+/** A text with the values of credential-bearing query parameters replaced, so no URL in a log line carries one. */
+export function redactUrl(text: string): string {
+  return text.includes("=") ? text.replace(CREDENTIAL_QUERY, "$1[redacted]") : text;
+}
+
+/** Replaces values of sensitive keys, and credentials in URL-like strings, with "[redacted]" so no token or password reaches the logs. */
 export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return redactUrl(value);
   if (depth > 6 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   return Object.fromEntries(

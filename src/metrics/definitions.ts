@@ -91,6 +91,15 @@ export const METRICS = {
   qingyu_wallet_recharge_callbacks_total: counter("Payment provider recharge callbacks by result.", { result: ["credited", "duplicate", "bad_signature", "stale", "amount_mismatch", "unknown_order"] }),
 
   // Cache
+  qingyu_messages_total: counter("Queue messages by kind and stage: enqueued by the API, delivered (or found already delivered) by the consumer, retried after a failed delivery, dead-lettered after the last retry.", {
+    kind: ["email_code", "account_notice"],
+    stage: ["enqueued", "delivered", "duplicate", "retried", "dead_lettered"],
+  }),
+  qingyu_storage_uploads_total: counter("Uploads by purpose and result (too_large: past the purpose cap or the byte quota; unsupported: refused type; interrupted: the body was cut off).", {
+    purpose: ["avatar", "cover", "attachment"],
+    result: ["stored", "too_large", "unsupported", "interrupted", "error"],
+  }),
+  qingyu_storage_uploaded_bytes_total: counter("Bytes stored by uploads, by purpose.", { purpose: ["avatar", "cover", "attachment"] }),
   qingyu_cache_hits_total: counter("Cache reads answered from Redis.", { cache: FREE }),
   qingyu_cache_misses_total: counter("Cache reads that went to the source.", { cache: FREE }),
 

@@ -6,6 +6,9 @@ import { fail } from "../lib/envelope";
 
 const limiters = new Map<number, MiddlewareHandler>();
 
+/** Uploads stream to R2 under their own per-purpose caps (src/storage), so the JSON body limit does not apply to them. */
+const STREAMED_UPLOADS = new Set(["/api/v1/user/avatar", "/api/v1/storage/files"]);
+
 /**
  * Rejects request bodies larger than `MAX_BODY_BYTES` with a 413 envelope,
  * whether the client declares Content-Length or streams. Hono's middleware does
@@ -13,6 +16,7 @@ const limiters = new Map<number, MiddlewareHandler>();
  */
 export function bodyLimit(): MiddlewareHandler<AppEnv> {
   return async function bodyLimit(c, next) {
+    if (c.req.method === "POST" && STREAMED_UPLOADS.has(c.req.path)) return next();
     const maxSize = c.get("config").MAX_BODY_BYTES;
     let limiter = limiters.get(maxSize);
     if (!limiter) {

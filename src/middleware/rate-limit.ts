@@ -8,8 +8,8 @@ export interface RateLimitOptions {
   name: string;
   /** Requests per subject per window: fixed, or read per request (e.g. from the runtime config). */
   limits: RateLimits | ((c: Context<AppEnv>) => RateLimits | Promise<RateLimits>);
-  /** The subject being limited (client IP, user id, ...); undefined skips limiting. */
-  key: (c: Context<AppEnv>) => string | undefined;
+  /** The subject being limited (client IP, user id, a session read from the body, ...); undefined skips limiting. */
+  key: (c: Context<AppEnv>) => string | undefined | Promise<string | undefined>;
   /** When Redis cannot be reached: let the request through (default) or answer 503. */
   failOpen?: boolean;
 }
@@ -29,7 +29,9 @@ export interface RateLimits {
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
-    const subject = options.key(c);
+    const found = options.key(c);
+    // Await only a key that needs the body; the usual keys are at hand.
+    const subject = found instanceof Promise ? await found : found;
     if (subject === undefined) return next();
     const resolved = typeof options.limits === "function" ? options.limits(c) : options.limits;
     // Await only when the value is not at hand (a runtime-config copy due for refresh).

@@ -106,7 +106,8 @@ export function responseHeaders(): MiddlewareHandler {
     await next();
     if (c.res === assembly.response) return;
     // Made another way: the headers collected so far and the secure headers, set on it now.
-    setResponseHeaders(c, [...Object.entries(assembly.headers), ...SECURE_HEADER_ENTRIES]);
+    // Headers the handler chose win over the defaults (a served public image needs a cross-origin resource policy).
+    setResponseHeaders(c, [...SECURE_HEADER_ENTRIES, ...Object.entries(assembly.headers)]);
     c.res.headers.delete("X-Powered-By");
   };
 }

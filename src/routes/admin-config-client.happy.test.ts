@@ -13,7 +13,7 @@ describe("admin config as the web client's system-config page uses it (happy)", 
   it("GET keeps {version, document} and adds the settings grouped by section, computed from the document", async () => {
     const admin = await registerAdmin();
     const snapshot = await current(admin.pair.token);
-    expect(snapshot.groups.map((group) => group.name)).toEqual(["quota", "auth", "wallet", "alerts", "metrics", "features"]);
+    expect(snapshot.groups.map((group) => group.name)).toEqual(["quota", "auth", "wallet", "storage", "alerts", "metrics", "features"]);
     const quota = snapshot.groups.find((group) => group.name === "quota");
     const warning = quota?.items.find((item) => item.key === "quota.thresholds.warningPercent");
     expect(warning).toMatchObject({ value: snapshot.document.quota.thresholds.warningPercent, type: "number", editable: true, sensitive: false });

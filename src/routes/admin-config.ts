@@ -10,6 +10,7 @@ import { configStore, rememberRuntimeConfig } from "../runtime-config/cache";
 import type { ConfigChange, Json } from "../runtime-config/merge-patch";
 import { groupedConfig } from "../runtime-config/grouped";
 import { RuntimeConfigSchema } from "../runtime-config/schema";
+import { maskedChanges, maskedDocument, restoreMaskedSecrets, WRITE_ONLY_MASK } from "../runtime-config/secrets";
 
 /** Where the runtime config's admin routes live. */
 export const CONFIG_BASE = "/api/v1/admin/config";
@@ -126,7 +127,8 @@ export async function settleConfigChange(c: Context<AppEnv>, result: ConfigUpdat
   }
   rememberRuntimeConfig(c.env.CONFIG_STORE, result);
   await createOperationLog(c.env.DB).record({ adminId: authOf(c).user_id, action, target: `config:v${result.version}`, requestId: c.var.requestId });
-  const snapshot = { version: result.version, document: result.document, updatedAt: iso(result.updatedAt), updatedBy: result.updatedBy };
+  // Secrets are write-only: the answer shows them as set or unset (src/runtime-config/secrets.ts).
+  const snapshot = { version: result.version, document: maskedDocument(result.document), updatedAt: iso(result.updatedAt), updatedBy: result.updatedBy };
   return ok(c, { ...snapshot, groups: groupedConfig(result.document) }, "config saved");
 }
 
@@ -137,14 +139,19 @@ export function registerAdminConfigRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(getConfig, async (c) => {
     const snapshot = await configStore(c.env.CONFIG_STORE).get();
-    return ok(c, { ...snapshot, updatedAt: iso(snapshot.updatedAt), groups: groupedConfig(snapshot.document) });
+    return ok(c, { ...snapshot, document: maskedDocument(snapshot.document), updatedAt: iso(snapshot.updatedAt), groups: groupedConfig(snapshot.document) });
   });
 
   app.openapi(putConfig, async (c) => {
     const body = c.req.valid("json");
-    const result = await configStore(c.env.CONFIG_STORE).update({
-      mode: body.patch ? "merge" : "replace",
-      body: (body.patch ?? body.document ?? {}) as Json,
+    const mode = body.patch ? "merge" : "replace";
+    const sent = (body.patch ?? body.document ?? {}) as Json;
+    const store = configStore(c.env.CONFIG_STORE);
+    // A secret sent back masked (as GET shows it) keeps its stored value; only then is the current document read.
+    const update = JSON.stringify(sent).includes(WRITE_ONLY_MASK) ? restoreMaskedSecrets(sent, (await store.get()).document as unknown as Json, mode) : sent;
+    const result = await store.update({
+      mode,
+      body: update,
       expectedVersion: body.version,
       author: authOf(c).user_id,
       requestId: c.var.requestId,
@@ -162,7 +169,7 @@ export function registerAdminConfigRoutes(app: OpenAPIHono<AppEnv>): void {
       entries.map(({ changesJson, ...entry }) => ({
         ...entry,
         createdAt: new Date(entry.createdAt).toISOString(),
-        changes: JSON.parse(changesJson) as ConfigChange[],
+        changes: maskedChanges(JSON.parse(changesJson) as ConfigChange[]),
       })),
       paginate(total, page, pageSize),
     );

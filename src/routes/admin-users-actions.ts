@@ -37,7 +37,7 @@ const setRole = createRoute({
   request: { params: UserIdParamSchema, ...json(RoleChangeSchema) },
   responses: {
     200: jsonContent(envelopeOf(StatusResultSchema), "Changed"),
-    409: errorResponse("It would leave no active admin (code 1006)"),
+    409: errorResponse("Your own roles, or it would leave no active admin (code 1006)"),
     ...errors,
   },
 });
@@ -94,7 +94,7 @@ export function registerAdminUserActionRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(setRole, async (c) => {
     const { id } = c.req.valid("param");
     const { roles } = c.req.valid("json");
-    const result = await (await userAdmin(c)).setRoles(id, roles);
+    const result = await (await userAdmin(c)).setRoles(authOf(c).user_id, id, roles);
     countRevocations(c, result.revokedSessions);
     await audit(c, "user.set_roles", id, { before: result.before, after: roles, revokedSessions: result.revokedSessions });
     return ok(c, { user: toAdminUser(result.user), revokedSessions: result.revokedSessions }, "roles updated");

@@ -81,6 +81,45 @@ describe("admin ban and password reset (security)", () => {
     expect((await api("/api/v1/user/profile", { token: fresh.token })).status).toBe(200);
   });
 
+  /** A login that read the account before the change creates its session after the first sweep; returns a token of it with `roles`. */
+  async function racingSession(userId: string, roles: string[]) {
+    const sid = crypto.randomUUID();
+    await createSessionStore(getRedis(env)).create({
+      sid,
+      userId,
+      refreshHash: await hashRefreshToken(newRefreshToken(sid)),
+      device: "racing login",
+      ip: "10.0.0.x",
+      maxSessions: 5,
+      now: Date.now(),
+      refreshTtlMs: 3_600_000,
+      accessTtlMs: 900_000,
+    });
+    const token = await forgeToken({ sub: userId, user_id: userId, sid, roles });
+    expect((await api("/api/v1/user/profile", { token })).status).toBe(200);
+    return token;
+  }
+
+  it("removing the admin role: a session a racing login creates with roles [admin] is ended by the second sweep", async () => {
+    const admin = await registerAdmin();
+    const demoted = await registerAdmin();
+    await envelope(await api(`/api/v1/admin/users/${demoted.pair.user_id}/role`, { method: "PUT", token: admin.pair.token, json: { roles: ["reader"] } }), 200);
+    const racingToken = await racingSession(demoted.pair.user_id, ["reader", "admin"]);
+    // Before the second sweep that token is still an admin's: the sweep is what takes it away.
+    expect((await api("/api/v1/admin/users", { token: racingToken })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await envelope(await api("/api/v1/admin/users", { token: racingToken }), 401)).code).toBe(2016);
+  });
+
+  it("an admin password reset: a session a racing login created from the old password is ended by the second sweep", async () => {
+    const admin = await registerAdmin();
+    const { pair } = await registerUser();
+    await envelope(await api(`/api/v1/admin/users/${pair.user_id}/reset-password`, { method: "POST", token: admin.pair.token }), 200);
+    const racingToken = await racingSession(pair.user_id, ["reader"]);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await envelope(await api("/api/v1/user/profile", { token: racingToken }), 401)).code).toBe(2016);
+  });
+
   it("the temporary password is in the response only: no log line carries it, at debug level", async () => {
     const admin = await registerAdmin();
     const { pair } = await registerUser();

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
+import { api, envelope, login, registerAdmin, registerUser } from "../testing/api";
+import { createD1UserStore } from "../users/d1-user-store";
 
 type Details = { details: Record<string, string> };
 
@@ -47,25 +48,43 @@ describe("admin user routes (error)", () => {
     expect((await envelope(response, 409)).code).toBe(1006);
   });
 
-  it("the last active admin cannot be demoted (409); a banned admin does not count; with another active admin it works", async () => {
+  it("the last active admin cannot be demoted; a banned admin does not count; with another active admin it works", async () => {
     // This file's D1 is its own: start with exactly one active admin.
     const first = await registerAdmin();
     await env.DB.prepare(`UPDATE users SET roles = '["reader"]' WHERE id != ?`).bind(first.pair.user_id).run();
-    const demoteSelf = () => api(`/api/v1/admin/users/${first.pair.user_id}/role`, { method: "PUT", token: first.pair.token, json: { roles: ["reader"] } });
-    const refused = await envelope(await demoteSelf(), 409);
+    // Through the API an admin can no longer demote themselves (their own roles are refused), so the
+    // last-admin rule, which is part of the D1 UPDATE, is checked on the store the route uses.
+    const users = createD1UserStore(env.DB, { timeoutMs: 1000, degradedMs: 500 });
+    expect(await users.setRoles(first.pair.user_id, ["reader"], Date.now())).toBe("last_admin");
+    const refused = await envelope(
+      await api(`/api/v1/admin/users/${first.pair.user_id}/role`, { method: "PUT", token: first.pair.token, json: { roles: ["reader"] } }),
+      409,
+    );
     expect(refused.code).toBe(1006);
-    expect(refused.message).toMatch(/no active admin/);
 
     const second = await registerAdmin();
     await envelope(
       await api(`/api/v1/admin/users/${second.pair.user_id}/status`, { method: "PUT", token: first.pair.token, json: { status: "banned", reason: "test" } }),
       200,
     );
-    expect((await envelope(await demoteSelf(), 409)).code).toBe(1006);
+    expect(await users.setRoles(first.pair.user_id, ["reader"], Date.now())).toBe("last_admin");
 
     await envelope(await api(`/api/v1/admin/users/${second.pair.user_id}/status`, { method: "PUT", token: first.pair.token, json: { status: "active" } }), 200);
-    await envelope(await demoteSelf(), 200);
-    // Demoting yourself ends your sessions: the token carried the admin role.
+    const secondToken = (await login(second.username, second.password)).token;
+    await envelope(await api(`/api/v1/admin/users/${first.pair.user_id}/role`, { method: "PUT", token: secondToken, json: { roles: ["reader"] } }), 200);
+    // Being demoted ends your sessions: the token carried the admin role.
     expect((await envelope(await api("/api/v1/admin/users", { token: first.pair.token }), 401)).code).toBe(2016);
+  });
+
+  it("an admin cannot change their own roles, not even to add one (409, roles unchanged)", async () => {
+    const admin = await registerAdmin();
+    const refused = await envelope(
+      await api(`/api/v1/admin/users/${admin.pair.user_id}/role`, { method: "PUT", token: admin.pair.token, json: { roles: ["reader", "admin", "writer"] } }),
+      409,
+    );
+    expect(refused.code).toBe(1006);
+    expect(refused.message).toMatch(/your own roles/);
+    const row = await env.DB.prepare("SELECT roles FROM users WHERE id = ?").bind(admin.pair.user_id).first<{ roles: string }>();
+    expect(JSON.parse(row?.roles ?? "[]")).not.toContain("writer");
   });
 });

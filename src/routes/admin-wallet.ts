@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createOperationLog } from "../admin/operation-log";
+import { notifyUser } from "../auth/account-notices";
 import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
@@ -134,6 +135,13 @@ export function registerAdminWalletRoutes(app: OpenAPIHono<AppEnv>): void {
       reviewer: authOf(c).user_id,
     });
     await audit(c, body.approved ? "wallet.withdraw_approve" : "wallet.withdraw_reject", `withdrawal:${body.withdraw_id}`, body);
+    const event = body.approved ? "withdrawal_approved" : "withdrawal_rejected";
+    await notifyUser(c.var.services, {
+      eventId: `${event}:${result.withdrawal.id}`,
+      event,
+      userId: result.withdrawal.user_id,
+      details: { amountFen: result.withdrawal.amount, ...(body.reason ? { reason: body.reason } : {}) },
+    });
     return ok(c, result, body.approved ? "withdrawal approved" : "withdrawal rejected");
   });
 
@@ -158,6 +166,8 @@ export function registerAdminWalletRoutes(app: OpenAPIHono<AppEnv>): void {
         throw new ApiError("INVALID_PARAMETER", "invalid parameters", { details: { "json.reason": "must be a non-empty string" } });
       const result = await c.var.services.wallet.setFrozen(userId, action === "freeze", reason, authOf(c).user_id);
       if (result.changed) await audit(c, `wallet.${action}`, `user:${userId}`, { reason });
+      if (result.changed && action === "freeze")
+        await notifyUser(c.var.services, { eventId: `wallet_frozen:${userId}:${Date.now()}`, event: "wallet_frozen", userId, details: reason ? { reason } : {} });
       return ok(c, result.wallet, result.changed ? `wallet ${action === "freeze" ? "frozen" : "unfrozen"}` : "unchanged");
     });
   }

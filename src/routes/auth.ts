@@ -8,6 +8,8 @@ import { clientInfo, clientIp } from "../lib/client";
 import { created, envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { rateLimit } from "../middleware/rate-limit";
 import { runtimeSetting } from "../runtime-config/cache";
+import { sessionOfRefreshToken } from "../auth/session-store";
+import { checkRegistrationCode } from "./auth-email";
 import { normalizeUsername } from "../users/username";
 import { countLogins, countRefreshes, countRegistrations } from "./auth-metrics";
 import { LoginBodySchema, RefreshBodySchema, RegisterBodySchema, TokenPairSchema } from "./auth-schemas";
@@ -69,6 +71,29 @@ async function logout(c: Context<AppEnv>) {
   return ok(c, { loggedOut: true }, "logged out");
 }
 
+/** The session a refresh request's body names, if it is well formed (the body is parsed once; the validator reuses it). */
+async function refreshSession(c: Context<AppEnv>): Promise<string | undefined> {
+  if (c.req.method !== "POST") return undefined;
+  const body = (await c.req.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  const token = body?.refresh_token ?? body?.refreshToken ?? body?.token;
+  return typeof token === "string" ? sessionOfRefreshToken(token) : undefined;
+}
+
+/**
+ * The session a logout's token belongs to, if the token verifies (the route verifies it again, from the
+ * isolate's verified-token memory). A request without a valid token writes nothing, so it is not counted.
+ */
+async function logoutSession(c: Context<AppEnv>): Promise<string | undefined> {
+  if (c.req.method !== "POST") return undefined;
+  try {
+    return (await verifyAccessToken(c.var.config, bearerToken(c.req.header("Authorization")))).sid;
+  } catch {
+    return undefined;
+  }
+}
+
+const postIp = (c: Context<AppEnv>) => (c.req.method === "POST" ? clientIp(c) : undefined);
+
 /** Registers register, login, refresh and logout under both prefixes. */
 export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
   for (const prefix of PREFIXES) {
@@ -77,10 +102,18 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
     app.use(`${prefix}/refresh`, countRefreshes());
     app.use(
       `${prefix}/register`,
-      rateLimit({ name: "register", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.auth.registerLimit), key: (c) => (c.req.method === "POST" ? clientIp(c) : undefined) }),
+      rateLimit({ name: "register", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.auth.registerLimit), key: postIp }),
     );
+    // Refresh and logout write to Redis; limits keep one client from growing shared state or its cost without bound.
+    app.use(`${prefix}/refresh`, rateLimit({ name: "refresh-ip", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.auth.refreshLimitPerIp), key: postIp }));
+    app.use(
+      `${prefix}/refresh`,
+      rateLimit({ name: "refresh-session", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.auth.refreshLimitPerSession), key: refreshSession }),
+    );
+    app.use(`${prefix}/logout`, rateLimit({ name: "logout", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.auth.logoutLimit), key: logoutSession }));
     app.openapi(registerRoute(prefix), async (c) => {
       const body = c.req.valid("json");
+      await checkRegistrationCode(c, body.email, body.verificationCode);
       const pair = await c.var.services.auth.register(body, clientInfo(c));
       return created(c, pair, "registered");
     });

@@ -14,7 +14,7 @@ describe("health (happy)", () => {
     const response = await api("/health/ready");
     const report = await response.json<{ status: string; checks: Array<{ name: string; status: string; latency_ms: number }> }>();
     expect(response.status, JSON.stringify(report)).toBe(200);
-    expect(report.checks.map((check) => check.name)).toEqual(["redis", "d1", "quota_counter", "wallet", "config_store", "metrics_shard"]);
+    expect(report.checks.map((check) => check.name)).toEqual(["redis", "d1", "r2", "messaging", "quota_counter", "wallet", "config_store", "metrics_shard"]);
     for (const check of report.checks) {
       expect(check.status, check.name).not.toBe("unhealthy");
       expect(check.latency_ms).toBeGreaterThanOrEqual(0);

@@ -8,7 +8,8 @@ type StreamMessage =
 describe("quota stream over WebSocket (happy)", () => {
   it("sends a snapshot on connect and the level change within 1 s of the consume that caused it", async () => {
     const { pair } = await registerUser();
-    const response = await api(`/api/v1/ai/quota/stream?access_token=${pair.token}`, { headers: { Upgrade: "websocket" } });
+    const { ticket } = (await envelope<{ ticket: string }>(await api("/api/v1/ai/quota/stream/ticket", { method: "POST", token: pair.token }), 200)).data;
+    const response = await api(`/api/v1/ai/quota/stream?ticket=${ticket}`, { headers: { Upgrade: "websocket" } });
     expect(response.status).toBe(101);
     const socket = response.webSocket;
     if (!socket) throw new Error("no WebSocket in the response");

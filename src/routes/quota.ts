@@ -2,7 +2,9 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
-import { authOf, requireAuth } from "../middleware/auth";
+import { authOf, bearerToken, requireAuth } from "../middleware/auth";
+import { createStreamTickets } from "../auth/stream-tickets";
+import { runtimeSetting } from "../runtime-config/cache";
 import { QuotaTypeSchema } from "../quota/schemas";
 import { planRole, policyArgFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
 import { LedgerEntrySchema, QuotaStatisticsSchema, QuotaViewSchema } from "../quota/views";
@@ -54,25 +56,46 @@ const stream = createRoute({
   method: "get",
   path: `${BASE}/stream`,
   tags: ["quota"],
-  summary: "WebSocket: a snapshot on connect, then every level change. Browsers may pass the token as ?access_token=",
+  summary: "WebSocket: a snapshot on connect, then every level change. Browsers pass a single-use ?ticket= from POST …/stream/ticket",
   security,
-  request: { query: z.object({ access_token: z.string().max(4096).optional() }) },
+  request: { query: z.object({ ticket: z.string().max(128).optional().openapi({ description: "A stream ticket (valid 30 s, once); never an access token" }) }) },
   responses: { 101: { description: "Switching to WebSocket" }, 426: errorResponse("Not a WebSocket upgrade (code 1010)"), ...errors },
+});
+
+const TicketSchema = z.object({ ticket: z.string(), expires_in: z.number().int().openapi({ description: "Seconds the ticket can be used, once" }) });
+
+const streamTicket = createRoute({
+  method: "post",
+  path: `${BASE}/stream/ticket`,
+  tags: ["quota"],
+  summary: "A single-use ticket for opening the quota stream from a browser (?ticket=), valid 30 s",
+  security,
+  responses: { 200: jsonContent(envelopeOf(TicketSchema), "Ticket"), ...errors },
 });
 
 /** The caller's own quota: reads, ledger and the live stream. */
 export function registerQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
-  // Browsers cannot set headers on a WebSocket: the stream also takes the token from the query string.
+  // Browsers cannot set headers on a WebSocket: the stream takes a single-use ticket from the query
+  // string instead, never a JWT (URLs reach logs). The token it stands for is then checked as usual.
   app.use(`${BASE}/stream`, async (c, next) => {
-    const token = c.req.query("access_token");
-    if (token && !c.req.header("Authorization")) {
+    const ticket = c.req.query("ticket");
+    if (ticket !== undefined && !c.req.header("Authorization")) {
+      const token = await createStreamTickets(c.var.services.redis).redeem(ticket);
+      if (!token) throw new ApiError("TOKEN_INVALID", "stream ticket invalid, expired or already used");
       const headers = new Headers(c.req.raw.headers);
       headers.set("Authorization", `Bearer ${token}`);
       c.req.raw = new Request(c.req.raw, { headers });
     }
     await next();
   });
-  for (const path of [BASE, `${BASE}/all`, `${BASE}/statistics`, `${BASE}/transactions`, `${BASE}/stream`]) app.use(path, requireAuth());
+  for (const path of [BASE, `${BASE}/all`, `${BASE}/statistics`, `${BASE}/transactions`, `${BASE}/stream`, `${BASE}/stream/ticket`]) app.use(path, requireAuth());
+
+  app.openapi(streamTicket, async (c) => {
+    const ttlSeconds = await runtimeSetting(c.var.services, (doc) => doc.auth.streamTicketTtlSeconds);
+    const ticket = await createStreamTickets(c.var.services.redis).issue(bearerToken(c.req.header("Authorization")), ttlSeconds);
+    c.header("Cache-Control", "no-store");
+    return ok(c, { ticket, expires_in: ttlSeconds }, "stream ticket issued");
+  });
 
   app.openapi(getQuota, async (c) => {
     const claims = authOf(c);

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import { notifyUser } from "../auth/account-notices";
 import type { AppEnv } from "../env";
 import { ApiError, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
@@ -84,6 +85,13 @@ export function registerWalletCallbackRoute(app: OpenAPIHono<AppEnv>): void {
       throw error;
     }
     c.var.metrics.inc("qingyu_wallet_recharge_callbacks_total", { result: result.replayed ? "duplicate" : "credited" });
+    // Also on a replay: the event id makes it one email, and a first call that died before enqueueing is made good.
+    await notifyUser(c.var.services, {
+      eventId: `recharge_credited:${result.order.order_id}`,
+      event: "recharge_credited",
+      userId: result.order.user_id,
+      details: { amountFen: result.order.amount },
+    });
     markReplay(c, result.replayed);
     return ok(c, result, result.replayed ? "already credited" : "credited");
   });

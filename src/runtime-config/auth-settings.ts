@@ -9,6 +9,13 @@ import { z } from "@hono/zod-openapi";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/**
+ * The longest access-token lifetime the schema allows. A revocation entry of a
+ * session written before sessions recorded their tokens' expiry lives this
+ * long, so no lifetime an operator could have set outlives it.
+ */
+export const ACCESS_TOKEN_TTL_MAX_SECONDS = 86_400;
+
 /** Requests allowed per subject per window. */
 const RateLimitSchema = (limit: number, windowSeconds: number) =>
   z.object({ limit: int(1, 1_000_000).default(limit), windowSeconds: int(1, 86_400).default(windowSeconds) }).prefault({});
@@ -16,7 +23,7 @@ const RateLimitSchema = (limit: number, windowSeconds: number) =>
 export const AuthSettingsSchema = z
   .object({
     /** Access token lifetime. Lowering it also shortens tokens already issued: requireAuth refuses a token older than this. */
-    accessTokenTtlSeconds: int(30, 86_400).default(900),
+    accessTokenTtlSeconds: int(30, ACCESS_TOKEN_TTL_MAX_SECONDS).default(900),
     /** Refresh token and session lifetime (sliding). */
     refreshTokenTtlSeconds: int(300, 90 * 86_400).default(30 * 86_400),
     /** Two tabs refreshing at once both succeed within this window; later reuse revokes the session. */
@@ -41,6 +48,30 @@ export const AuthSettingsSchema = z
       .prefault({}),
     /** Registrations per client IP. */
     registerLimit: RateLimitSchema(10, 3_600),
+    /** Refreshes per session (a normal client refreshes once per access lifetime; two tabs a few times). */
+    refreshLimitPerSession: RateLimitSchema(10, 60),
+    /** Refreshes per client IP (many users can share one address behind a NAT). */
+    refreshLimitPerIp: RateLimitSchema(600, 60),
+    /** Logouts per session (a client logs out once; repeats are replays). */
+    logoutLimit: RateLimitSchema(10, 60),
+    /** How long a quota stream ticket (`POST /api/v1/ai/quota/stream/ticket`) can be used, once. */
+    streamTicketTtlSeconds: int(5, 300).default(30),
+    /**
+     * Registration needs an email code (`verificationCode`/`emailCode`). null (the default) means: on when
+     * ENVIRONMENT=production, off in development and tests, so local sign-ups need no mail.
+     */
+    requireEmailVerification: z.boolean().nullable().default(null),
+    /** Email codes (POST /api/v1/shared/auth/email-code). */
+    emailCode: z
+      .object({
+        ttlSeconds: int(60, 3_600).default(600),
+        maxAttempts: int(1, 20).default(5),
+        /** One code per email address per this many seconds. */
+        resendSeconds: int(1, 3_600).default(60),
+        /** Codes requested per client IP. */
+        perIp: RateLimitSchema(20, 3_600),
+      })
+      .prefault({}),
   })
   .refine((auth) => auth.refreshTokenTtlSeconds > auth.accessTokenTtlSeconds, {
     error: "refreshTokenTtlSeconds must be above accessTokenTtlSeconds",

@@ -7,7 +7,7 @@ const withWebhook = RuntimeConfigSchema.parse({ quota: { webhook: { url: "https:
 describe("the grouped config view and batch patches (unit)", () => {
   it("groups every top-level section; leaves are items with their type and default; secrets are masked", () => {
     const groups = groupedConfig(withWebhook);
-    expect(groups.map((group) => group.name)).toEqual(["quota", "auth", "wallet", "alerts", "metrics", "features"]);
+    expect(groups.map((group) => group.name)).toEqual(["quota", "auth", "wallet", "storage", "alerts", "metrics", "features"]);
     const items = groups.flatMap((group) => group.items);
     expect(items.find((item) => item.key === "metrics.recording")).toMatchObject({ value: true, type: "boolean", description: "Default: true" });
     expect(items.find((item) => item.key === "quota.webhook.secret")).toMatchObject({ value: MASKED_VALUE, sensitive: true });

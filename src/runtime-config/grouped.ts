@@ -32,6 +32,7 @@ const GROUP_DESCRIPTIONS: Record<keyof RuntimeConfig, string> = {
   quota: "AI quota plans per role, warning levels, reset time zone, reservations, the level webhook and the packages on sale",
   auth: "Token lifetimes, sessions, the revocation policy and the login and registration limits",
   wallet: "Wallet rate limit and money bounds",
+  storage: "Upload size caps per purpose, storage quotas per role and cache lifetimes of served files",
   alerts: "The admin alert inbox",
   metrics: "Metric recording switch",
   features: "Named on/off switches for features being rolled out",
@@ -41,7 +42,8 @@ const GROUP_DESCRIPTIONS: Record<keyof RuntimeConfig, string> = {
 const RECORD_PATHS = ["features"];
 
 const isObject = (value: Json | undefined): value is { [key: string]: Json } => typeof value === "object" && value !== null && !Array.isArray(value);
-const isSensitive = (key: string) => /secret|password|token$/i.test(key);
+/** Keys whose values are secrets: masked in every admin view and never sent back. */
+export const isSensitive = (key: string) => /secret|password|token$/i.test(key);
 
 function typeOf(value: Json): ConfigItem["type"] {
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return typeof value as ConfigItem["type"];

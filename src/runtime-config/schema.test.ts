@@ -40,6 +40,25 @@ describe("runtime config schema", () => {
       revocation: { syncIntervalMs: 500, maxStalenessMs: 60_000 },
       loginThrottle: { maxFailuresPerAccount: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
       registerLimit: { limit: 10, windowSeconds: 3_600 },
+      refreshLimitPerSession: { limit: 10, windowSeconds: 60 },
+      refreshLimitPerIp: { limit: 600, windowSeconds: 60 },
+      logoutLimit: { limit: 10, windowSeconds: 60 },
+      streamTicketTtlSeconds: 30,
+      requireEmailVerification: null,
+      emailCode: { ttlSeconds: 600, maxAttempts: 5, resendSeconds: 60, perIp: { limit: 20, windowSeconds: 3_600 } },
+    });
+    expect(DEFAULT_RUNTIME_CONFIG.storage).toEqual({
+      maxBytes: { avatar: 2 * 1024 * 1024, cover: 5 * 1024 * 1024, attachment: 20 * 1024 * 1024 },
+      quotaBytesByRole: {
+        reader: 50 * 1024 * 1024,
+        vip_reader: 200 * 1024 * 1024,
+        writer: 500 * 1024 * 1024,
+        signed_writer: 2048 * 1024 * 1024,
+        master: 2048 * 1024 * 1024,
+        admin: 2048 * 1024 * 1024,
+      },
+      publicMaxAgeSeconds: 86_400,
+      signedUrlTtlSeconds: 600,
     });
     expect(DEFAULT_RUNTIME_CONFIG.wallet).toEqual({
       rateLimit: { limit: 120, windowSeconds: 60 },

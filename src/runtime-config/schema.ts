@@ -9,6 +9,7 @@ import { z } from "@hono/zod-openapi";
 import { DEFAULT_QUOTA_PLANS, DEFAULT_QUOTA_THRESHOLDS, DEFAULT_QUOTA_TIME_ZONE, DEFAULT_RESERVATION_TTL, QUOTA_ROLES } from "../quota/defaults";
 import { isValidTimeZone, QuotaPlanSchema, QuotaWebhookSchema } from "../quota/policy";
 import { AuthSettingsSchema, WalletSettingsSchema } from "./auth-settings";
+import { StorageSettingsSchema } from "./storage-settings";
 
 const plans = z.object(
   Object.fromEntries(QUOTA_ROLES.map((role) => [role, QuotaPlanSchema.default(DEFAULT_QUOTA_PLANS[role])])) as Record<
@@ -52,6 +53,8 @@ export const RuntimeConfigSchema = z
     auth: AuthSettingsSchema.prefault({}),
     /** The wallet's per-user rate limit. */
     wallet: WalletSettingsSchema.prefault({}),
+    /** Uploads: size caps per purpose, byte quotas per role, cache lifetimes (src/runtime-config/storage-settings.ts). */
+    storage: StorageSettingsSchema,
     /** The admin alert inbox keeps the latest state of at most this many alerts (the oldest are dropped). */
     alerts: z.object({ inboxMaxAlerts: z.number().int().min(1).max(100_000).default(1_000) }).prefault({}),
     /**

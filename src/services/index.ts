@@ -14,6 +14,9 @@ import type { ConfigSnapshot } from "../../durable-objects/config-store";
 import { cachedRuntimeConfig, getRuntimeConfig } from "../runtime-config/cache";
 import { loadWalletConfig } from "../wallet/config";
 import { createWalletService, type WalletService } from "../wallet/service";
+import { createMessagingService, queueHealthCheck, type MessagingService } from "../messaging/service";
+import type { QueueMessageBody } from "../messaging/messages";
+import { createStorageService, r2HealthCheck, type StorageService } from "../storage/service";
 import { d1HealthCheck, durableObjectHealthCheck } from "./bindings-health";
 import type { HealthCheck } from "./health";
 import { createRedisRateLimiter, type RateLimiter } from "./rate-limiter";
@@ -32,6 +35,10 @@ export interface Services {
   readonly cache: Cache;
   /** The wallet (Wallet Durable Objects); reading it validates the WALLET_* config. */
   readonly wallet: WalletService;
+  /** Uploaded files (R2 + D1 + the byte quota in Redis). */
+  readonly storage: StorageService;
+  /** Messages to the queue (email codes, account notices). */
+  readonly messaging: MessagingService;
   /** The runtime config (ConfigStore), cached per isolate for CONFIG_CACHE_TTL_MS. */
   runtimeConfig(): Promise<ConfigSnapshot>;
   /** The isolate's copy of the runtime config if still fresh (no await); else call `runtimeConfig()`. */
@@ -71,6 +78,9 @@ function buildServices(env: Env, config: EnvConfig): Services {
   let auth: AuthService | undefined;
   let cache: Cache | undefined;
   let wallet: WalletService | undefined;
+  let storage: StorageService | undefined;
+  let messaging: MessagingService | undefined;
+  const queue = env.MESSAGES as unknown as Queue<QueueMessageBody>;
   return {
     redis,
     rateLimiter: createRedisRateLimiter(redis),
@@ -100,11 +110,19 @@ function buildServices(env: Env, config: EnvConfig): Services {
     get wallet() {
       return (wallet ??= createWalletService(env, loadWalletConfig(env), this.users));
     },
+    get storage() {
+      return (storage ??= createStorageService({ bucket: env.FILES, db: env.DB, redis, settings: async () => (await this.runtimeConfig()).document.storage }));
+    },
+    get messaging() {
+      return (messaging ??= createMessagingService(queue));
+    },
     runtimeConfig: () => getRuntimeConfig(env.CONFIG_STORE, config.CONFIG_CACHE_TTL_MS),
     cachedRuntimeConfig: () => cachedRuntimeConfig(env.CONFIG_STORE, config.CONFIG_CACHE_TTL_MS),
     healthChecks: () => [
       redisHealthCheck(redis, limits),
       d1HealthCheck(env.DB, limits),
+      r2HealthCheck(env.FILES, limits),
+      queueHealthCheck(queue),
       durableObjectHealthCheck("quota_counter", env.QUOTA_COUNTER, limits),
       durableObjectHealthCheck("wallet", env.WALLET, limits),
       durableObjectHealthCheck("config_store", env.CONFIG_STORE, limits),

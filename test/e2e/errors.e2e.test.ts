@@ -45,6 +45,8 @@ describe("the real stack (happy)", () => {
     expect(Object.fromEntries(report.checks.map((check) => [check.name, check.status]))).toEqual({
       redis: "healthy",
       d1: "healthy",
+      r2: "healthy",
+      messaging: "healthy",
       quota_counter: "healthy",
       wallet: "healthy",
       config_store: "healthy",
@@ -55,6 +57,6 @@ describe("the real stack (happy)", () => {
   it("/api/v1/system/health answers the same report in the envelope", async () => {
     const body = (await (await call("/api/v1/system/health")).json()) as Envelope<{ status: string; checks: unknown[] }>;
     expect(body.code).toBe(0);
-    expect(body.data.checks).toHaveLength(6);
+    expect(body.data.checks).toHaveLength(8);
   });
 });

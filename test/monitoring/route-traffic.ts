@@ -121,7 +121,9 @@ async function walletFlow(bearer: Record<string, string>): Promise<void> {
  */
 export async function openQuotaStream(): Promise<{ close(): Promise<void> }> {
   const { pair } = await registerUser();
-  const url = `${apiUrl().replace(/^http/, "ws")}/api/v1/ai/quota/stream?access_token=${encodeURIComponent(pair.token)}`;
+  const ticketed = await fetch(`${apiUrl()}/api/v1/ai/quota/stream/ticket`, { method: "POST", headers: { Authorization: `Bearer ${pair.token}` } });
+  const { ticket } = ((await ticketed.json()) as { data: { ticket: string } }).data;
+  const url = `${apiUrl().replace(/^http/, "ws")}/api/v1/ai/quota/stream?ticket=${encodeURIComponent(ticket)}`;
   const socket = new WebSocket(url);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("no snapshot on the quota stream within 10 s")), 10_000);

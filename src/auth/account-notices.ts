@@ -1,0 +1,36 @@
+/** Account notices as queue messages: the event id is the message id, so each event is delivered once. */
+import type { AccountNoticeMessage, NoticeEvent } from "../messaging/messages";
+import type { MessagingService } from "../messaging/service";
+
+/**
+ * Enqueues one notice and resolves once the queue holds it. Callers await it
+ * before answering, so an acknowledged change always has its notice queued.
+ */
+export async function enqueueNotice(
+  messaging: MessagingService,
+  notice: { eventId?: string; event: NoticeEvent; userId: string; to: string | null; details?: Record<string, string | number> },
+): Promise<AccountNoticeMessage> {
+  const message: AccountNoticeMessage = {
+    id: notice.eventId ?? crypto.randomUUID(),
+    kind: "account_notice",
+    event: notice.event,
+    userId: notice.userId,
+    to: notice.to,
+    details: notice.details ?? {},
+    createdAt: Date.now(),
+  };
+  await messaging.enqueue(message);
+  return message;
+}
+
+/**
+ * A wallet or account event for a user, looked up by id for the address. The event id must be stable for
+ * the event (`withdrawal_approved:<id>`), so a repeated call (a provider's retried callback) is still one email.
+ */
+export async function notifyUser(
+  services: { messaging: MessagingService; users: { findById(id: string): Promise<{ email: string } | null> } },
+  notice: { eventId: string; event: NoticeEvent; userId: string; details?: Record<string, string | number> },
+): Promise<void> {
+  const user = await services.users.findById(notice.userId);
+  await enqueueNotice(services.messaging, { ...notice, to: user?.email ?? null });
+}
