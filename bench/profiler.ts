@@ -10,6 +10,8 @@
  * profile shows both sides of an RPC. Sampling costs throughput, so profiled
  * runs are for finding where time goes, never for the ratios.
  */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import WebSocket from "ws";
 
 // One sample per 200 µs: fine enough for a request that takes a few ms, cheap enough not to swamp it.
@@ -118,4 +120,30 @@ export function summarizeProfile(profile: CpuProfile, top = 25): string {
       .slice(0, top)
       .map(([name, count]) => `  ${((count / Math.max(busy, 1)) * 100).toFixed(1).padStart(5)} %  ${name}`);
   return [`${busy} busy samples of ${profile.samples.length} (the rest idle)`, "self:", ...lines(self), "inclusive:", ...lines(inclusive)].join("\n");
+}
+
+/** Where and under which name `profiled` writes a run's profile. */
+export interface ProfiledRun {
+  name: string;
+  round: number;
+  dir: string;
+  /** The repo root, for the short path in the progress line. */
+  root: string;
+  progress: (line: string) => void;
+}
+
+/** Runs `run` under the isolate's profiler and writes the profile and its summary (`<dir>/<name>-r<round>.cpuprofile` and `.txt`). */
+export async function profiled<T>(profiler: IsolateProfiler, where: ProfiledRun, run: () => Promise<T>): Promise<T> {
+  await profiler.start();
+  try {
+    return await run();
+  } finally {
+    const profile = await profiler.stop();
+    await mkdir(where.dir, { recursive: true });
+    const file = join(where.dir, `${where.name}-r${where.round}`);
+    const summary = summarizeProfile(profile);
+    await writeFile(`${file}.cpuprofile`, JSON.stringify(profile));
+    await writeFile(`${file}.txt`, summary + "\n");
+    where.progress(`${where.name}: profile in ${file.slice(where.root.length + 1)}.cpuprofile; ${summary.split("\n").slice(0, 7).join("\n    ")}`);
+  }
 }

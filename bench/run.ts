@@ -23,11 +23,11 @@ import { killDescendantsNow, terminateDescendants } from "./children.ts";
 import { createContext } from "./context.ts";
 import { measure, stopRuns } from "./measure.ts";
 import { planRuns, plannedSeconds, warmupOf } from "./plan.ts";
-import { connectProfiler, summarizeProfile, type IsolateProfiler } from "./profiler.ts";
+import { connectProfiler, profiled, type IsolateProfiler } from "./profiler.ts";
 import { compare, isFailing, machineInfo, type BenchReport, type Measurement } from "./report.ts";
 import type { BenchRequest, RegisteredScenario } from "./scenario.ts";
 import { startReferenceWorker, type ReferenceWorker } from "./reference-worker.ts";
-import { benchOperator, type BenchOperator } from "./runtime-config.ts";
+import { benchOperator, CONFIG_SETTLES_MS, withRuntimeConfig } from "./runtime-config.ts";
 import { SCENARIOS, STACK_API_VARS, STACK_RUNTIME_CONFIG } from "./scenarios.ts";
 import { readSettings, selectScenarios } from "./settings.ts";
 import { renderMarkdown } from "./table.ts";
@@ -120,27 +120,6 @@ function checkInterrupted(): void {
   if (interrupted !== undefined) throw new Interrupted(interrupted);
 }
 
-/** How long a runtime-config change takes to reach every isolate and object: CONFIG_CACHE_TTL_MS (2 s) plus a round trip. */
-const CONFIG_SETTLES_MS = 3000;
-
-/** Runs `run` under the isolate's profiler and writes the profile and its summary. */
-async function profiled<T>(profiler: IsolateProfiler, name: string, round: number, run: () => Promise<T>): Promise<T> {
-  await profiler.start();
-  let result: T;
-  try {
-    result = await run();
-  } finally {
-    const profile = await profiler.stop();
-    await mkdir(PROFILES_DIR, { recursive: true });
-    const file = join(PROFILES_DIR, `${name}-r${round}`);
-    const summary = summarizeProfile(profile);
-    await writeFile(`${file}.cpuprofile`, JSON.stringify(profile));
-    await writeFile(`${file}.txt`, summary + "\n");
-    progress(`${name}: profile in ${file.slice(ROOT.length + 1)}.cpuprofile; ${summary.split("\n").slice(0, 7).join("\n    ")}`);
-  }
-  return result;
-}
-
 /** A free port none of the stack's others (each free when picked, then released) already has. */
 async function freePortOtherThan(taken: number[]): Promise<number> {
   for (;;) {
@@ -161,30 +140,6 @@ const AFTER_SETUP_MAX_WAIT_MS = 90_000;
  * measured 0.72× the no-op against 1.02× in the round where it followed the liveness probe.
  */
 const OBJECTS_CLOSED_MAX_WAIT_MS = 30_000;
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, CONFIG_SETTLES_MS));
-
-/**
- * Runs `body` with the scenario's runtime-config patch in force, waiting for it to reach everything before and after.
- * Every run, patched or not, starts after the same quiet pause: otherwise a patched run (say metrics off) would start on
- * a stack that had just finished its background work, and the unpatched run it is compared with on one still doing the
- * previous run's (metrics and activity flushes, alarms).
- */
-async function withRuntimeConfig<T>(operator: BenchOperator, scenario: RegisteredScenario, body: () => Promise<T>): Promise<T> {
-  if (scenario.runtimeConfig === undefined) {
-    await settle();
-    return body();
-  }
-  const undo = await operator.patch(scenario.runtimeConfig);
-  progress(`${scenario.name}: runtime config ${JSON.stringify(scenario.runtimeConfig)} applied`);
-  await settle();
-  try {
-    return await body();
-  } finally {
-    await operator.patch(undo);
-    await settle();
-  }
-}
 
 async function main(): Promise<BenchReport> {
   const settings = readSettings();
@@ -262,9 +217,9 @@ async function main(): Promise<BenchReport> {
     progress(
       `[${index + 1}/${plan.length}, ${elapsed(measuringStarted)}] ${label}${scenario.name}: ${warmupS} s warm-up, then ${settings.durationS} s measured with ${settings.connections} connections`,
     );
-    const result = await withRuntimeConfig(operator, scenario, async () => {
+    const result = await withRuntimeConfig(operator, scenario, progress, async () => {
       await scenario.beforeRun?.(ctx);
-      const around = profiler && (<T>(measured: () => Promise<T>) => profiled(profiler as IsolateProfiler, scenario.name, round, measured));
+      const around = profiler && (<T>(measured: () => Promise<T>) => profiled(profiler as IsolateProfiler, { name: scenario.name, round, dir: PROFILES_DIR, root: ROOT, progress }, measured));
       return measure(scenario.url(ctx), requests, { ...settings, warmupS }, progress, around);
     });
     checkInterrupted();

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { ROOT, type Stack } from "../dev/stack.ts";
 import { inverseMergePatch, type Json } from "../src/runtime-config/merge-patch.ts";
+import type { RegisteredScenario } from "./scenario.ts";
 
 type JsonObject = { [key: string]: Json };
 
@@ -59,4 +60,36 @@ export async function benchOperator(stack: Stack, stateDir: string): Promise<Ben
       return inverseMergePatch(patch, document);
     },
   };
+}
+
+/** How long a runtime-config change takes to reach every isolate and object: CONFIG_CACHE_TTL_MS (2 s) plus a round trip. */
+export const CONFIG_SETTLES_MS = 3000;
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, CONFIG_SETTLES_MS));
+
+/**
+ * Runs `body` with the scenario's runtime-config patch in force, waiting for it to reach everything before and after.
+ * Every run, patched or not, starts after the same quiet pause: otherwise a patched run (say metrics off) would start on
+ * a stack that had just finished its background work, and the unpatched run it is compared with on one still doing the
+ * previous run's (metrics and activity flushes, alarms).
+ */
+export async function withRuntimeConfig<T>(
+  operator: BenchOperator,
+  scenario: Pick<RegisteredScenario, "name" | "runtimeConfig">,
+  progress: (line: string) => void,
+  body: () => Promise<T>,
+): Promise<T> {
+  if (scenario.runtimeConfig === undefined) {
+    await settle();
+    return body();
+  }
+  const undo = await operator.patch(scenario.runtimeConfig);
+  progress(`${scenario.name}: runtime config ${JSON.stringify(scenario.runtimeConfig)} applied`);
+  await settle();
+  try {
+    return await body();
+  } finally {
+    await operator.patch(undo);
+    await settle();
+  }
 }
