@@ -120,8 +120,15 @@ describe("monitoring started like npm run dev (happy)", () => {
 
     await stack.redis.stop();
     let redisStopped = true;
+    // A load balancer's readiness probe, every 2 s while Redis is down, as one probes in production: it runs the health
+    // checks, which set the health gauge, so the gauge stays current however long the page checks take.
+    const probe = () => fetch(`${stack.apiUrl}/health/ready`).then((response) => response.arrayBuffer(), () => undefined);
+    let prober: ReturnType<typeof setInterval> | undefined = setInterval(() => void probe(), 2_000);
+    const stopProbing = () => {
+      clearInterval(prober);
+      prober = undefined;
+    };
     try {
-      // A load balancer's readiness probe: it runs the health checks, which set the health gauge.
       await waitFor(async () => (await fetch(`${stack.apiUrl}/health/ready`)).status === 503, { timeoutMs: 10_000, intervalMs: 250, what: "/health/ready to see Redis down" });
       await waitFor(async () => (await prometheusAlert())?.state === "firing", { timeoutMs: 30_000, intervalMs: 500, what: "the alert firing in Prometheus" });
       await waitFor(
@@ -138,6 +145,15 @@ describe("monitoring started like npm run dev (happy)", () => {
       expect(rules).toMatch(/QingyuDependencyUnhealthy \(1 active\)/);
       // Debian's prometheus-alertmanager ships without its web UI (its / says so); then the page is its API's view of the alert.
       const hasUi = (await fetch(`${alertmanagerUrl}/script.js`)).ok;
+      // Alertmanager lists an alert in its groups a moment after it is active (its dispatcher groups it), and the page is
+      // read once: wait for the groups to hold it first.
+      await waitFor(
+        async () => {
+          const groups = (await (await fetch(`${alertmanagerUrl}/api/v2/alerts/groups?active=true`)).json()) as Array<{ alerts: Array<{ labels: Record<string, string> }> }>;
+          return groups.some((group) => group.alerts.some((alert) => alert.labels.alertname === "QingyuDependencyUnhealthy" && alert.labels.dependency === "redis"));
+        },
+        { timeoutMs: 20_000, intervalMs: 500, what: "the alert in Alertmanager's groups" },
+      );
       const alertmanagerPage = hasUi
         ? await screenshot(`${alertmanagerUrl}/#/alerts`, "alertmanager-alerts.png", ["QingyuDependencyUnhealthy"])
         : await screenshot(`${alertmanagerUrl}/api/v2/alerts/groups?active=true`, "alertmanager-alerts.png", ["QingyuDependencyUnhealthy"]);
@@ -146,11 +162,13 @@ describe("monitoring started like npm run dev (happy)", () => {
 
       // The inbox is kept in Redis: nothing can be stored while it is down.
       expect(await inboxAlert(admin.token)).toBeUndefined();
+      stopProbing();
       await stack.redis.start();
       redisStopped = false;
       // No health probe yet: the gauge still says unhealthy, so Alertmanager's retry delivers the firing alert.
       await waitFor(async () => (await inboxAlert(admin.token))?.status === "firing", { timeoutMs: 30_000, intervalMs: 500, what: "the firing alert in the admin inbox" });
     } finally {
+      if (prober !== undefined) stopProbing();
       if (redisStopped) await stack.redis.start();
     }
 
