@@ -36,35 +36,44 @@ function pipeLines(child: ChildProcess, name: string, sink: OutputSink): void {
 }
 
 /**
- * Whether a process of group `pgid` still runs. Zombies (dead, waiting for
- * their new parent to reap them) hold no ports or files, so they do not
- * count; /proc tells them apart on Linux, elsewhere any member counts.
+ * The pids of group `pgid` that still run, or undefined where /proc cannot
+ * be read. Zombies (dead, waiting for their new parent to reap them) hold no
+ * ports or files, so they do not count; /proc tells them apart on Linux.
  */
+function groupMembers(pgid: number): number[] | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return undefined;
+  }
+  return entries
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        // Fields after the command name: state, ppid, pgrp.
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return Number(pgrp) === pgid && state !== "Z";
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+/** Whether a process of group `pgid` still runs; elsewhere than Linux any member counts. */
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
   } catch {
     return false;
   }
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
-  } catch {
-    return true;
-  }
-  return entries.some((entry) => {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // Fields after the command name: state, ppid, pgrp.
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return Number(pgrp) === pgid && state !== "Z";
-    } catch {
-      return false; // gone meanwhile
-    }
-  });
+  const members = groupMembers(pgid);
+  return members === undefined || members.length > 0;
 }
 
-const KILL_WAIT_MS = 5_000;
+/** How long a SIGKILLed group may take to be gone: generous, because callers need "gone", not "fast", and a loaded machine is slow to reap. */
+const KILL_WAIT_MS = 15_000;
 
 /** Starts `command args` in a new process group. */
 export function startProcess(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; output: OutputSink }): ManagedProcess {
@@ -89,6 +98,8 @@ export function startProcess(name: string, command: string, args: string[], opti
   const groupGone = async () => {
     const deadline = Date.now() + KILL_WAIT_MS;
     while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Callers rely on the ports and files being free; saying so beats a later, puzzling "address in use".
+    if (groupAlive(pid)) throw new Error(`${name}: processes ${groupMembers(pid)?.join(", ") ?? `of group ${pid}`} still run ${KILL_WAIT_MS} ms after SIGKILL`);
   };
   const signalGroup = (signal: NodeJS.Signals) => {
     try {

@@ -180,7 +180,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   const killAll = async () => {
     const parts = started.splice(0);
-    await Promise.all(parts.map((item) => (item.kill ?? item.stop)().catch(() => {})));
+    // Every part is killed even when one fails; the first failure is then reported (a part still running holds its port).
+    const results = await Promise.allSettled(parts.map((item) => (item.kill ?? item.stop)()));
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failure) throw failure.reason;
   };
   const { signal } = options;
   const checkAborted = () => {
