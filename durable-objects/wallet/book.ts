@@ -22,7 +22,7 @@ export type WalletRow = {
 };
 
 /** A `ledger` row. */
-export type LedgerRow = Omit<LedgerEntry, "user_id" | "created_at"> & { seq: number; type_seq: number; created_at: number };
+export type LedgerRow = Omit<LedgerEntry, "user_id" | "created_at" | "related_user" | "description"> & { seq: number; type_seq: number; created_at: number };
 
 /** One movement. `amount` changes the balance and `heldDelta` the held money; both signed. */
 export type Posting = {
@@ -59,10 +59,18 @@ export class WalletBook {
     private readonly balanceSyncDelayMs?: number,
   ) {}
 
+  /**
+   * This transaction's copy of the wallet row: read once, kept current by the
+   * book's own writes (`post`, `setFrozen`), the only writers of the row. A
+   * consume asked for it four times (checks, posting, balances).
+   */
+  private row: WalletRow | undefined;
+
   /** The wallet row, created empty on first touch. */
   wallet(): WalletRow {
+    if (this.row) return this.row;
     const row = this.sql.exec<WalletRow>("SELECT * FROM wallet WHERE id = 1").toArray()[0];
-    if (row) return row;
+    if (row) return (this.row = row);
     this.sql.exec(
       "INSERT INTO wallet (id, wallet_id, user_id, created_at, updated_at) VALUES (1, ?, ?, ?, ?)",
       crypto.randomUUID(),
@@ -70,7 +78,13 @@ export class WalletBook {
       this.now,
       this.now,
     );
-    return this.sql.exec<WalletRow>("SELECT * FROM wallet WHERE id = 1").one();
+    return (this.row = this.sql.exec<WalletRow>("SELECT * FROM wallet WHERE id = 1").one());
+  }
+
+  /** Sets the admin freeze flag and its reason. */
+  setFrozen(frozen: boolean, reason: string | null): void {
+    this.sql.exec("UPDATE wallet SET frozen = ?, frozen_reason = ?, updated_at = ? WHERE id = 1", frozen ? 1 : 0, reason, this.now);
+    this.row = { ...this.wallet(), frozen: frozen ? 1 : 0, frozen_reason: reason, updated_at: this.now };
   }
 
   /** Balance, held and available now. */
@@ -107,30 +121,51 @@ export class WalletBook {
       expense,
       this.now,
     );
+    this.row = { ...row, balance, held, total_income: row.total_income + income, total_expense: row.total_expense + expense, updated_at: this.now };
     const id = crypto.randomUUID();
-    const count = "INSERT INTO ledger_counts (type, n) VALUES (?, 1) ON CONFLICT (type) DO UPDATE SET n = n + 1 RETURNING n";
-    // RETURNING cursors must be read to the end, or the transaction cannot commit.
-    const typeSeq = this.sql.exec<{ n: number }>(count, posting.type).toArray()[0]!.n;
-    this.sql.exec(count, "*").toArray();
-    this.sql.exec(
-      `INSERT INTO ledger (id, type, type_seq, amount, balance_after, held_delta, held_after, related_user_id, reference, reason, status, idempotency_key, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    // Both counters (this type's and '*', all rows) in one statement. RETURNING cursors must be read to the end, or the transaction cannot commit.
+    const counts = this.sql
+      .exec<{ type: string; n: number }>(
+        "INSERT INTO ledger_counts (type, n) VALUES (?, 1), ('*', 1) ON CONFLICT (type) DO UPDATE SET n = n + 1 RETURNING type, n",
+        posting.type,
+      )
+      .toArray();
+    const typeSeq = counts.find((count) => count.type === posting.type)!.n;
+    const entry: LedgerRow = {
+      seq: 0,
       id,
-      posting.type,
-      typeSeq,
-      posting.amount,
-      balance,
-      heldDelta,
-      held,
-      posting.relatedUserId ?? null,
-      posting.reference ?? null,
-      posting.reason ?? null,
-      posting.status,
-      posting.idempotencyKey ?? null,
-      this.now,
-    );
+      type: posting.type,
+      type_seq: typeSeq,
+      amount: posting.amount,
+      balance_after: balance,
+      held_delta: heldDelta,
+      held_after: held,
+      related_user_id: posting.relatedUserId ?? null,
+      reference: posting.reference ?? null,
+      reason: posting.reason ?? null,
+      status: posting.status,
+      idempotency_key: posting.idempotencyKey ?? null,
+      created_at: this.now,
+    };
+    // The row is what was written; only its sequence number comes back, instead of reading the row again.
+    entry.seq = this.sql.exec<{ seq: number }>(
+      `INSERT INTO ledger (id, type, type_seq, amount, balance_after, held_delta, held_after, related_user_id, reference, reason, status, idempotency_key, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+      entry.id,
+      entry.type,
+      entry.type_seq,
+      entry.amount,
+      entry.balance_after,
+      entry.held_delta,
+      entry.held_after,
+      entry.related_user_id,
+      entry.reference,
+      entry.reason,
+      entry.status,
+      entry.idempotency_key,
+      entry.created_at,
+    ).toArray()[0]!.seq;
     this.posted.push(posting);
-    const entry = this.sql.exec<LedgerRow>("SELECT * FROM ledger WHERE id = ?", id).one();
     if (this.balanceSyncDelayMs !== undefined) {
       const dueAt = projectBalance(this.sql, { user_id: this.userId, balance, held, version: entry.seq }, this.now, this.balanceSyncDelayMs);
       if (dueAt !== null) this.balanceReportDueAt = Math.min(dueAt, this.balanceReportDueAt ?? dueAt);

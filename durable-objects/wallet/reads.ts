@@ -45,12 +45,7 @@ function directionPage(book: WalletBook, args: z.output<typeof ListTransactionsI
 export function setFrozen(book: WalletBook, args: z.output<typeof FreezeInputSchema>): FreezeResult {
   const current = book.wallet().frozen === 1;
   if (current === args.frozen) return { wallet: book.view(), changed: false };
-  book.sql.exec(
-    "UPDATE wallet SET frozen = ?, frozen_reason = ?, updated_at = ? WHERE id = 1",
-    args.frozen ? 1 : 0,
-    args.frozen ? args.reason : null,
-    book.now,
-  );
+  book.setFrozen(args.frozen, args.frozen ? args.reason : null);
   return { wallet: book.view(), changed: true };
 }
 
