@@ -55,6 +55,24 @@ describe("Wallet (happy)", () => {
     expect(await stub.getWallet()).toMatchObject({ total_income: 1000, total_expense: 300 });
   });
 
+  it("a consume without a key records nothing for replay; its ledger row names a minted key; a caller's key that looks minted still replays", async () => {
+    const { stub } = freshWallet("no-key");
+    await fund(stub, 1000);
+    const before = (await sqlRows<{ n: number }>(stub, "SELECT count(*) AS n FROM requests"))[0]!.n;
+    const first = ok(await stub.consume({ amount: 100, reason: "no key", idempotencyKey: null }));
+    const second = ok(await stub.consume({ amount: 100, reason: "no key", idempotencyKey: null }));
+    expect([first.replayed, second.replayed]).toEqual([false, false]);
+    expect(first.transaction.idempotency_key).toMatch(/^auto-/);
+    expect(second.transaction.idempotency_key).not.toBe(first.transaction.idempotency_key);
+    expect((await sqlRows<{ n: number }>(stub, "SELECT count(*) AS n FROM requests"))[0]!.n).toBe(before);
+    expect((await stub.getWallet()).balance).toBe(800);
+
+    const lookalike = `auto-${crypto.randomUUID()}`;
+    const paid = ok(await stub.consume({ amount: 50, reason: "lookalike", idempotencyKey: lookalike }));
+    expect(ok(await stub.consume({ amount: 50, reason: "lookalike", idempotencyKey: lookalike }))).toEqual({ ...paid, replayed: true });
+    expect((await stub.getWallet()).balance).toBe(750);
+  });
+
   it("withdraw holds the amount; approval pays it out, rejection releases it", async () => {
     const { stub } = freshWallet("withdraw");
     await fund(stub, 10_000);

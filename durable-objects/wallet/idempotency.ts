@@ -15,17 +15,20 @@ export const fingerprint = (...parts: unknown[]): string => JSON.stringify(parts
 
 /**
  * Runs `operation` once per key: a live record (younger than `ttlSeconds`)
- * answers instead. Call inside `transactionSync`.
+ * answers instead. Without a key (null) the request cannot be repeated, so
+ * it simply runs: no lookup, no record. Call inside `transactionSync`.
  */
 export function once<T extends { replayed: boolean }>(
   sql: SqlStorage,
   kind: RequestKind,
-  key: string,
+  key: string | null,
   print: string,
   now: number,
   ttlSeconds: number,
-  operation: () => T | WalletFailure,
+  operation: (ledgerKey: string) => T | WalletFailure,
 ): T | WalletFailure {
+  // The ledger row still names a key: a minted one, which no caller knows and so can never repeat.
+  if (key === null) return operation(`auto-${crypto.randomUUID()}`);
   const prior = sql
     .exec<{ fingerprint: string; result: string }>(
       "SELECT fingerprint, result FROM requests WHERE kind = ? AND key = ? AND created_at > ?",
@@ -40,7 +43,7 @@ export function once<T extends { replayed: boolean }>(
     // The text is a T this object serialised itself below.
     return { ...(JSON.parse(prior.result) as T), replayed: true };
   }
-  const result = operation();
+  const result = operation(key);
   if (isWalletFailure(result)) return result;
   sql.exec(
     "INSERT OR REPLACE INTO requests (kind, key, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)",

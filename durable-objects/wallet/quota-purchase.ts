@@ -30,7 +30,7 @@ type Args = z.output<typeof QuotaPurchaseInputSchema>;
 /** Debits the price and sends the recharge; idempotent by key. */
 export function purchaseQuota(book: WalletBook, args: Args, ttlSeconds: number): QuotaPurchaseResult | WalletFailure {
   const print = fingerprint(args.amount, args.quotaType, args.tokens, args.packageId);
-  return once(book.sql, "quota_purchase", args.idempotencyKey, print, book.now, ttlSeconds, () => {
+  return once(book.sql, "quota_purchase", args.idempotencyKey, print, book.now, ttlSeconds, (key) => {
     const refused = debitCheck(book, args.amount);
     if (refused) return refused;
     const purchaseId = crypto.randomUUID();
@@ -41,7 +41,7 @@ export function purchaseQuota(book: WalletBook, args: Args, ttlSeconds: number):
       status: "pending",
       reference: purchaseId,
       reason,
-      idempotencyKey: args.idempotencyKey,
+      idempotencyKey: key,
     });
     const payload: QuotaRechargePayload = {
       input: { quotaType: args.quotaType, amount: args.tokens, reason: `purchase: ${reason}`, requestId: purchaseId },

@@ -34,10 +34,10 @@ export function debitCheck(book: WalletBook, amount: number): WalletFailure | nu
 
 /** Pays from the available balance. Idempotent by key. */
 export function consume(book: WalletBook, args: z.output<typeof ConsumeInputSchema>, ttlSeconds: number): ConsumeResult | WalletFailure {
-  return once(book.sql, "consume", args.idempotencyKey, fingerprint(args.amount, args.reason), book.now, ttlSeconds, () => {
+  return once(book.sql, "consume", args.idempotencyKey, fingerprint(args.amount, args.reason), book.now, ttlSeconds, (key) => {
     const refused = debitCheck(book, args.amount);
     if (refused) return refused;
-    const transaction = book.post({ type: "consume", amount: -args.amount, status: "completed", reason: args.reason, idempotencyKey: args.idempotencyKey });
+    const transaction = book.post({ type: "consume", amount: -args.amount, status: "completed", reason: args.reason, idempotencyKey: key });
     return { transaction, ...book.balances(), replayed: false };
   });
 }
@@ -49,7 +49,7 @@ export function consume(book: WalletBook, args: z.output<typeof ConsumeInputSche
  */
 export function transfer(book: WalletBook, args: z.output<typeof TransferInputSchema>, ttlSeconds: number): TransferResult | WalletFailure {
   if (args.toUserId === book.userId) return walletFailure("self_transfer", "cannot transfer to yourself", { to_user_id: "is your own account" });
-  return once(book.sql, "transfer", args.idempotencyKey, fingerprint(args.toUserId, args.amount, args.reason), book.now, ttlSeconds, () => {
+  return once(book.sql, "transfer", args.idempotencyKey, fingerprint(args.toUserId, args.amount, args.reason), book.now, ttlSeconds, (key) => {
     const refused = debitCheck(book, args.amount);
     if (refused) return refused;
     const transferId = crypto.randomUUID();
@@ -60,7 +60,7 @@ export function transfer(book: WalletBook, args: z.output<typeof TransferInputSc
       relatedUserId: args.toUserId,
       reference: transferId,
       reason: args.reason,
-      idempotencyKey: args.idempotencyKey,
+      idempotencyKey: key,
     });
     const payload: TransferCreditPayload = { transferId, fromUserId: book.userId, amount: args.amount, reason: args.reason };
     enqueue(book.sql, { id: transferId, kind: TRANSFER_CREDIT, target: args.toUserId, payload, amount: args.amount }, book.now);

@@ -49,7 +49,7 @@ function index(book: WalletBook, row: WithdrawalRow): void {
 
 /** Holds `amount` for a new withdrawal. Idempotent by key. */
 export function requestWithdraw(book: WalletBook, args: z.output<typeof WithdrawInputSchema>, ttlSeconds: number): WithdrawResult | WalletFailure {
-  return once(book.sql, "withdraw", args.idempotencyKey, fingerprint(args.amount, args.account, args.method), book.now, ttlSeconds, () => {
+  return once(book.sql, "withdraw", args.idempotencyKey, fingerprint(args.amount, args.account, args.method), book.now, ttlSeconds, (key) => {
     if (args.amount < args.minimum) {
       return walletFailure("below_minimum", `the minimum withdrawal is ${formatYuan(args.minimum)}`, {
         amount: `must be at least ${formatYuan(args.minimum)}`,
@@ -72,7 +72,7 @@ export function requestWithdraw(book: WalletBook, args: z.output<typeof Withdraw
       heldDelta: args.amount,
       status: "pending",
       reference: id,
-      idempotencyKey: args.idempotencyKey,
+      idempotencyKey: key,
     });
     const row = withdrawalRow(book, id)!;
     index(book, row);

@@ -43,9 +43,9 @@ export function fenOf(c: Context<AppEnv>, value: unknown, field: string, maxFen:
   return parsed.fen;
 }
 
-/** The caller's Idempotency-Key, or a fresh one (a request without a key is its own request). */
-export function idempotencyKeyOf(headers: { "idempotency-key"?: string | undefined }): string {
-  return headers["idempotency-key"] ?? `auto-${crypto.randomUUID()}`;
+/** The caller's Idempotency-Key, or null: a request without one is its own request and cannot be replayed. */
+export function idempotencyKeyOf(headers: { "idempotency-key"?: string | undefined }): string | null {
+  return headers["idempotency-key"] ?? null;
 }
 
 /** Marks a replayed result so clients and logs can tell. */

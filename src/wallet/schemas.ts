@@ -31,10 +31,13 @@ export const IdempotencyKeySchema = z
   .max(128, { error: "must be at most 128 characters" })
   .regex(/^[\x21-\x7e]+$/, { error: "must be printable ASCII without spaces" });
 
+/** The caller's key, or null when the request had none: such a request cannot be replayed, so nothing is looked up or recorded for it. */
+const OptionalIdempotencyKeySchema = IdempotencyKeySchema.nullable();
+
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** `consume`: pay for something (chapters, gifts) from the available balance. */
-export const ConsumeInputSchema = z.object({ amount: FenSchema, reason: text(200), idempotencyKey: IdempotencyKeySchema });
+export const ConsumeInputSchema = z.object({ amount: FenSchema, reason: text(200), idempotencyKey: OptionalIdempotencyKeySchema });
 /** What `consume` accepts. */
 export type ConsumeInput = z.input<typeof ConsumeInputSchema>;
 
@@ -42,7 +45,7 @@ export type ConsumeInput = z.input<typeof ConsumeInputSchema>;
 export const RechargeInputSchema = z.object({
   amount: FenSchema,
   method: z.enum(PAYMENT_METHODS),
-  idempotencyKey: IdempotencyKeySchema,
+  idempotencyKey: OptionalIdempotencyKeySchema,
   sandbox: z.boolean().default(false),
 });
 /** What `createRecharge` accepts. */
@@ -65,7 +68,7 @@ export const TransferInputSchema = z.object({
   toUserId: WalletOwnerSchema,
   amount: FenSchema,
   reason: text(200).nullable().default(null),
-  idempotencyKey: IdempotencyKeySchema,
+  idempotencyKey: OptionalIdempotencyKeySchema,
 });
 /** What `transfer` accepts. */
 export type TransferInput = z.input<typeof TransferInputSchema>;
@@ -85,7 +88,7 @@ export const WithdrawInputSchema = z.object({
   amount: FenSchema,
   account: text(128),
   method: z.enum(PAYMENT_METHODS).default("bank"),
-  idempotencyKey: IdempotencyKeySchema,
+  idempotencyKey: OptionalIdempotencyKeySchema,
   minimum: z.number().int().min(1),
 });
 /** What `requestWithdraw` accepts. */
@@ -135,7 +138,7 @@ export const QuotaPurchaseInputSchema = z.object({
   quotaType: z.enum(["daily", "monthly", "total"]),
   tokens: z.number().int().positive().max(1_000_000_000),
   packageId: z.string().min(1).max(32).nullable().default(null),
-  idempotencyKey: IdempotencyKeySchema,
+  idempotencyKey: OptionalIdempotencyKeySchema,
   policy: QuotaPolicySchema,
 });
 /** What `purchaseQuota` accepts. */
