@@ -4,7 +4,7 @@
  * Our scenarios name these as their baselines, so every target is a ratio to
  * the runtime's own floor in the same run.
  */
-import { defineScenario, mapConcurrent, roundRobin, type BenchRequest, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
+import { defineScenario, mapConcurrent, OBJECTS_WARMUP_S, roundRobin, type BenchRequest, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
 
 /** The reference scenarios' names, for our scenarios' `baseline` and `alsoVs`. */
 export const REFERENCE = {
@@ -17,8 +17,6 @@ export const REFERENCE = {
 
 /** Objects are made and woken 16 at a time, as our users' are. */
 const WARM_CONCURRENCY = 16;
-/** As long as our quota scenarios' warm-up (QUOTA_WARMUP_S in scenarios.ts): the same visits per object before measuring. */
-const OBJECTS_WARMUP_S = 6;
 
 const label = (count: number) => count.toLocaleString("en-US");
 const objectIds = (count: number) => Array.from({ length: count }, (_, index) => `ref-user-${index}`);

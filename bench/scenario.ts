@@ -165,6 +165,19 @@ export function roundRobin<T>(items: readonly T[], build: (item: T) => BenchRequ
   ];
 }
 
+/**
+ * Warm-up of every scenario that rotates over a group of 1,000 objects (quota
+ * users, wallets, the reference's objects), the same on both sides of a ratio: long enough to visit every user about three times (~500 req/s).
+ * With the run's 2 s, each user was visited about once, so a run that came
+ * after a non-quota one (its users' plan roles over 30 s old, read again from
+ * D1 on the request path; the objects' pages cold) paid for that in its
+ * measured seconds: consume with metrics on, which came right after the no-op
+ * RPC in every other round, measured about 7 % more CPU per request than its
+ * metrics-off twin, which always came after a consume run. With 6 s the two
+ * measured the same in focused runs (2026-11-27; see the README for full runs).
+ */
+export const OBJECTS_WARMUP_S = 6;
+
 /** Maps with at most `limit` calls in flight (setup of many users without flooding wrangler dev). */
 export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);

@@ -21,7 +21,7 @@ import { benchUsers, type BenchUser } from "./fixtures.ts";
 import { internalPost, SERVICE_HEADERS, SERVICE_TOKEN } from "./internal.ts";
 import { REFERENCE, REFERENCE_NOOP, REFERENCE_NOOP_RPC, REFERENCE_WALLET_DEBIT, referenceConsume } from "./reference-scenarios.ts";
 import { SCALE_SCENARIOS } from "./scale-scenarios.ts";
-import { DEFAULT_BASELINE, defineScenario, mapConcurrent, roundRobin, type BenchRequest, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
+import { DEFAULT_BASELINE, defineScenario, mapConcurrent, OBJECTS_WARMUP_S, roundRobin, type BenchRequest, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
 import { WALLET_BENCH_RUNTIME_CONFIG, WALLET_BENCH_VARS, WALLET_SCENARIOS } from "./wallet-scenarios.ts";
 
 /** API Worker vars for the bench stack, over the test defaults (ENVIRONMENT=test, LOG_LEVEL=warn). */
@@ -125,18 +125,6 @@ function reserveThenCommit(users: readonly BenchUser[]): BenchRequest[] {
   ];
 }
 
-/**
- * Warm-up of the scenarios that rotate over the 1,000 users' QuotaCounter
- * objects: long enough to visit every user about three times (~500 req/s).
- * With the run's 2 s, each user was visited about once, so a run that came
- * after a non-quota one (its users' plan roles over 30 s old, read again from
- * D1 on the request path; the objects' pages cold) paid for that in its
- * measured seconds: consume with metrics on, which came right after the no-op
- * RPC in every other round, measured about 7 % more CPU per request than its
- * metrics-off twin, which always came after a consume run. With 6 s the two
- * measured the same in focused runs (2026-11-27; see the README for full runs).
- */
-const QUOTA_WARMUP_S = 6;
 
 /** The 1,000 bench users' QuotaCounter objects, which the quota scenarios keep awake (see `objects` in scenario.ts). */
 const QUOTA_OBJECTS = "quota-users";
@@ -195,7 +183,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     setup: warmQuotaUsers,
     objects: QUOTA_OBJECTS,
     beforeRun: wakeQuotaObjects,
-    minWarmupS: QUOTA_WARMUP_S,
+    minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, users) => roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/noop`)),
   }),
   referenceConsume(1_000),
@@ -209,7 +197,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     setup: warmQuotaUsers,
     objects: QUOTA_OBJECTS,
     beforeRun: wakeQuotaObjects,
-    minWarmupS: QUOTA_WARMUP_S,
+    minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, users) => consumeOne(users),
   }),
   defineScenario({
@@ -220,7 +208,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     targets: { minThroughputRatio: 1 },
     setup: hotUser,
     objects: "hot-user",
-    minWarmupS: QUOTA_WARMUP_S,
+    minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, id) => roundRobin([id], (userId) => internalPost(`/api/v1/internal/quota/${userId}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() })),
   }),
   defineScenario({
@@ -232,7 +220,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     setup: warmQuotaUsers,
     objects: QUOTA_OBJECTS,
     beforeRun: wakeQuotaObjects,
-    minWarmupS: QUOTA_WARMUP_S,
+    minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, users) => consumeOne(users),
   }),
   defineScenario({
@@ -245,7 +233,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     setup: warmQuotaUsers,
     objects: QUOTA_OBJECTS,
     beforeRun: wakeQuotaObjects,
-    minWarmupS: QUOTA_WARMUP_S,
+    minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, users) => reserveThenCommit(users),
   }),
   defineScenario({
@@ -258,7 +246,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     setup: warmQuotaUsers,
     objects: QUOTA_OBJECTS,
     beforeRun: wakeQuotaObjects,
-    minWarmupS: QUOTA_WARMUP_S,
+    minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, users) => reserveThenCommit(users),
   }),
   defineScenario({
@@ -268,7 +256,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     baseline: "quota-consume",
     targets: { maxThroughputRatio: 1 },
     setup: (ctx) => benchUsers(ctx, 1000),
-    minWarmupS: QUOTA_WARMUP_S,
+    minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, users) =>
       roundRobin(users, (user) =>
         internalPost(`/api/v1/internal/quota/${user.id}/consume-redis`, { amount: 1, service: "bench", requestId: crypto.randomUUID() }),

@@ -5,7 +5,7 @@
  */
 import { benchUsers, type BenchUser } from "./fixtures.ts";
 import { REFERENCE } from "./reference-scenarios.ts";
-import { defineScenario, mapConcurrent, roundRobin, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
+import { defineScenario, mapConcurrent, OBJECTS_WARMUP_S, roundRobin, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
 
 /** Vars the wallet scenarios need on the bench stack: sandbox recharges fund the users without a payment provider. */
 export const WALLET_BENCH_VARS: Readonly<Record<string, string>> = {
@@ -27,6 +27,17 @@ function fundedUsers(ctx: ScenarioContext): Promise<BenchUser[]> {
   });
 }
 
+/**
+ * Wakes the 1,000 Wallet objects (one balance read each) right before a run,
+ * as the quota and reference scenarios wake theirs: local workerd closes
+ * objects idle for 5-11 s, and a run over closed ones spent over 40 % of the
+ * isolate's time reopening them (profiled 2026-12-03). Untimed.
+ */
+async function wakeWallets(ctx: ScenarioContext): Promise<void> {
+  const users = await fundedUsers(ctx);
+  await mapConcurrent(users, 16, (user) => ctx.fetchJson("/api/v1/finance/wallet/balance", { token: user.token }));
+}
+
 const post = (user: BenchUser, path: string, body: unknown) => ({
   method: "POST" as const,
   path,
@@ -41,6 +52,8 @@ export const WALLET_SCENARIOS: readonly RegisteredScenario[] = [
     description: "GET /api/v1/finance/wallet/balance, 1,000 users round-robin (strict auth + Redis rate limit + one Wallet RPC)",
     setup: fundedUsers,
     objects: "wallet-users",
+    beforeRun: wakeWallets,
+    minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, users) =>
       roundRobin(users, (user) => ({ method: "GET", path: "/api/v1/finance/wallet/balance", headers: { authorization: `Bearer ${user.token}` } })),
   }),
@@ -52,6 +65,8 @@ export const WALLET_SCENARIOS: readonly RegisteredScenario[] = [
     targets: { minThroughputRatio: 0.9 },
     setup: fundedUsers,
     objects: "wallet-users",
+    beforeRun: wakeWallets,
+    minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, users) => roundRobin(users, (user) => post(user, "/api/v1/finance/wallet/consume", { amount: "0.01", reason: "bench" })),
   }),
   defineScenario({
@@ -60,6 +75,8 @@ export const WALLET_SCENARIOS: readonly RegisteredScenario[] = [
       "POST /api/v1/finance/wallet/transfer of 0.01 yuan to the next user, 1,000 users round-robin (D1 recipient check, debit + outbox, credit delivered to the receiver's object before the answer)",
     setup: fundedUsers,
     objects: "wallet-users",
+    beforeRun: wakeWallets,
+    minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, users) =>
       roundRobin(
         users.map((user, index) => ({ user, to: users[(index + 1) % users.length]! })),
