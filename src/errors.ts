@@ -33,6 +33,7 @@ export const ErrorCodes = {
   QUOTA_SUSPENDED: { code: 4031, status: 403, message: "quota suspended" },
   QUOTA_INSUFFICIENT: { code: 4291, status: 429, message: "quota insufficient" },
   QUOTA_EXHAUSTED: { code: 4292, status: 429, message: "quota exhausted" },
+  QUOTA_UNKNOWN_MODEL: { code: 4221, status: 422, message: "no price for this model" },
   INTERNAL: { code: 5000, status: 500, message: "internal error" },
   DEPENDENCY_UNAVAILABLE: { code: 5003, status: 503, message: "dependency unavailable" },
 } as const satisfies Record<string, { code: number; status: ContentfulStatusCode; message: string }>;

@@ -4,9 +4,10 @@
  * usage totals, idempotency record. No awaits, so no other request can
  * interleave between the check and the debit.
  */
-import type { ConsumeResult, QuotaOutcome } from "../../src/quota/results";
+import type { ConsumeResult, QuotaFailure, QuotaOutcome } from "../../src/quota/results";
 import type { ConsumeInputSchema } from "../../src/quota/schemas";
 import type { z } from "@hono/zod-openapi";
+import { chargeKey, chargeOf, publicCharge, type ChargeRequest } from "./charges";
 import { findRequest, replayOf, saveRequest } from "./idempotency";
 import { balanceOf, remainingOf, type QuotaRow } from "./rows";
 import type { UnitOfWork } from "./unit-of-work";
@@ -26,14 +27,17 @@ export function decide(row: QuotaRow, amount: number): QuotaOutcome {
   return amount > remaining ? "insufficient" : "ok";
 }
 
-/** The parameters a replay must repeat to count as the same request. */
-export function fingerprintOf(quotaType: string, amount: number, service: string, model: string | undefined): string {
-  return JSON.stringify([quotaType, amount, service, model ?? null]);
+/** The parameters a replay must repeat to count as the same request (a plain amount keeps its earlier form). */
+export function fingerprintOf(quotaType: string, request: ChargeRequest, service: string, model: string | undefined): string {
+  return JSON.stringify([quotaType, chargeKey(request), service, model ?? null]);
 }
 
-/** Atomic check-and-debit, idempotent by `requestId`. */
-export function consume(uow: UnitOfWork, args: ConsumeArgs): ConsumeResult {
-  const fingerprint = fingerprintOf(args.quotaType, args.amount, args.service, args.model);
+/**
+ * Atomic check-and-debit, idempotent by `requestId`. The replay lookup comes before pricing, so a replay
+ * returns the first call's charge at the first call's price version whatever the table says now.
+ */
+export function consume(uow: UnitOfWork, args: ConsumeArgs): ConsumeResult | QuotaFailure {
+  const fingerprint = fingerprintOf(args.quotaType, args, args.service, args.model);
   const prior = findRequest(uow.sql, "consume", args.requestId, uow.now, uow.policy.retention.idempotencyTtlSeconds);
   const row = uow.row(args.quotaType);
   if (prior) {
@@ -43,23 +47,27 @@ export function consume(uow: UnitOfWork, args: ConsumeArgs): ConsumeResult {
       outcome: "duplicate",
       requestId: args.requestId,
       quotaType: args.quotaType,
-      amount: args.amount,
+      amount: args.amount ?? 0,
       charged: 0,
       transactionId: null,
+      priced: null,
       quota: uow.view(row),
       events: [...uow.events],
       replayed: false,
     };
   }
-  const outcome = decide(row, args.amount);
+  const charge = chargeOf(uow.policy.pricing, args);
+  if ("error" in charge) return charge;
+  const amount = charge.credits;
+  const outcome = decide(row, amount);
   let transactionId: string | null = null;
   if (outcome === "ok") {
     const before = balanceOf(row);
-    row.used += args.amount;
+    row.used += amount;
     uow.save(row);
     transactionId = uow.ledger({
       quotaType: args.quotaType,
-      amount: args.amount,
+      amount,
       type: "consume",
       service: args.service,
       model: args.model,
@@ -67,16 +75,18 @@ export function consume(uow: UnitOfWork, args: ConsumeArgs): ConsumeResult {
       description: args.description,
       before,
       after: balanceOf(row),
+      priced: charge.priced,
     });
-    uow.usage(args.service, args.model, args.amount);
+    uow.usage(args.service, args.model, amount, charge.priced);
   }
   const result: ConsumeResult = {
     outcome,
     requestId: args.requestId,
     quotaType: args.quotaType,
-    amount: args.amount,
-    charged: outcome === "ok" ? args.amount : 0,
+    amount,
+    charged: outcome === "ok" ? amount : 0,
     transactionId,
+    priced: publicCharge(charge.priced),
     quota: uow.view(row),
     events: [...uow.events],
     replayed: false,

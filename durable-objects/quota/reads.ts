@@ -28,10 +28,23 @@ export function transactionsPage(uow: UnitOfWork, limit: number, offset: number)
   return { items, total, limit, offset };
 }
 
-function usageBy(uow: UnitOfWork, dimension: "service" | "model"): Record<string, number> {
+type UsageDimension = "service" | "model" | "model_input_tokens" | "model_output_tokens";
+
+function usageBy(uow: UnitOfWork, dimension: UsageDimension): Record<string, number> {
   const totals: Record<string, number> = {};
   for (const row of uow.sql.exec<{ key: string; amount: number }>(USAGE_SQL, dimension)) totals[row.key] = row.amount;
   return totals;
+}
+
+/** Net credits by model with the tokens of its priced calls (models only ever charged by amount show 0 tokens). */
+function usageByModel(uow: UnitOfWork, credits: Record<string, number>): QuotaStatistics["usageByModel"] {
+  const input = usageBy(uow, "model_input_tokens");
+  const output = usageBy(uow, "model_output_tokens");
+  const byModel: QuotaStatistics["usageByModel"] = {};
+  for (const model of new Set([...Object.keys(credits), ...Object.keys(input), ...Object.keys(output)])) {
+    byModel[model] = { credits: credits[model] ?? 0, inputTokens: input[model] ?? 0, outputTokens: output[model] ?? 0 };
+  }
+  return byModel;
 }
 
 /** Statistics as documented on `QuotaStatisticsSchema`. */
@@ -62,6 +75,7 @@ export function statistics(uow: UnitOfWork): QuotaStatistics {
     remaining += view.remainingQuota;
   }
   const quotaByService = usageBy(uow, "service");
+  const quotaByModel = usageBy(uow, "model");
   const net = Object.values(quotaByService).reduce((sum, amount) => sum + amount, 0);
   const since = Math.min(...rows.map((row) => row.created_at), uow.now);
   const days = Math.max(1, Math.ceil((uow.now - since) / DAY_MS));
@@ -74,6 +88,7 @@ export function statistics(uow: UnitOfWork): QuotaStatistics {
     dailyAverage: Math.round((net / days) * 100) / 100,
     quotaByType,
     quotaByService,
-    quotaByModel: usageBy(uow, "model"),
+    quotaByModel,
+    usageByModel: usageByModel(uow, quotaByModel),
   };
 }

@@ -13,6 +13,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { CommitResult, ReleaseResult, ReserveResult } from "../../src/quota/results";
 import type { CommitInputSchema, ReleaseInputSchema, ReserveInputSchema } from "../../src/quota/schemas";
+import { chargeOf, commitCharge, publicCharge } from "./charges";
 import { decide, fingerprintOf } from "./consume";
 import { findRequest, replayOf, saveRequest } from "./idempotency";
 import { balanceOf, remainingOf, reservationView, type ReservationRow } from "./rows";
@@ -48,25 +49,28 @@ export function reserve(uow: UnitOfWork, args: ReserveArgs): ReserveResult | Quo
   const { defaultTtlSeconds, maxTtlSeconds } = uow.policy.reservations;
   const ttlSeconds = args.ttlSeconds ?? defaultTtlSeconds;
   if (ttlSeconds > maxTtlSeconds) return invalid("invalid parameters", { ttlSeconds: `must be at most ${maxTtlSeconds}` });
-  const fingerprint = fingerprintOf(args.quotaType, args.amount, args.service, args.model);
+  const fingerprint = fingerprintOf(args.quotaType, args, args.service, args.model);
   const prior = findRequest(uow.sql, "reserve", args.requestId, uow.now, uow.policy.retention.idempotencyTtlSeconds);
   const row = uow.row(args.quotaType);
-  const base = { requestId: args.requestId, quotaType: args.quotaType, amount: args.amount };
   if (prior) {
     if (prior.fingerprint === fingerprint) return replayOf<ReserveResult>(prior);
-    return { ...base, outcome: "duplicate", transactionId: null, reservation: null, quota: uow.view(row), events: [...uow.events], replayed: false };
+    const duplicate = { requestId: args.requestId, quotaType: args.quotaType, amount: args.amount ?? 0, priced: null };
+    return { ...duplicate, outcome: "duplicate", transactionId: null, reservation: null, quota: uow.view(row), events: [...uow.events], replayed: false };
   }
-  const outcome = decide(row, args.amount);
+  const charge = chargeOf(uow.policy.pricing, args);
+  if ("error" in charge) return charge;
+  const base = { requestId: args.requestId, quotaType: args.quotaType, amount: charge.credits };
+  const outcome = decide(row, charge.credits);
   let transactionId: string | null = null;
   let reservation: ReservationRow | null = null;
   if (outcome === "ok") {
     const before = balanceOf(row);
-    row.reserved += args.amount;
+    row.reserved += charge.credits;
     uow.save(row);
     reservation = {
       id: crypto.randomUUID(),
       quota_type: args.quotaType,
-      amount: args.amount,
+      amount: charge.credits,
       service: args.service,
       model: args.model ?? null,
       request_id: args.requestId,
@@ -77,10 +81,14 @@ export function reserve(uow: UnitOfWork, args: ReserveArgs): ReserveResult | Quo
       actual: null,
       charged: null,
       overage: null,
+      // The price is kept, not looked up again at commit: a price change never reaches an open reservation.
+      price_version: charge.priced?.priceVersion ?? null,
+      input_price: charge.priced?.price.input ?? null,
+      output_price: charge.priced?.price.output ?? null,
     };
     uow.sql.exec(
-      `INSERT INTO reservations (id, quota_type, amount, service, model, request_id, status, expires_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+      `INSERT INTO reservations (id, quota_type, amount, service, model, request_id, status, expires_at, created_at, price_version, input_price, output_price)
+       VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
       reservation.id,
       reservation.quota_type,
       reservation.amount,
@@ -89,9 +97,12 @@ export function reserve(uow: UnitOfWork, args: ReserveArgs): ReserveResult | Quo
       reservation.request_id,
       reservation.expires_at,
       reservation.created_at,
+      reservation.price_version,
+      reservation.input_price,
+      reservation.output_price,
     );
     const description = `reservation ${reservation.id}, ttl ${ttlSeconds}s`;
-    transactionId = uow.ledger({ ...base, type: "reserve", service: args.service, model: args.model, description, before, after: balanceOf(row) });
+    transactionId = uow.ledger({ ...base, type: "reserve", service: args.service, model: args.model, description, before, after: balanceOf(row), priced: charge.priced });
     uow.due(reservation.expires_at);
     uow.scheduleChanged = true;
   }
@@ -99,6 +110,7 @@ export function reserve(uow: UnitOfWork, args: ReserveArgs): ReserveResult | Quo
     ...base,
     outcome,
     transactionId,
+    priced: publicCharge(charge.priced),
     reservation: reservation ? reservationView(reservation, uow.userId) : null,
     quota: uow.view(row),
     events: [...uow.events],
@@ -108,27 +120,35 @@ export function reserve(uow: UnitOfWork, args: ReserveArgs): ReserveResult | Quo
   return result;
 }
 
+/** A commit's replay key: `actual` as before pricing existed, or the priced tokens. */
+function commitKey(args: CommitArgs): string {
+  return args.actual !== undefined ? String(args.actual) : `priced:${args.inputTokens}:${args.outputTokens}`;
+}
+
 /** Charges `actual` against a reservation (see the commit policy above). Idempotent per reservation and `actual`. */
 export function commit(uow: UnitOfWork, args: CommitArgs): CommitResult | QuotaFailure {
   const reservation = findReservation(uow, args.reservationId);
   if (!reservation) return notFound(`reservation ${args.reservationId} not found`);
   if (reservation.status === "committed") {
     const prior = findRequest(uow.sql, "commit", reservation.id, uow.now, uow.policy.retention.idempotencyTtlSeconds);
-    if (prior && prior.fingerprint === String(args.actual)) return replayOf<CommitResult>(prior);
+    if (prior && prior.fingerprint === commitKey(args)) return replayOf<CommitResult>(prior);
     return conflict("reservation already committed", { actual: `committed with ${reservation.actual}` });
   }
   if (reservation.status === "released") return conflict("reservation was released", { reservationId: "released" });
+  const charge = commitCharge(reservation, args);
+  if ("error" in charge) return charge;
+  const actual = charge.credits;
   const late = reservation.status === "expired";
   const row = uow.row(reservation.quota_type);
   const before = balanceOf(row);
   if (!late) row.reserved -= reservation.amount;
   const available = remainingOf(row);
-  const charged = available === null ? args.actual : Math.min(args.actual, available);
-  const overage = args.actual - charged;
+  const charged = available === null ? actual : Math.min(actual, available);
+  const overage = actual - charged;
   row.used += charged;
   uow.save(row);
   const description =
-    `reservation ${reservation.id}: reserved ${reservation.amount}, actual ${args.actual}` +
+    `reservation ${reservation.id}: reserved ${reservation.amount}, actual ${actual}` +
     (overage > 0 ? `, overage ${overage} not charged (nothing remained)` : "") +
     (late ? ", committed after expiry" : "");
   const transactionId = uow.ledger({
@@ -141,19 +161,21 @@ export function commit(uow: UnitOfWork, args: CommitArgs): CommitResult | QuotaF
     description,
     before,
     after: balanceOf(row),
+    priced: charge.priced,
   });
-  uow.usage(reservation.service, reservation.model, charged);
-  const settled = settle(uow, reservation, { status: "committed", actual: args.actual, charged, overage });
+  uow.usage(reservation.service, reservation.model, charged, charge.priced);
+  const settled = settle(uow, reservation, { status: "committed", actual, charged, overage });
   const result: CommitResult = {
     reservation: reservationView(settled, uow.userId),
     charged,
     overage,
     transactionId,
+    priced: publicCharge(charge.priced),
     quota: uow.view(row),
     events: [...uow.events],
     replayed: false,
   };
-  saveRequest(uow.sql, "commit", reservation.id, String(args.actual), result, uow.now);
+  saveRequest(uow.sql, "commit", reservation.id, commitKey(args), result, uow.now);
   return result;
 }
 

@@ -37,6 +37,9 @@ export type LedgerRow = {
   before_balance: number;
   after_balance: number;
   timestamp: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  price_version: string | null;
 };
 
 /** A `reservations` row. */
@@ -54,6 +57,10 @@ export type ReservationRow = {
   actual: number | null;
   charged: number | null;
   overage: number | null;
+  /** A priced reservation's price (micro-credits per 1,000 tokens) and its table version; null for a plain amount. */
+  price_version: string | null;
+  input_price: number | null;
+  output_price: number | null;
 };
 
 /** A `notifications` row. */
@@ -113,6 +120,9 @@ export function ledgerView(row: LedgerRow, userId: string): LedgerEntry {
     beforeBalance: row.before_balance,
     afterBalance: row.after_balance,
     timestamp: iso(row.timestamp),
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    priceVersion: row.price_version,
   };
 }
 
@@ -133,6 +143,7 @@ export function reservationView(row: ReservationRow, userId: string): Reservatio
     actual: row.actual,
     charged: row.charged,
     overage: row.overage,
+    priceVersion: row.price_version,
   };
 }
 

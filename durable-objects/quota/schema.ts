@@ -115,6 +115,16 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (dimension, key)
   ) WITHOUT ROWID;
   `,
+  // Per-model pricing: a priced call's tokens and price version on its ledger row (amount stays the credits
+  // charged), and on a priced reservation the price its commit is charged at.
+  `
+  ALTER TABLE ledger ADD COLUMN input_tokens INTEGER;
+  ALTER TABLE ledger ADD COLUMN output_tokens INTEGER;
+  ALTER TABLE ledger ADD COLUMN price_version TEXT;
+  ALTER TABLE reservations ADD COLUMN price_version TEXT;
+  ALTER TABLE reservations ADD COLUMN input_price INTEGER;
+  ALTER TABLE reservations ADD COLUMN output_price INTEGER;
+  `,
 ];
 
 /** The schema version this code expects. */

@@ -6,6 +6,7 @@
 import type { QuotaPolicy } from "../../src/quota/policy";
 import type { LedgerType, QuotaLevel, QuotaType } from "../../src/quota/schemas";
 import type { QuotaEvent, QuotaView } from "../../src/quota/views";
+import type { PricedCall } from "./charges";
 import { recordEvent } from "./events";
 import { levelFor, levelsToFire, markFired, rearm } from "./levels";
 import { quotaView, remainingOf, totalOf, type QuotaRow } from "./rows";
@@ -24,11 +25,16 @@ export type LedgerInsert = {
   description?: string | null;
   before: number;
   after: number;
+  /** The priced call behind `amount`, whose tokens and price version the row keeps. */
+  priced?: PricedCall | null;
 };
 
 const USAGE_UPSERT_ONE = `INSERT INTO usage_totals (dimension, key, amount) VALUES (?, ?, ?)
   ON CONFLICT (dimension, key) DO UPDATE SET amount = amount + excluded.amount`;
 const USAGE_UPSERT_BOTH = `INSERT INTO usage_totals (dimension, key, amount) VALUES (?, ?, ?), (?, ?, ?)
+  ON CONFLICT (dimension, key) DO UPDATE SET amount = amount + excluded.amount`;
+// A priced call's tokens ride in the same statement as its credits: no extra round trip on the hot path.
+const USAGE_UPSERT_PRICED = `INSERT INTO usage_totals (dimension, key, amount) VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?)
   ON CONFLICT (dimension, key) DO UPDATE SET amount = amount + excluded.amount`;
 
 const TYPE_ORDER = "CASE quota_type WHEN 'daily' THEN 0 WHEN 'monthly' THEN 1 ELSE 2 END";
@@ -121,8 +127,9 @@ export class UnitOfWork {
   ledger(entry: LedgerInsert): string {
     const id = crypto.randomUUID();
     this.sql.exec(
-      `INSERT INTO ledger (id, quota_type, amount, type, service, model, request_id, description, before_balance, after_balance, timestamp)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ledger (id, quota_type, amount, type, service, model, request_id, description, before_balance, after_balance, timestamp,
+         input_tokens, output_tokens, price_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       entry.quotaType,
       entry.amount,
@@ -134,12 +141,33 @@ export class UnitOfWork {
       entry.before,
       entry.after,
       this.now,
+      entry.priced?.inputTokens ?? null,
+      entry.priced?.outputTokens ?? null,
+      entry.priced?.priceVersion ?? null,
     );
     return id;
   }
 
-  /** Adds net usage (negative for refunds) to the by-service and by-model totals statistics read: one statement for both. */
-  usage(service: string | null | undefined, model: string | null | undefined, amount: number): void {
+  /** Adds net usage (negative for refunds) to the by-service and by-model totals statistics read (a priced call's tokens too): one statement. */
+  usage(service: string | null | undefined, model: string | null | undefined, amount: number, priced: PricedCall | null = null): void {
+    if (priced && service) {
+      this.sql.exec(
+        USAGE_UPSERT_PRICED,
+        "service",
+        service,
+        amount,
+        "model",
+        priced.model,
+        amount,
+        "model_input_tokens",
+        priced.model,
+        priced.inputTokens,
+        "model_output_tokens",
+        priced.model,
+        priced.outputTokens,
+      );
+      return;
+    }
     if (amount === 0) return;
     if (service && model) this.sql.exec(USAGE_UPSERT_BOTH, "service", service, amount, "model", model, amount);
     else if (service) this.sql.exec(USAGE_UPSERT_ONE, "service", service, amount);

@@ -57,6 +57,13 @@ export const DEFAULT_QUOTA_RETENTION = {
 } as const;
 
 /**
+ * Per-model pricing (`quota.pricing`): models not listed cost `defaultPrice` credits per 1,000 tokens.
+ * The default, 1,000 per 1,000 (one credit a token), charges a priced call what the same tokens cost as a
+ * plain `amount`; set `defaultPrice` to null to refuse unlisted models.
+ */
+export const DEFAULT_QUOTA_PRICING = { defaultPrice: { inputPer1k: 1_000, outputPer1k: 1_000 } } as const;
+
+/**
  * Validation bounds shared by the zod schemas the routes and the Durable
  * Object both use (defence in depth). They are schema limits, not business
  * tuning: one request may not move more than `maxAmount` tokens, and no

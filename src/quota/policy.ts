@@ -13,6 +13,7 @@ import {
   DEFAULT_WEBHOOK_DELIVERY,
   QUOTA_LIMITS,
 } from "./defaults";
+import { PolicyPricingSchema, policyPricing, type QuotaPricingConfig } from "./pricing";
 import { QuotaRoleSchema, type QuotaRole } from "./schemas";
 
 // Zones already accepted in this isolate: constructing an Intl.DateTimeFormat to test one was about a tenth of a
@@ -73,6 +74,8 @@ export const QuotaPolicySchema = z
       deliveredWebhookTtlSeconds: positiveInt(365 * 86_400),
       readNotificationTtlSeconds: positiveInt(10 * 365 * 86_400),
     }),
+    // Defaulted so a policy stored before pricing existed still loads (its alarm needs no prices).
+    pricing: PolicyPricingSchema.default(() => policyPricing()),
   })
   .refine((policy) => policy.thresholds.criticalPercent < policy.thresholds.warningPercent, {
     error: "criticalPercent must be below warningPercent",
@@ -109,6 +112,7 @@ export type QuotaPolicyOverrides = {
   webhook?: QuotaWebhook | null;
   webhookDelivery?: Partial<QuotaPolicy["webhookDelivery"]>;
   retention?: Partial<QuotaPolicy["retention"]>;
+  pricing?: Partial<QuotaPricingConfig>;
 };
 
 /**
@@ -131,5 +135,6 @@ export function resolveQuotaPolicy(role: QuotaRole, overrides: QuotaPolicyOverri
     webhook: overrides.webhook ?? null,
     webhookDelivery: { ...DEFAULT_WEBHOOK_DELIVERY, ...overrides.webhookDelivery },
     retention: { ...DEFAULT_QUOTA_RETENTION, ...overrides.retention },
+    pricing: policyPricing(overrides.pricing),
   };
 }

@@ -5,10 +5,13 @@
  * built-in name: the typed `code` and per-field `details` would be lost.
  */
 import type { QuotaType } from "./schemas";
-import type { LedgerEntry, QuotaEvent, QuotaNotification, QuotaView, ReservationView } from "./views";
+import type { LedgerEntry, PricedCharge, QuotaEvent, QuotaNotification, QuotaView, ReservationView } from "./views";
 
-/** `invalid_argument` → 400 code 1001; `not_found` → 404 code 1004; `conflict` → 409 code 1006. */
-export type QuotaErrorCode = "invalid_argument" | "not_found" | "conflict";
+/**
+ * `invalid_argument` → 400 code 1001; `not_found` → 404 code 1004; `conflict` → 409 code 1006;
+ * `unknown_model` → 422 code 4221 (a priced call for a model the price table refuses).
+ */
+export type QuotaErrorCode = "invalid_argument" | "not_found" | "conflict" | "unknown_model";
 
 /** A typed failure. `details` names each bad field (`amount`, `policy.timeZone`) with its message. */
 export type QuotaRpcError = { code: QuotaErrorCode; message: string; details: Record<string, string> };
@@ -50,19 +53,21 @@ export type ConsumeResult = QuotaChange & {
   outcome: QuotaOutcome;
   requestId: string;
   quotaType: QuotaType;
-  /** Tokens requested. */
+  /** Credits requested (a priced call's credits; 0 for a `duplicate` of one). */
   amount: number;
-  /** Tokens charged: `amount` when `ok`, else 0. */
+  /** Credits charged: `amount` when `ok`, else 0. */
   charged: number;
   /** Ledger row id when charged. */
   transactionId: string | null;
+  /** The priced call behind `amount` (model, tokens, price version), or null for a plain amount. */
+  priced: PricedCharge | null;
 };
 
 /** `reserve` result: a consume-like decision plus the reservation when `ok`. */
 export type ReserveResult = Omit<ConsumeResult, "charged"> & { reservation: ReservationView | null };
 
 /** `commit` result. `overage` is the part of `actual` beyond what remained, recorded but not charged. */
-export type CommitResult = QuotaChange & { reservation: ReservationView; charged: number; overage: number; transactionId: string };
+export type CommitResult = QuotaChange & { reservation: ReservationView; charged: number; overage: number; transactionId: string; priced: PricedCharge | null };
 
 /** `release` result; `released` is 0 when the reservation had already expired. */
 export type ReleaseResult = QuotaChange & { reservation: ReservationView; released: number };

@@ -53,42 +53,95 @@ export const RequestIdSchema = z
 const label = (example: string) => z.string().min(1).max(QUOTA_LIMITS.maxLabelLength).openapi({ example });
 const description = z.string().max(QUOTA_LIMITS.maxDescriptionLength);
 
-/** `consume`: atomic check-and-debit. */
-export const ConsumeInputSchema = z.object({
+/** A token count of a priced call: a safe whole number, 0 allowed for one side. */
+export const TokenCountSchema = z
+  .number({ error: "must be a number" })
+  .int({ error: "must be a whole number" })
+  .min(0, { error: "must be 0 or more" })
+  .max(QUOTA_LIMITS.maxAmount, { error: `must be at most ${QUOTA_LIMITS.maxAmount}` });
+
+const pricedFields = {
+  inputTokens: TokenCountSchema.optional().openapi({ example: 900, description: "Priced form (with `model` and `outputTokens`, instead of `amount`): prompt tokens" }),
+  outputTokens: TokenCountSchema.optional().openapi({ example: 300, description: "Priced form: completion tokens" }),
+};
+
+type ChargeForm = { amount?: number; actual?: number; model?: string; inputTokens?: number; outputTokens?: number };
+
+/**
+ * Exactly one of the two forms: `amount` (credits, `actual` on commit), or tokens the price table turns into
+ * credits (`model` required unless the reservation names it). Issues name the field to fix.
+ */
+function exactlyOneChargeForm(amountField: "amount" | "actual", needsModel: boolean) {
+  return (value: ChargeForm, ctx: z.RefinementCtx): void => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    const priced = value.inputTokens !== undefined || value.outputTokens !== undefined;
+    const amount = value[amountField];
+    if (amount !== undefined) {
+      if (priced) issue(amountField, `give either ${amountField} or inputTokens and outputTokens, not both`);
+      return;
+    }
+    if (!priced) return issue(amountField, `is required (or ${needsModel ? "model, " : ""}inputTokens and outputTokens)`);
+    if (value.inputTokens === undefined) issue("inputTokens", "is required with outputTokens");
+    if (value.outputTokens === undefined) issue("outputTokens", "is required with inputTokens");
+    if (needsModel && value.model === undefined) issue("model", "is required with inputTokens and outputTokens");
+    // A commit of nothing used is fine; a new call of no tokens is a caller's mistake.
+    if (needsModel && value.inputTokens === 0 && value.outputTokens === 0) issue("inputTokens", "inputTokens + outputTokens must be greater than 0");
+  };
+}
+
+/** `consume` fields; `ConsumeInputSchema` adds the one-form rule. */
+export const ConsumeFieldsSchema = z.object({
   quotaType: QuotaTypeSchema.default("daily"),
-  amount: QuotaAmountSchema,
+  amount: QuotaAmountSchema.optional().openapi({ description: "Credits to charge; or give `model`, `inputTokens` and `outputTokens` instead" }),
   service: label("text_generation"),
   model: label("deepseek-chat").optional(),
+  ...pricedFields,
   requestId: RequestIdSchema,
   description: description.optional(),
 });
+
+/** `consume`: atomic check-and-debit of `amount` credits, or of a priced call's tokens. */
+export const ConsumeInputSchema = ConsumeFieldsSchema.superRefine(exactlyOneChargeForm("amount", true));
 /** What `consume` accepts (before defaults). */
 export type ConsumeInput = z.input<typeof ConsumeInputSchema>;
 
-/** `reserve`: hold an estimate until commit, release or TTL. */
-export const ReserveInputSchema = z.object({
-  quotaType: QuotaTypeSchema.default("daily"),
-  amount: QuotaAmountSchema,
-  ttlSeconds: z.number().int().positive().optional().openapi({ description: "Defaults to the policy's; at most its maximum" }),
-  service: label("text_generation"),
-  model: label("deepseek-chat").optional(),
-  requestId: RequestIdSchema,
-});
+/** `reserve`: hold an estimate (credits, or a priced call's estimated tokens) until commit, release or TTL. */
+export const ReserveInputSchema = z
+  .object({
+    quotaType: QuotaTypeSchema.default("daily"),
+    amount: QuotaAmountSchema.optional().openapi({ description: "Credits to hold; or give `model`, `inputTokens` and `outputTokens` instead" }),
+    ttlSeconds: z.number().int().positive().optional().openapi({ description: "Defaults to the policy's; at most its maximum" }),
+    service: label("text_generation"),
+    model: label("deepseek-chat").optional(),
+    ...pricedFields,
+    requestId: RequestIdSchema,
+  })
+  .superRefine(exactlyOneChargeForm("amount", true));
 /** What `reserve` accepts. */
 export type ReserveInput = z.input<typeof ReserveInputSchema>;
 
 /** Reservation ids are UUIDs the Durable Object minted. */
 export const ReservationIdSchema = z.uuid({ error: "must be a reservation id" });
 
-/** `commit`: charge the actual amount (0 allowed: nothing was used). */
-export const CommitInputSchema = z.object({
-  reservationId: ReservationIdSchema,
+const commitFields = {
   actual: z
-    .number({ error: "must be a number" })
-    .int({ error: "must be a whole number" })
-    .min(0, { error: "must be 0 or more" })
-    .max(QUOTA_LIMITS.maxAmount, { error: `must be at most ${QUOTA_LIMITS.maxAmount}` }),
-});
+      .number({ error: "must be a number" })
+      .int({ error: "must be a whole number" })
+      .min(0, { error: "must be 0 or more" })
+      .max(QUOTA_LIMITS.maxAmount, { error: `must be at most ${QUOTA_LIMITS.maxAmount}` })
+      .optional()
+      .openapi({ description: "Credits used (0: nothing); or give `inputTokens` and `outputTokens` of a priced reservation" }),
+  model: label("deepseek-chat").optional().openapi({ description: "Priced form: must be the reservation's model when given" }),
+  ...pricedFields,
+};
+
+/** `commit` body: the actual credits, or the actual tokens priced at the reservation's price version. */
+export const CommitBodySchema = z.object(commitFields).superRefine(exactlyOneChargeForm("actual", false));
+
+/** `commit`: charge the actual amount (0 allowed: nothing was used). */
+export const CommitInputSchema = z
+  .object({ reservationId: ReservationIdSchema, ...commitFields })
+  .superRefine(exactlyOneChargeForm("actual", false));
 /** What `commit` accepts. */
 export type CommitInput = z.input<typeof CommitInputSchema>;
 

@@ -30,6 +30,7 @@ async function resolvedPolicy(c: Context<AppEnv>, role: QuotaRole): Promise<{ po
       timeZone: quota.timeZone,
       reservations: quota.reservations,
       webhook: quota.webhook,
+      pricing: quota.pricing,
     });
     entry = { policy, text: policyText(policy) };
     if (policies.size > 64) policies.clear();
@@ -53,7 +54,7 @@ export function quotaCounter(c: Context<AppEnv>, userId: string) {
   return measuredStub(c.env.QUOTA_COUNTER.getByName(userId), "quota_counter", c.var.metrics);
 }
 
-const FAILURE_TO_ERROR = { invalid_argument: "INVALID_PARAMETER", not_found: "NOT_FOUND", conflict: "CONFLICT" } as const;
+const FAILURE_TO_ERROR = { invalid_argument: "INVALID_PARAMETER", not_found: "NOT_FOUND", conflict: "CONFLICT", unknown_model: "QUOTA_UNKNOWN_MODEL" } as const;
 
 /**
  * Returns the result, or throws the envelope error for a typed RPC failure.

@@ -48,10 +48,26 @@ export const LedgerEntrySchema = z
     beforeBalance: tokens,
     afterBalance: tokens,
     timestamp: isoTime,
+    inputTokens: tokens.nullable().openapi({ description: "A priced call's prompt tokens (null for a plain amount); `amount` is the credits charged" }),
+    outputTokens: tokens.nullable().openapi({ description: "A priced call's completion tokens" }),
+    priceVersion: z.string().nullable().openapi({ description: "The price table version the credits were computed with" }),
   })
   .openapi("QuotaTransaction");
 /** A ledger row. */
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
+
+/** A priced call: the model and tokens behind a charge, and the price table version that turned them into credits. */
+export const PricedChargeSchema = z
+  .object({
+    model: z.string(),
+    inputTokens: tokens,
+    outputTokens: tokens,
+    priceVersion: z.string().openapi({ example: "p-1a2b3c4d" }),
+    credits: tokens.openapi({ description: "ceil((inputTokens × input + outputTokens × output price per 1,000) / 1,000)" }),
+  })
+  .openapi("QuotaPricedCharge");
+/** A priced call. */
+export type PricedCharge = z.infer<typeof PricedChargeSchema>;
 
 /** A downward level crossing. Its `id` is stable: the webhook and the inbox use it, so receivers can dedupe. */
 export const QuotaEventSchema = z
@@ -98,6 +114,7 @@ export const ReservationViewSchema = z
     actual: tokens.nullable(),
     charged: tokens.nullable(),
     overage: tokens.nullable(),
+    priceVersion: z.string().nullable().openapi({ description: "A priced reservation's price version: its commit is charged at it, whatever the table says by then" }),
   })
   .openapi("QuotaReservation");
 /** A reservation. */
@@ -118,7 +135,7 @@ const typeSummary = z.object({
  * Statistics. `totalQuota`, `usedQuota` and `remainingQuota` add up the
  * limited types (all -1 when every type is unlimited, `usedQuota` still real).
  * `dailyAverage` is net tokens used (consume + commit − restore) per day since
- * the user's quota was created. By-service and by-model figures are net tokens.
+ * the user's quota was created. By-service and by-model figures are net credits.
  */
 export const QuotaStatisticsSchema = z
   .object({
@@ -131,6 +148,9 @@ export const QuotaStatisticsSchema = z
     quotaByType: z.record(QuotaTypeSchema, typeSummary),
     quotaByService: z.record(z.string(), tokens),
     quotaByModel: z.record(z.string(), tokens),
+    usageByModel: z
+      .record(z.string(), z.object({ credits: tokens, inputTokens: tokens, outputTokens: tokens }))
+      .openapi({ description: "Net credits by model (as `quotaByModel`) with the tokens of its priced calls" }),
   })
   .openapi("QuotaStatistics");
 /** Statistics. */

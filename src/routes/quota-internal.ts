@@ -7,9 +7,9 @@ import { dependencyCall } from "../lib/dependency";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { requireServiceToken } from "../middleware/service-auth";
 import type { ConsumeResult, ReserveResult } from "../quota/results";
-import { CommitInputSchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../quota/schemas";
+import { CommitBodySchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../quota/schemas";
 import { declineError, planRoleOfUser, policyArgFor, policyFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
-import { QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../quota/views";
+import { PricedChargeSchema, QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../quota/views";
 import { registerBenchSeedRoutes } from "./bench-seed";
 
 const BASE = "/api/v1/internal/quota/{userId}";
@@ -19,6 +19,7 @@ const errors = {
   ...commonErrorResponses,
   403: errorResponse("Quota suspended (code 4031)"),
   409: errorResponse("requestId reused with different parameters (code 1006)"),
+  422: errorResponse("A priced call for a model the price table refuses (code 4221)"),
   429: errorResponse("Quota insufficient (4291) or exhausted (4292); Retry-After until the reset"),
 };
 const userParam = z.object({ userId: z.string().min(1).max(64).openapi({ description: "The user whose quota is spent" }) });
@@ -31,6 +32,7 @@ const DecisionSchema = z.object({
   amount: z.number().int(),
   charged: z.number().int().optional(),
   transactionId: z.string().nullable(),
+  priced: PricedChargeSchema.nullable().optional().openapi({ description: "The priced call behind `amount` (credits), null for a plain amount" }),
   replayed: z.boolean(),
   quota: QuotaViewSchema,
   events: z.array(QuotaEventSchema),
@@ -61,10 +63,18 @@ const commit = createRoute({
   tags: ["internal"],
   summary: "Charge the actual amount and release the rest (overage is charged up to what remains, the rest recorded)",
   security,
-  request: { params: userParam.extend({ reservationId: ReservationIdSchema }), ...json(CommitInputSchema.omit({ reservationId: true })) },
+  request: { params: userParam.extend({ reservationId: ReservationIdSchema }), ...json(CommitBodySchema) },
   responses: {
     200: jsonContent(
-      envelopeOf(z.object({ reservation: ReservationViewSchema, charged: z.number().int(), overage: z.number().int(), quota: QuotaViewSchema })),
+      envelopeOf(
+        z.object({
+          reservation: ReservationViewSchema,
+          charged: z.number().int(),
+          overage: z.number().int(),
+          priced: PricedChargeSchema.nullable().optional(),
+          quota: QuotaViewSchema,
+        }),
+      ),
       "Committed",
     ),
     ...errors,
@@ -169,7 +179,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(commit, async (c) => {
     const { userId, reservationId } = c.req.valid("param");
     const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
-    const result = unwrap(await quotaCounter(c, userId).commit({ reservationId, actual: c.req.valid("json").actual }, policy));
+    const result = unwrap(await quotaCounter(c, userId).commit({ ...c.req.valid("json"), reservationId }, policy));
     setQuotaHeaders(c, result.quota);
     if (!result.replayed) c.get("metrics").inc("qingyu_quota_reservations_total", { event: "committed" });
     countChange(c, result, result.charged);
@@ -199,7 +209,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const policy = await policyFor(c, await planRoleOfUser(c, userId));
     const total = policy.plan[input.quotaType] ?? Number.MAX_SAFE_INTEGER;
     const remaining = await dependencyCall("redis", () =>
-      c.get("services").redis.eval<string[], number>(REDIS_CONSUME, [`peer:quota:${userId}:${input.quotaType}`], [String(input.amount), String(total)]),
+      c.get("services").redis.eval<string[], number>(REDIS_CONSUME, [`peer:quota:${userId}:${input.quotaType}`], [String(input.amount ?? 0), String(total)]),
     );
     if (remaining < 0) throw new ApiError("QUOTA_INSUFFICIENT");
     return ok(c, { remaining });

@@ -8,6 +8,7 @@
 import { z } from "@hono/zod-openapi";
 import { DEFAULT_QUOTA_PLANS, DEFAULT_QUOTA_THRESHOLDS, DEFAULT_QUOTA_TIME_ZONE, DEFAULT_RESERVATION_TTL, QUOTA_ROLES } from "../quota/defaults";
 import { isValidTimeZone, QuotaPlanSchema, QuotaWebhookSchema } from "../quota/policy";
+import { QuotaPricingConfigSchema } from "../quota/pricing";
 import { AuthSettingsSchema, WalletSettingsSchema } from "./auth-settings";
 import { StorageSettingsSchema } from "./storage-settings";
 
@@ -40,6 +41,8 @@ export const RuntimeConfigSchema = z
           .object({ defaultTtlSeconds: z.number().int().positive().max(604_800), maxTtlSeconds: z.number().int().positive().max(604_800) })
           .default({ ...DEFAULT_RESERVATION_TTL }),
         webhook: QuotaWebhookSchema.nullable().default(null),
+        /** Credits per 1,000 tokens by model for priced calls (`{model, inputTokens, outputTokens}`); docs/quota.md. */
+        pricing: QuotaPricingConfigSchema.prefault({}),
         packages: z
           .array(QuotaPackageSchema)
           .max(50)
