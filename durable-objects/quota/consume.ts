@@ -64,6 +64,7 @@ export function consume(uow: UnitOfWork, args: ConsumeArgs): ConsumeResult | Quo
   if (outcome === "ok") {
     const before = balanceOf(row);
     row.used += amount;
+    uow.burn(row, amount);
     uow.save(row);
     transactionId = uow.ledger({
       quotaType: args.quotaType,

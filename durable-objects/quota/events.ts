@@ -7,6 +7,7 @@ import type { QuotaPolicy } from "../../src/quota/policy";
 import type { AlertLevel, QuotaLevel } from "../../src/quota/schemas";
 import type { QuotaEvent, QuotaNotification } from "../../src/quota/views";
 import { webhookBody } from "../../src/quota/webhook";
+import { forecastExhaustedAt } from "./forecast";
 import { thresholdOf } from "./levels";
 import { balanceOf, iso, isoOrNull, totalOf, type NotificationRow, type QuotaRow } from "./rows";
 
@@ -26,6 +27,7 @@ export function recordEvent(sink: EventSink, row: QuotaRow, level: AlertLevel, p
     totalQuota: totalOf(row) ?? -1,
     resetAt: isoOrNull(row.reset_at),
     createdAt: iso(sink.now),
+    forecastExhaustedAt: isoOrNull(forecastExhaustedAt(row, sink.now, sink.policy.forecast)),
   };
   sink.sql.exec(
     `INSERT INTO notifications (id, quota_type, level, previous_level, threshold, remaining, total, reset_at, created_at)

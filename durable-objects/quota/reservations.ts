@@ -146,6 +146,7 @@ export function commit(uow: UnitOfWork, args: CommitArgs): CommitResult | QuotaF
   const charged = available === null ? actual : Math.min(actual, available);
   const overage = actual - charged;
   row.used += charged;
+  uow.burn(row, charged);
   uow.save(row);
   const description =
     `reservation ${reservation.id}: reserved ${reservation.amount}, actual ${actual}` +

@@ -21,6 +21,9 @@ export type QuotaRow = {
   reset_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Burn rate in credits per ms and when it was last updated (see forecast.ts). */
+  burn_rate: number;
+  burn_at: number | null;
 };
 
 /** A `ledger` row. */
@@ -148,7 +151,7 @@ export function reservationView(row: ReservationRow, userId: string): Reservatio
 }
 
 /** Quota row → view. Unlimited quotas report -1 for total and remaining. */
-export function quotaView(row: QuotaRow, userId: string): QuotaView {
+export function quotaView(row: QuotaRow, userId: string, forecastExhaustedAt: number | null): QuotaView {
   const total = totalOf(row);
   return {
     id: row.id,
@@ -164,5 +167,6 @@ export function quotaView(row: QuotaRow, userId: string): QuotaView {
     resetAt: isoOrNull(row.reset_at),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
+    forecastExhaustedAt: isoOrNull(forecastExhaustedAt),
   };
 }

@@ -125,6 +125,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE reservations ADD COLUMN input_price INTEGER;
   ALTER TABLE reservations ADD COLUMN output_price INTEGER;
   `,
+  // The exhaustion forecast: each quota's exponentially weighted burn rate (credits per ms) and when it was last updated.
+  `
+  ALTER TABLE quotas ADD COLUMN burn_rate REAL NOT NULL DEFAULT 0;
+  ALTER TABLE quotas ADD COLUMN burn_at INTEGER;
+  `,
 ];
 
 /** The schema version this code expects. */

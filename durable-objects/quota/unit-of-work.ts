@@ -8,6 +8,7 @@ import type { LedgerType, QuotaLevel, QuotaType } from "../../src/quota/schemas"
 import type { QuotaEvent, QuotaView } from "../../src/quota/views";
 import type { PricedCall } from "./charges";
 import { recordEvent } from "./events";
+import { burn, forecastExhaustedAt } from "./forecast";
 import { levelFor, levelsToFire, markFired, rearm } from "./levels";
 import { quotaView, remainingOf, totalOf, type QuotaRow } from "./rows";
 
@@ -78,7 +79,7 @@ export class UnitOfWork {
 
   /** The row as clients see it. */
   view(row: QuotaRow): QuotaView {
-    return quotaView(row, this.userId);
+    return quotaView(row, this.userId, forecastExhaustedAt(row, this.now, this.policy.forecast));
   }
 
   /**
@@ -96,7 +97,7 @@ export class UnitOfWork {
     row.updated_at = this.now;
     this.sql.exec(
       `UPDATE quotas SET base_total = ?, total_source = ?, bonus = ?, used = ?, reserved = ?, suspended = ?,
-         level = ?, fired = ?, period_start = ?, reset_at = ?, updated_at = ? WHERE quota_type = ?`,
+         level = ?, fired = ?, period_start = ?, reset_at = ?, updated_at = ?, burn_rate = ?, burn_at = ? WHERE quota_type = ?`,
       row.base_total,
       row.total_source,
       row.bonus,
@@ -108,6 +109,8 @@ export class UnitOfWork {
       row.period_start,
       row.reset_at,
       row.updated_at,
+      row.burn_rate,
+      row.burn_at,
       row.quota_type,
     );
     let before: QuotaLevel = previous;
@@ -121,6 +124,11 @@ export class UnitOfWork {
     if (row.reset_at !== null && (row.used > 0 || row.bonus > 0 || row.fired !== 0)) this.due(row.reset_at);
     if (level !== previous || events.length > 0) this.levelChanges.push({ quota: this.view(row), previousLevel: previous, events });
     return events;
+  }
+
+  /** Counts a debit of `credits` in the row's burn rate; the next `save` writes it with the debit. */
+  burn(row: QuotaRow, credits: number): void {
+    burn(row, credits, this.now, this.policy.forecast);
   }
 
   /** Appends a ledger row and returns its id. */

@@ -22,6 +22,7 @@ function quota(userId: string, overrides: Partial<QuotaView> = {}): QuotaView {
     resetAt: new Date(TODAY + DAY).toISOString(),
     createdAt: new Date(NOW - DAY).toISOString(),
     updatedAt: new Date(NOW).toISOString(),
+    forecastExhaustedAt: null,
     ...overrides,
   };
 }

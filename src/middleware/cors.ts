@@ -3,7 +3,7 @@ import { cors as honoCors } from "hono/cors";
 import type { AppEnv } from "../env";
 
 const ALLOW_HEADERS = ["Authorization", "Content-Type", "X-Request-ID", "Idempotency-Key", "traceparent"];
-const EXPOSE_HEADERS = ["X-Request-ID", "Retry-After", "X-Quota-Remaining", "X-Quota-Level"];
+const EXPOSE_HEADERS = ["X-Request-ID", "Retry-After", "X-Quota-Remaining", "X-Quota-Level", "X-Quota-Forecast-Exhausted-At"];
 const EXPOSE_HEADERS_VALUE = EXPOSE_HEADERS.join(",");
 
 const preflights = new WeakMap<readonly string[], MiddlewareHandler>();

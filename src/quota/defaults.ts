@@ -57,6 +57,12 @@ export const DEFAULT_QUOTA_RETENTION = {
 } as const;
 
 /**
+ * The exhaustion forecast's burn rate halves after `halfLifeSeconds` without use; a forecast further out
+ * than `horizonSeconds` (a `total` quota that never resets, used rarely) is reported as null.
+ */
+export const DEFAULT_QUOTA_FORECAST = { halfLifeSeconds: 3_600, horizonSeconds: 30 * 86_400 } as const;
+
+/**
  * Per-model pricing (`quota.pricing`): models not listed cost `defaultPrice` credits per 1,000 tokens.
  * The default, 1,000 per 1,000 (one credit a token), charges a priced call what the same tokens cost as a
  * plain `amount`; set `defaultPrice` to null to refuse unlisted models.

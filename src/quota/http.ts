@@ -36,5 +36,7 @@ export function quotaHeaders(quota: QuotaView): Record<string, string> {
     "X-Quota-Level": quota.level,
   };
   if (quota.resetAt !== null) headers["X-Quota-Reset"] = quota.resetAt;
+  // Like X-Quota-Reset, absent when null: the quota lasts to its reset at the recent burn rate.
+  if (quota.forecastExhaustedAt) headers["X-Quota-Forecast-Exhausted-At"] = quota.forecastExhaustedAt;
   return headers;
 }

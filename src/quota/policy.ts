@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import {
+  DEFAULT_QUOTA_FORECAST,
   DEFAULT_QUOTA_PLANS,
   DEFAULT_QUOTA_RETENTION,
   DEFAULT_QUOTA_THRESHOLDS,
@@ -76,6 +77,9 @@ export const QuotaPolicySchema = z
     }),
     // Defaulted so a policy stored before pricing existed still loads (its alarm needs no prices).
     pricing: PolicyPricingSchema.default(() => policyPricing()),
+    forecast: z
+      .object({ halfLifeSeconds: positiveInt(30 * 86_400), horizonSeconds: positiveInt(366 * 86_400) })
+      .default({ ...DEFAULT_QUOTA_FORECAST }),
   })
   .refine((policy) => policy.thresholds.criticalPercent < policy.thresholds.warningPercent, {
     error: "criticalPercent must be below warningPercent",
@@ -113,6 +117,7 @@ export type QuotaPolicyOverrides = {
   webhookDelivery?: Partial<QuotaPolicy["webhookDelivery"]>;
   retention?: Partial<QuotaPolicy["retention"]>;
   pricing?: Partial<QuotaPricingConfig>;
+  forecast?: Partial<QuotaPolicy["forecast"]>;
 };
 
 /**
@@ -136,5 +141,6 @@ export function resolveQuotaPolicy(role: QuotaRole, overrides: QuotaPolicyOverri
     webhookDelivery: { ...DEFAULT_WEBHOOK_DELIVERY, ...overrides.webhookDelivery },
     retention: { ...DEFAULT_QUOTA_RETENTION, ...overrides.retention },
     pricing: policyPricing(overrides.pricing),
+    forecast: { ...DEFAULT_QUOTA_FORECAST, ...overrides.forecast },
   };
 }

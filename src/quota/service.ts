@@ -31,6 +31,7 @@ async function resolvedPolicy(c: Context<AppEnv>, role: QuotaRole): Promise<{ po
       reservations: quota.reservations,
       webhook: quota.webhook,
       pricing: quota.pricing,
+      forecast: quota.forecast,
     });
     entry = { policy, text: policyText(policy) };
     if (policies.size > 64) policies.clear();

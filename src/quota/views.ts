@@ -28,6 +28,9 @@ export const QuotaViewSchema = z
     resetAt: isoTime.nullable().openapi({ description: "Next calendar boundary; null for `total`" }),
     createdAt: isoTime,
     updatedAt: isoTime,
+    forecastExhaustedAt: isoTime.nullable().openapi({
+      description: "When this quota reaches 0 at the recent burn rate (exponentially weighted); null when it lasts to its reset, or nothing is being spent",
+    }),
   })
   .openapi("Quota");
 /** One quota as clients see it. */
@@ -82,13 +85,15 @@ export const QuotaEventSchema = z
     totalQuota: tokens,
     resetAt: isoTime.nullable(),
     createdAt: isoTime,
+    forecastExhaustedAt: isoTime.nullable().openapi({ description: "The quota's exhaustion forecast when the event happened (see Quota)" }),
   })
   .openapi("QuotaEvent");
 /** A level event. */
 export type QuotaEvent = z.infer<typeof QuotaEventSchema>;
 
 /** An inbox entry: the event plus a readable message and read state. */
-export const QuotaNotificationSchema = QuotaEventSchema.extend({
+// The inbox keeps what an event was about, not the forecast of that moment (stale by the time it is read).
+export const QuotaNotificationSchema = QuotaEventSchema.omit({ forecastExhaustedAt: true }).extend({
   kind: z.literal("quota_level"),
   title: z.string(),
   message: z.string(),

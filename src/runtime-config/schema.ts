@@ -6,7 +6,7 @@
  * wrangler config.
  */
 import { z } from "@hono/zod-openapi";
-import { DEFAULT_QUOTA_PLANS, DEFAULT_QUOTA_THRESHOLDS, DEFAULT_QUOTA_TIME_ZONE, DEFAULT_RESERVATION_TTL, QUOTA_ROLES } from "../quota/defaults";
+import { DEFAULT_QUOTA_FORECAST, DEFAULT_QUOTA_PLANS, DEFAULT_QUOTA_THRESHOLDS, DEFAULT_QUOTA_TIME_ZONE, DEFAULT_RESERVATION_TTL, QUOTA_ROLES } from "../quota/defaults";
 import { isValidTimeZone, QuotaPlanSchema, QuotaWebhookSchema } from "../quota/policy";
 import { QuotaPricingConfigSchema } from "../quota/pricing";
 import { AuthSettingsSchema, WalletSettingsSchema } from "./auth-settings";
@@ -43,6 +43,10 @@ export const RuntimeConfigSchema = z
         webhook: QuotaWebhookSchema.nullable().default(null),
         /** Credits per 1,000 tokens by model for priced calls (`{model, inputTokens, outputTokens}`); docs/quota.md. */
         pricing: QuotaPricingConfigSchema.prefault({}),
+        /** The exhaustion forecast: burn-rate half-life, and how far ahead a forecast is still given (docs/quota.md). */
+        forecast: z
+          .object({ halfLifeSeconds: z.number().int().positive().max(2_592_000), horizonSeconds: z.number().int().positive().max(31_622_400) })
+          .default({ ...DEFAULT_QUOTA_FORECAST }),
         packages: z
           .array(QuotaPackageSchema)
           .max(50)
