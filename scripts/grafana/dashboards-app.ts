@@ -90,6 +90,13 @@ export const quota: DashboardSpec = {
   description: "Tokens consumed, consume decisions, levels (warning at 20% left, critical at 10%), reservations and delivery of level events.",
   panels: [
     { title: "Tokens consumed", description: "AI tokens charged per second, by quota type.", unit: "short", stacked: true, queries: [{ expr: "sum by (quota_type) (rate(qingyu_quota_tokens_consumed_total[5m]))", legend: "{{quota_type}}" }] },
+    {
+      title: "Credits by model",
+      description: "Credits charged per second by model (priced and plain charges; models outside the price table show as other).",
+      unit: "short",
+      stacked: true,
+      queries: [{ expr: "sum by (model) (rate(qingyu_quota_credits_charged_total[5m]))", legend: "{{model}}" }],
+    },
     { title: "Consume decisions", description: "Consume calls per second by result.", unit: "ops", stacked: true, queries: [{ expr: "sum by (result) (rate(qingyu_quota_consume_total[5m]))", legend: "{{result}}" }] },
     {
       title: "Remaining quota at consume",

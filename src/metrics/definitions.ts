@@ -66,6 +66,7 @@ export const METRICS = {
 
   // AI quota
   qingyu_quota_tokens_consumed_total: counter("AI tokens charged to users' quotas.", { quota_type: QUOTA_TYPES }),
+  qingyu_quota_credits_charged_total: counter("Credits charged to users' quotas by model (the model when the price table lists it, else other).", { model: FREE }),
   qingyu_quota_consume_total: counter("Quota consume decisions by result.", { quota_type: QUOTA_TYPES, result: ["ok", "insufficient", "exhausted", "suspended", "duplicate"] }),
   qingyu_quota_threshold_events_total: counter("Downward level crossings (exactly one per level per period per user).", { level: ["warning", "critical", "exhausted"] }),
   qingyu_quota_remaining_ratio: histogram("Share of the quota left after each successful consume (remaining / total): how close consuming users are to the 20% and 10% levels.", { quota_type: QUOTA_TYPES }, RATIO_BUCKETS),

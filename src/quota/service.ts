@@ -18,7 +18,7 @@ const policies = new Map<string, { policy: QuotaPolicy; text: QuotaPolicyText }>
  * (config version, role) in the isolate: the hot path reuses the same object and text, and a new
  * config version produces new policies within the config cache bound.
  */
-async function resolvedPolicy(c: Context<AppEnv>, role: QuotaRole): Promise<{ policy: QuotaPolicy; text: QuotaPolicyText }> {
+export async function resolvedPolicy(c: Context<AppEnv>, role: QuotaRole): Promise<{ policy: QuotaPolicy; text: QuotaPolicyText }> {
   const snapshot = c.get("services").cachedRuntimeConfig() ?? (await c.get("services").runtimeConfig());
   const key = `${snapshot.version}:${role}`;
   let entry = policies.get(key);
@@ -38,6 +38,14 @@ async function resolvedPolicy(c: Context<AppEnv>, role: QuotaRole): Promise<{ po
     policies.set(key, entry);
   }
   return entry;
+}
+
+/**
+ * The `model` label of `qingyu_quota_credits_charged_total`: the model when the price table lists it, else
+ * `other`, so the AI service's model names cannot grow the family's cardinality.
+ */
+export function creditsModelLabel(policy: QuotaPolicy, model: string | null | undefined): string {
+  return model && Object.hasOwn(policy.pricing.models, model) ? model : "other";
 }
 
 /** The quota policy for a role under the current runtime config (see `policyArgFor` for what `QuotaCounter` calls take). */

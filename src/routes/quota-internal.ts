@@ -8,7 +8,7 @@ import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { requireServiceToken } from "../middleware/service-auth";
 import type { ConsumeResult, ReserveResult } from "../quota/results";
 import { CommitBodySchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../quota/schemas";
-import { declineError, planRoleOfUser, policyArgFor, policyFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
+import { creditsModelLabel, declineError, planRoleOfUser, policyArgFor, policyFor, quotaCounter, resolvedPolicy, setQuotaHeaders, unwrap } from "../quota/service";
 import { PricedChargeSchema, QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../quota/views";
 import { registerBenchSeedRoutes } from "./bench-seed";
 
@@ -131,27 +131,30 @@ function assertBenchRoutes(c: Context<AppEnv>): void {
  * Metrics of a quota change. A replay changed nothing, so it is not counted
  * again (its events were counted the first time).
  */
-function countChange(c: Context<AppEnv>, change: { quota: QuotaView; events: QuotaEvent[]; replayed: boolean }, charged: number): void {
+function countChange(c: Context<AppEnv>, change: { quota: QuotaView; events: QuotaEvent[]; replayed: boolean }, charged: number, modelLabel = "other"): void {
   if (change.replayed) return;
   trackQuotaActivity(c, change.quota, charged);
   const metrics = c.get("metrics");
-  if (charged > 0) metrics.inc("qingyu_quota_tokens_consumed_total", { quota_type: change.quota.quotaType }, charged);
+  if (charged > 0) {
+    metrics.inc("qingyu_quota_tokens_consumed_total", { quota_type: change.quota.quotaType }, charged);
+    metrics.inc("qingyu_quota_credits_charged_total", { model: modelLabel }, charged);
+  }
   for (const event of change.events) metrics.inc("qingyu_quota_threshold_events_total", { level: event.level });
   if (!change.quota.unlimited && change.quota.totalQuota > 0)
     metrics.observe("qingyu_quota_remaining_ratio", { quota_type: change.quota.quotaType }, change.quota.remainingQuota / change.quota.totalQuota);
 }
 
-function countDecision(c: Context<AppEnv>, decision: ConsumeResult | ReserveResult): void {
+function countDecision(c: Context<AppEnv>, decision: ConsumeResult | ReserveResult, modelLabel: string): void {
   if (decision.replayed) return;
   if ("charged" in decision) c.get("metrics").inc("qingyu_quota_consume_total", { quota_type: decision.quotaType, result: decision.outcome });
   else if (decision.outcome === "ok") c.get("metrics").inc("qingyu_quota_reservations_total", { event: "created" });
-  countChange(c, decision, "charged" in decision ? decision.charged : 0);
+  countChange(c, decision, "charged" in decision ? decision.charged : 0, modelLabel);
 }
 
 /** A consume or reserve decision: headers always; a decline becomes its error. */
-function decide<T extends ConsumeResult | ReserveResult>(c: Context<AppEnv>, decision: T): T & { outcome: "ok" } {
+function decide<T extends ConsumeResult | ReserveResult>(c: Context<AppEnv>, decision: T, modelLabel = "other"): T & { outcome: "ok" } {
   setQuotaHeaders(c, decision.quota);
-  countDecision(c, decision);
+  countDecision(c, decision, modelLabel);
   // A replay returns the original decision; the header tells the caller nothing new was charged.
   if (decision.replayed) c.header("Idempotent-Replayed", "true");
   if (decision.outcome !== "ok") throw declineError(decision.outcome, decision.quota);
@@ -165,8 +168,10 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(consume, async (c) => {
     const { userId } = c.req.valid("param");
-    const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
-    return ok(c, decide(c, unwrap(await quotaCounter(c, userId).consume(c.req.valid("json"), policy))));
+    const policy = await resolvedPolicy(c, await planRoleOfUser(c, userId));
+    const input = c.req.valid("json");
+    const decision = unwrap(await quotaCounter(c, userId).consume(input, policy.text));
+    return ok(c, decide(c, decision, creditsModelLabel(policy.policy, decision.priced?.model ?? input.model)));
   });
 
   app.openapi(reserve, async (c) => {
@@ -178,11 +183,11 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(commit, async (c) => {
     const { userId, reservationId } = c.req.valid("param");
-    const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
-    const result = unwrap(await quotaCounter(c, userId).commit({ ...c.req.valid("json"), reservationId }, policy));
+    const policy = await resolvedPolicy(c, await planRoleOfUser(c, userId));
+    const result = unwrap(await quotaCounter(c, userId).commit({ ...c.req.valid("json"), reservationId }, policy.text));
     setQuotaHeaders(c, result.quota);
     if (!result.replayed) c.get("metrics").inc("qingyu_quota_reservations_total", { event: "committed" });
-    countChange(c, result, result.charged);
+    countChange(c, result, result.charged, creditsModelLabel(policy.policy, result.priced?.model ?? result.reservation.model));
     return ok(c, result, "committed");
   });
 
