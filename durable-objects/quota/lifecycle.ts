@@ -10,7 +10,7 @@ import type { QuotaPolicy } from "../../src/quota/policy";
 import type { QuotaType } from "../../src/quota/schemas";
 import { nextBoundary, periodStart } from "./calendar";
 import { expireDueReservations } from "./reservations";
-import { balanceOf, type QuotaRow } from "./rows";
+import { balanceOf, isoOrNull, type QuotaRow } from "./rows";
 import type { UnitOfWork } from "./unit-of-work";
 import type { ResolvedPolicy } from "./validation";
 
@@ -50,23 +50,51 @@ function createRow(uow: UnitOfWork, quotaType: QuotaType): void {
   uow.save(uow.row(quotaType));
 }
 
-/** Starts a new period: usage and this period's recharges go, level events re-arm. */
+/**
+ * Credits the ending monthly period carries into the next: `percent` of its unused plan, at most `cap`.
+ * Spending order is rolled-over credits first, then this period's recharges, then the plan, so only the
+ * plan's own unused share can roll (rolled credits never roll twice: they expire with the next period).
+ * Nothing rolls into a period that does not directly follow (a month skipped while idle expired them).
+ */
+function rolloverOf(row: QuotaRow, policy: QuotaPolicy, nextStart: number): number {
+  const rollover = policy.rollover;
+  if (!rollover || row.quota_type !== "monthly" || row.base_total === null || row.reset_at !== nextStart) return 0;
+  // Holds still open count as spent: their commit lands in the new period.
+  const spentFromPlan = Math.max(0, row.used + row.reserved - row.rolled - row.bonus);
+  const unusedPlan = Math.max(0, row.base_total - spentFromPlan);
+  return Math.min(rollover.cap, Math.floor((unusedPlan * rollover.percent) / 100));
+}
+
+/** Starts a new period: usage, this period's recharges and rolled credits go, a rollover may come, level events re-arm. */
 function resetRow(uow: UnitOfWork, row: QuotaRow): void {
   const { now, policy } = uow;
   const before = balanceOf(row);
-  const used = row.used;
-  const bonus = row.bonus;
-  const dirty = used > 0 || bonus > 0 || row.fired !== 0;
+  const { used, bonus, rolled } = row;
+  const dirty = used > 0 || bonus > 0 || rolled > 0 || row.fired !== 0;
+  const nextStart = periodStart(row.quota_type, now, policy.timeZone);
+  const carried = rolloverOf(row, policy, nextStart);
   row.used = 0;
   row.bonus = 0;
+  row.rolled = 0;
   row.fired = 0;
-  row.period_start = periodStart(row.quota_type, now, policy.timeZone);
+  row.period_start = nextStart;
   row.reset_at = nextBoundary(row.quota_type, now, policy.timeZone);
   uow.save(row);
   // An idle period ends silently: a ledger row per idle day would only be noise.
   if (dirty) {
-    const description = `${row.quota_type} period reset: ${used} used` + (bonus > 0 ? `, ${bonus} recharged tokens expired` : "");
+    const description =
+      `${row.quota_type} period reset: ${used} used` +
+      (bonus > 0 ? `, ${bonus} recharged tokens expired` : "") +
+      (rolled > 0 ? `, ${rolled} rolled-over credits expired` : "");
     uow.ledger({ quotaType: row.quota_type, amount: used, type: "reset", description, before, after: balanceOf(row) });
+  }
+  if (carried > 0) {
+    // Its own save: the rollover is part of the new period's total, and levels evaluate (and re-arm) against it.
+    const beforeRollover = balanceOf(row);
+    row.rolled = carried;
+    uow.save(row, { rearm: true });
+    const description = `${carried} unused plan credits rolled over (${policy.rollover?.percent}%, cap ${policy.rollover?.cap}); they expire at ${isoOrNull(row.reset_at)}`;
+    uow.ledger({ quotaType: row.quota_type, amount: carried, type: "rollover", description, before: beforeRollover, after: balanceOf(row) });
   }
 }
 

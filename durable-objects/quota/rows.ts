@@ -24,6 +24,8 @@ export type QuotaRow = {
   /** Burn rate in credits per ms and when it was last updated (see forecast.ts). */
   burn_rate: number;
   burn_at: number | null;
+  /** Credits rolled over into this period (see lifecycle `rolloverOf`); part of the total, spent first. */
+  rolled: number;
 };
 
 /** A `ledger` row. */
@@ -88,7 +90,7 @@ export const isoOrNull = (epochMs: number | null): string | null => (epochMs ===
 
 /** The quota's total (base plus this period's recharges), or null when unlimited. */
 export function totalOf(row: QuotaRow): number | null {
-  return row.base_total === null ? null : row.base_total + row.bonus;
+  return row.base_total === null ? null : row.base_total + row.bonus + row.rolled;
 }
 
 /** Tokens still available (never negative), or null when unlimited. */
@@ -168,5 +170,6 @@ export function quotaView(row: QuotaRow, userId: string, forecastExhaustedAt: nu
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     forecastExhaustedAt: isoOrNull(forecastExhaustedAt),
+    rolledQuota: row.rolled,
   };
 }

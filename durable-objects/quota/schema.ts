@@ -130,6 +130,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE quotas ADD COLUMN burn_rate REAL NOT NULL DEFAULT 0;
   ALTER TABLE quotas ADD COLUMN burn_at INTEGER;
   `,
+  // Rollover: credits carried into this period from the last one's unused plan (part of the total; spent first).
+  `
+  ALTER TABLE quotas ADD COLUMN rolled INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** The schema version this code expects. */

@@ -97,7 +97,7 @@ export class UnitOfWork {
     row.updated_at = this.now;
     this.sql.exec(
       `UPDATE quotas SET base_total = ?, total_source = ?, bonus = ?, used = ?, reserved = ?, suspended = ?,
-         level = ?, fired = ?, period_start = ?, reset_at = ?, updated_at = ?, burn_rate = ?, burn_at = ? WHERE quota_type = ?`,
+         level = ?, fired = ?, period_start = ?, reset_at = ?, updated_at = ?, burn_rate = ?, burn_at = ?, rolled = ? WHERE quota_type = ?`,
       row.base_total,
       row.total_source,
       row.bonus,
@@ -111,6 +111,7 @@ export class UnitOfWork {
       row.updated_at,
       row.burn_rate,
       row.burn_at,
+      row.rolled,
       row.quota_type,
     );
     let before: QuotaLevel = previous;

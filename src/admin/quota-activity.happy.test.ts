@@ -23,6 +23,7 @@ function quota(userId: string, overrides: Partial<QuotaView> = {}): QuotaView {
     createdAt: new Date(NOW - DAY).toISOString(),
     updatedAt: new Date(NOW).toISOString(),
     forecastExhaustedAt: null,
+    rolledQuota: 0,
     ...overrides,
   };
 }

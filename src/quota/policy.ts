@@ -43,6 +43,14 @@ export const QuotaPlanSchema = z.object({ daily: planTotal, monthly: planTotal, 
 /** Totals for one role. */
 export type QuotaPlan = z.infer<typeof QuotaPlanSchema>;
 
+/** Share of the unused monthly plan that carries into the next month, at most `cap` credits (per role; off by default). */
+export const QuotaRolloverSchema = z.object({
+  percent: z.number().int().min(0).max(100),
+  cap: z.number().int().min(0).max(QUOTA_LIMITS.maxTotal),
+});
+/** One role's rollover. */
+export type QuotaRollover = z.infer<typeof QuotaRolloverSchema>;
+
 /** Where threshold events are POSTed, and the HMAC-SHA256 key that signs them. */
 export const QuotaWebhookSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
@@ -80,6 +88,7 @@ export const QuotaPolicySchema = z
     forecast: z
       .object({ halfLifeSeconds: positiveInt(30 * 86_400), horizonSeconds: positiveInt(366 * 86_400) })
       .default({ ...DEFAULT_QUOTA_FORECAST }),
+    rollover: QuotaRolloverSchema.nullable().default(null),
   })
   .refine((policy) => policy.thresholds.criticalPercent < policy.thresholds.warningPercent, {
     error: "criticalPercent must be below warningPercent",
@@ -118,6 +127,7 @@ export type QuotaPolicyOverrides = {
   retention?: Partial<QuotaPolicy["retention"]>;
   pricing?: Partial<QuotaPricingConfig>;
   forecast?: Partial<QuotaPolicy["forecast"]>;
+  rollover?: Partial<Record<QuotaRole, QuotaRollover>>;
 };
 
 /**
@@ -142,5 +152,6 @@ export function resolveQuotaPolicy(role: QuotaRole, overrides: QuotaPolicyOverri
     retention: { ...DEFAULT_QUOTA_RETENTION, ...overrides.retention },
     pricing: policyPricing(overrides.pricing),
     forecast: { ...DEFAULT_QUOTA_FORECAST, ...overrides.forecast },
+    rollover: overrides.rollover?.[role] ?? null,
   };
 }

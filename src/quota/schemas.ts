@@ -30,7 +30,7 @@ export type QuotaLevel = z.infer<typeof QuotaLevelSchema>;
 export type AlertLevel = Exclude<QuotaLevel, "ok">;
 
 /** Every kind of ledger row. */
-export const LedgerTypeSchema = z.enum(["consume", "reserve", "commit", "release", "expire", "recharge", "restore", "reset", "admin_set"]);
+export const LedgerTypeSchema = z.enum(["consume", "reserve", "commit", "release", "expire", "recharge", "restore", "reset", "admin_set", "rollover"]);
 /** A ledger row's kind. */
 export type LedgerType = z.infer<typeof LedgerTypeSchema>;
 

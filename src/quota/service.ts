@@ -32,6 +32,7 @@ export async function resolvedPolicy(c: Context<AppEnv>, role: QuotaRole): Promi
       webhook: quota.webhook,
       pricing: quota.pricing,
       forecast: quota.forecast,
+      rollover: quota.rollover,
     });
     entry = { policy, text: policyText(policy) };
     if (policies.size > 64) policies.clear();

@@ -28,6 +28,7 @@ export const QuotaViewSchema = z
     resetAt: isoTime.nullable().openapi({ description: "Next calendar boundary; null for `total`" }),
     createdAt: isoTime,
     updatedAt: isoTime,
+    rolledQuota: tokens.openapi({ description: "Credits rolled over from last month's unused plan, included in totalQuota and spent first; they expire at resetAt" }),
     forecastExhaustedAt: isoTime.nullable().openapi({
       description: "When this quota reaches 0 at the recent burn rate (exponentially weighted); null when it lasts to its reset, or nothing is being spent",
     }),

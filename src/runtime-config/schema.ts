@@ -7,7 +7,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { DEFAULT_QUOTA_FORECAST, DEFAULT_QUOTA_PLANS, DEFAULT_QUOTA_THRESHOLDS, DEFAULT_QUOTA_TIME_ZONE, DEFAULT_RESERVATION_TTL, QUOTA_ROLES } from "../quota/defaults";
-import { isValidTimeZone, QuotaPlanSchema, QuotaWebhookSchema } from "../quota/policy";
+import { isValidTimeZone, QuotaPlanSchema, QuotaRolloverSchema, QuotaWebhookSchema } from "../quota/policy";
 import { QuotaPricingConfigSchema } from "../quota/pricing";
 import { AuthSettingsSchema, WalletSettingsSchema } from "./auth-settings";
 import { StorageSettingsSchema } from "./storage-settings";
@@ -47,6 +47,8 @@ export const RuntimeConfigSchema = z
         forecast: z
           .object({ halfLifeSeconds: z.number().int().positive().max(2_592_000), horizonSeconds: z.number().int().positive().max(31_622_400) })
           .default({ ...DEFAULT_QUOTA_FORECAST }),
+        /** Monthly rollover per role (`{percent, cap}`); a role not listed rolls nothing over (the default: off). docs/quota.md. */
+        rollover: z.partialRecord(z.enum(QUOTA_ROLES), QuotaRolloverSchema).default({}),
         packages: z
           .array(QuotaPackageSchema)
           .max(50)
