@@ -30,7 +30,7 @@ describe("QuotaCounter per-model pricing (error)", () => {
 
   it("a model the table does not list is refused with unknown_model when there is no default price", async () => {
     const stub = freshCounter("price-unknown");
-    const policy = testPolicy({ daily: 100 }, { pricing: { models: { known: { inputPer1k: 1, outputPer1k: 1 } }, defaultPrice: null } });
+    const policy = testPolicy({ daily: 100 }, { pricing: { models: { known: { inputPer1k: 1, outputPer1k: 1 } }, unknownModels: "refuse" } });
     const call = { model: "mystery", inputTokens: 10, outputTokens: 10, service: "chat" };
     expect(await stub.consume({ ...call, requestId: "c1" }, policy)).toMatchObject({ error: { code: "unknown_model", details: { model: expect.any(String) } } });
     expect(await stub.reserve({ ...call, requestId: "r1" }, policy)).toMatchObject({ error: { code: "unknown_model" } });

@@ -12,6 +12,7 @@ const TABLE: QuotaPricingConfig = {
     three: { inputPer1k: 3, outputPer1k: 3 },
   },
   defaultPrice: { inputPer1k: 2, outputPer1k: "0.25" },
+  unknownModels: "default",
 };
 const priced = (totals: Parameters<typeof testPolicy>[0], pricing: Partial<QuotaPricingConfig> = TABLE) => testPolicy(totals, { pricing });
 

@@ -18,7 +18,7 @@ export const invalid = (message: string, details: Record<string, string>): Quota
 /** 404 in the routes. */
 export const notFound = (message: string): QuotaFailure => failure("not_found", message);
 /** 422 code 4221 in the routes: the price table has no price for the model and no default. */
-export const unknownModel = (model: string): QuotaFailure => failure("unknown_model", `no price for model ${model}`, { model: "has no price and the table has no default" });
+export const unknownModel = (model: string): QuotaFailure => failure("unknown_model", `no price for model ${model}`, { model: "has no price and the table refuses unlisted models" });
 /** 409 in the routes. */
 export const conflict = (message: string, details: Record<string, string> = {}): QuotaFailure => failure("conflict", message, details);
 

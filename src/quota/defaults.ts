@@ -65,9 +65,9 @@ export const DEFAULT_QUOTA_FORECAST = { halfLifeSeconds: 3_600, horizonSeconds: 
 /**
  * Per-model pricing (`quota.pricing`): models not listed cost `defaultPrice` credits per 1,000 tokens.
  * The default, 1,000 per 1,000 (one credit a token), charges a priced call what the same tokens cost as a
- * plain `amount`; set `defaultPrice` to null to refuse unlisted models.
+ * plain `amount`; `unknownModels: "refuse"` refuses unlisted models instead.
  */
-export const DEFAULT_QUOTA_PRICING = { defaultPrice: { inputPer1k: 1_000, outputPer1k: 1_000 } } as const;
+export const DEFAULT_QUOTA_PRICING = { defaultPrice: { inputPer1k: 1_000, outputPer1k: 1_000 }, unknownModels: "default" } as const;
 
 /**
  * Validation bounds shared by the zod schemas the routes and the Durable

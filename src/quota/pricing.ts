@@ -38,11 +38,15 @@ export type ModelPriceConfig = z.infer<typeof ModelPriceConfigSchema>;
 
 const modelName = z.string().min(1).max(QUOTA_LIMITS.maxLabelLength);
 
-/** `quota.pricing` in the runtime config. `defaultPrice: null` refuses models not in `models` (422 code 4221). */
+/**
+ * `quota.pricing` in the runtime config. Models not in `models` cost `defaultPrice`, or are refused (422 code
+ * 4221) with `unknownModels: "refuse"` (a switch rather than a null price, because a merge patch's null deletes).
+ */
 export const QuotaPricingConfigSchema = z
   .object({
     models: z.record(modelName, ModelPriceConfigSchema).default({}),
-    defaultPrice: ModelPriceConfigSchema.nullable().default({ ...DEFAULT_QUOTA_PRICING.defaultPrice }),
+    defaultPrice: ModelPriceConfigSchema.default({ ...DEFAULT_QUOTA_PRICING.defaultPrice }),
+    unknownModels: z.enum(["default", "refuse"]).default(DEFAULT_QUOTA_PRICING.unknownModels),
   })
   .openapi("QuotaPricing");
 /** The configured price table. */
@@ -83,8 +87,7 @@ export function policyPricing(config: Partial<QuotaPricingConfig> = {}): PolicyP
   const configured = config.models ?? {};
   const models: Record<string, ModelPrice> = {};
   for (const name of Object.keys(configured).sort()) models[name] = toMicros(configured[name]!);
-  const defaultPrice = config.defaultPrice === undefined ? DEFAULT_QUOTA_PRICING.defaultPrice : config.defaultPrice;
-  const fallback = defaultPrice === null ? null : toMicros(defaultPrice);
+  const fallback = config.unknownModels === "refuse" ? null : toMicros(config.defaultPrice ?? DEFAULT_QUOTA_PRICING.defaultPrice);
   return { version: `p-${fnv1a(JSON.stringify([models, fallback]))}`, models, fallback };
 }
 
