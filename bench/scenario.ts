@@ -174,7 +174,7 @@ export function roundRobin<T>(items: readonly T[], build: (item: T) => BenchRequ
  * measured seconds: consume with metrics on, which came right after the no-op
  * RPC in every other round, measured about 7 % more CPU per request than its
  * metrics-off twin, which always came after a consume run. With 6 s the two
- * measured the same in focused runs (2026-11-27; see the README for full runs).
+ * measured the same in focused runs (2026-11-27; see docs/benchmarks.md for full runs).
  */
 export const OBJECTS_WARMUP_S = 6;
 

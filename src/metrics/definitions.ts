@@ -44,7 +44,7 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 const SIZE_BUCKETS = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
 /** Remaining-quota ratios, with bounds on the warning (20%) and critical (10%) levels. */
 const RATIO_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1];
-/** Seconds of revocation staleness: the README promises 1 s, the degraded policy allows 60 s. */
+/** Seconds of revocation staleness: docs/api.md promises 1 s, the degraded policy allows 60 s. */
 const LAG_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120];
 
 /** The metric registry. Adding a family here is all it takes to record and export it. */
