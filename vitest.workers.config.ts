@@ -39,7 +39,7 @@ export default defineConfig({
   ],
   test: {
     name: "workers",
-    include: ["src/**/*.test.ts", "durable-objects/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "durable-objects/**/*.test.ts", "contract/**/*.test.ts"],
     globalSetup: ["./test/setup/redis-bridge.global.ts", "./test/setup/mail-catcher.global.ts"],
     setupFiles: ["./test/setup/apply-migrations.ts"],
     testTimeout: 20_000,

@@ -4,7 +4,7 @@
  * a round-robin request that rotates over many users.
  */
 import type autocannon from "autocannon";
-import type { Json } from "../src/runtime-config/merge-patch.ts";
+import type { Json } from "../contract/runtime-config/merge-patch.ts";
 
 /**
  * One request of a scenario's list (autocannon's `requests` entry). Entries run in

@@ -1,6 +1,6 @@
 /** QuotaCounter rejects bad input with typed errors and charges nothing. */
 import { describe, expect, it } from "vitest";
-import type { ConsumeInput } from "../src/quota/schemas";
+import type { ConsumeInput } from "../contract/quota/inputs";
 import { freshCounter, ok, sqlRows, testPolicy } from "./quota/testing";
 
 /** Inputs a buggy or hostile caller could send; typed loosely on purpose, because RPC carries any structured-clone value. */

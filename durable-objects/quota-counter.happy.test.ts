@@ -1,7 +1,7 @@
 /** QuotaCounter's ordinary life: lazy creation, decisions, admin operations, reads, inbox. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { resolveQuotaPolicy } from "../src/quota/policy";
+import { resolveQuotaPolicy } from "../contract/quota/policy";
 import { freshCounter, ok, testPolicy } from "./quota/testing";
 
 describe("QuotaCounter (happy)", () => {

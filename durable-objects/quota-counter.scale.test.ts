@@ -5,7 +5,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { QuotaCounter } from "./quota-counter";
+import type { QuotaCounter } from "./quota/object";
 import { LEDGER_COUNT_SQL, LEDGER_PAGE_SQL } from "./quota/reads";
 import { freshCounter, ok, testPolicy } from "./quota/testing";
 

@@ -33,9 +33,9 @@ import { registerWalletRoutes } from "./routes/wallet";
 import { registerWalletCallbackRoute } from "./routes/wallet-callback";
 import { registerQuotaPurchaseRoute } from "./routes/wallet-quota-purchase";
 
-export { QuotaCounter } from "../durable-objects/quota-counter";
-export { Wallet } from "../durable-objects/wallet";
-export { MetricsShard } from "../durable-objects/metrics-shard";
+export { QuotaCounter } from "../durable-objects/quota/object";
+export { Wallet } from "../durable-objects/wallet/object";
+export { MetricsShard } from "../durable-objects/metrics-shard/object";
 export { ConfigStore } from "../durable-objects/config-store";
 
 /**

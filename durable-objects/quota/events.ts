@@ -3,10 +3,10 @@
  * webhook is configured, to the outbox, inside the caller's transaction, so an
  * event exists exactly when the debit that caused it does.
  */
-import type { QuotaPolicy } from "../../src/quota/policy";
-import type { AlertLevel, QuotaLevel } from "../../src/quota/schemas";
-import type { QuotaEvent, QuotaNotification } from "../../src/quota/views";
-import { webhookBody } from "../../src/quota/webhook";
+import type { QuotaPolicy } from "../../contract/quota/policy";
+import type { AlertLevel, QuotaLevel } from "../../contract/quota/inputs";
+import type { QuotaEvent, QuotaNotification } from "../../contract/quota/views";
+import { webhookBody } from "../../contract/quota/webhook";
 import { thresholdOf } from "./levels";
 import { balanceOf, iso, isoOrNull, totalOf, type NotificationRow, type QuotaRow } from "./rows";
 

@@ -3,7 +3,7 @@
  * `POST /api/v1/notifications/{id}/read` read. Events are written by
  * `recordEvent`; this file only reads and marks them.
  */
-import type { MarkNotificationReadResult, NotificationsPage, QuotaFailure } from "../../src/quota/results";
+import type { MarkNotificationReadResult, NotificationsPage, QuotaFailure } from "../../contract/quota/results";
 import { notificationView } from "./events";
 import type { NotificationRow } from "./rows";
 import { notFound } from "./validation";

@@ -2,8 +2,8 @@
  * Storage row shapes (snake_case, epoch ms) and their mapping to the camelCase
  * views in src/quota/views.ts (ISO times).
  */
-import type { LedgerType, QuotaLevel, QuotaStatus, QuotaType } from "../../src/quota/schemas";
-import type { LedgerEntry, QuotaNotification, QuotaView, ReservationView } from "../../src/quota/views";
+import type { LedgerType, QuotaLevel, QuotaStatus, QuotaType } from "../../contract/quota/inputs";
+import type { LedgerEntry, QuotaNotification, QuotaView, ReservationView } from "../../contract/quota/views";
 
 /** A `quotas` row. */
 export type QuotaRow = {

@@ -4,11 +4,11 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { resolveQuotaPolicy, type QuotaPolicy, type QuotaPolicyOverrides } from "../../src/quota/policy";
-import type { QuotaFailure } from "../../src/quota/results";
+import { resolveQuotaPolicy, type QuotaPolicy, type QuotaPolicyOverrides } from "../../contract/quota/policy";
+import type { QuotaFailure } from "../../contract/quota/results";
 
 /** A fresh object per test: names are unique so tests never share state. */
-export function freshCounter(label: string): DurableObjectStub<import("../quota-counter").QuotaCounter> {
+export function freshCounter(label: string): DurableObjectStub<import("./object").QuotaCounter> {
   return env.QUOTA_COUNTER.getByName(`${label}-${crypto.randomUUID()}`);
 }
 

@@ -1,8 +1,8 @@
 /** Helpers for the Wallet tests (inside workerd). Never imported by production code. */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { WalletFailure } from "../../src/wallet/results";
-import type { Wallet } from "../wallet";
+import type { WalletFailure } from "../../contract/wallet/results";
+import type { Wallet } from "./object";
 
 /** A fresh wallet per test: names are unique (and valid user ids) so tests never share state. */
 export function freshWallet(label: string): { id: string; stub: DurableObjectStub<Wallet> } {

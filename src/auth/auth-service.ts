@@ -1,12 +1,12 @@
 import type { EnvConfig } from "../config";
-import type { AuthSettings } from "../runtime-config/auth-settings";
+import type { AuthSettings } from "../../contract/runtime-config/auth-settings";
 import { isolateMetrics } from "../metrics/isolate";
 import { ApiError } from "../errors";
 import { DuplicateUserError, type Role, type UserRecord, type UserStore } from "../users/user-store";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "./passwords";
 import type { LoginThrottle } from "./login-throttle";
 import type { RevocationCache } from "./revocation";
-import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../runtime-config/auth-settings";
+import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../../contract/runtime-config/auth-settings";
 import { hashRefreshToken, newRefreshToken, sessionOfRefreshToken, successorRefreshToken, type SessionInfo, type SessionStore } from "./session-store";
 import { signAccessToken, type AccessClaims } from "./tokens";
 

@@ -10,7 +10,7 @@ import { loadConfig } from "../config";
 import { createLogger, type Logger } from "../lib/logger";
 import { loadMetricsConfig } from "../metrics/config";
 import { activeRecorder, configureIsolateMetrics } from "../metrics/isolate";
-import { shardName } from "../metrics/wire";
+import { shardName } from "../../contract/metrics/wire";
 import { loadMessagingConfig } from "./config";
 import { createEmailSender, type EmailSender } from "./email-sender";
 import { emailFor, MESSAGE_KINDS, type MessageKind, type QueueMessageBody } from "./messages";

@@ -12,7 +12,7 @@ import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { EMAIL_CODE_PURPOSES, type EmailCodePurpose } from "../messaging/messages";
 import { rateLimit } from "../middleware/rate-limit";
 import { runtimeSetting } from "../runtime-config/cache";
-import type { AuthSettings } from "../runtime-config/auth-settings";
+import type { AuthSettings } from "../../contract/runtime-config/auth-settings";
 import { NewPasswordSchema } from "./auth-schemas";
 
 const BASE = "/api/v1/shared/auth";

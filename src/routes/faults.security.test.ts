@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { freshWallet, fund, key, ok } from "../../durable-objects/wallet/testing";
-import { shardName } from "../metrics/wire";
+import { shardName } from "../../contract/metrics/wire";
 import { api, envelope, registerUser } from "../testing/api";
 
 /** The fault-injection routes exist for test stacks only; this Worker runs without ENABLE_BENCH_ROUTES, like production. */

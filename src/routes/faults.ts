@@ -11,7 +11,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
-import { shardName } from "../metrics/wire";
+import { shardName } from "../../contract/metrics/wire";
 import { requireServiceToken } from "../middleware/service-auth";
 
 const BASE = "/api/v1/internal/faults";

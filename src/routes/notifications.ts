@@ -5,7 +5,7 @@ import { openapiWithAliases, type ClientAlias } from "../lib/client-alias";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
 import { quotaCounter, unwrap } from "../quota/service";
-import { QuotaNotificationSchema } from "../quota/views";
+import { QuotaNotificationSchema } from "../../contract/quota/views";
 import { PagingQuerySchema, toWindow } from "./paging";
 
 const BASE = "/api/v1/notifications";

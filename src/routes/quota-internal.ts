@@ -6,10 +6,10 @@ import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } fro
 import { dependencyCall } from "../lib/dependency";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { requireServiceToken } from "../middleware/service-auth";
-import type { ConsumeResult, ReserveResult } from "../quota/results";
-import { CommitInputSchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../quota/schemas";
+import type { ConsumeResult, ReserveResult } from "../../contract/quota/results";
+import { CommitInputSchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../../contract/quota/inputs";
 import { declineError, planRoleOfUser, policyArgFor, policyFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
-import { QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../quota/views";
+import { QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../../contract/quota/views";
 import { registerBenchSeedRoutes } from "./bench-seed";
 
 const BASE = "/api/v1/internal/quota/{userId}";

@@ -2,7 +2,7 @@
 import { configStore } from "../runtime-config/cache";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { QuotaCounter } from "../../durable-objects/quota-counter";
+import { QuotaCounter } from "../../durable-objects/quota/object";
 import { api, envelope, registerAdmin, registerUser } from "../testing/api";
 import { describeAuthSecurity } from "../testing/auth-security-suite";
 import { balanceOf, failureOf, fundWallet, walletApi } from "../testing/wallet";

@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { configStore, rememberRuntimeConfig } from "../runtime-config/cache";
-import { inverseMergePatch, type Json } from "../runtime-config/merge-patch";
+import { inverseMergePatch, type Json } from "../../contract/runtime-config/merge-patch";
 
 type JsonObject = { [key: string]: Json };
 

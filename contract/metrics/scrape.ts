@@ -1,4 +1,4 @@
-import { compileFamily } from "./schema";
+import { compileFamily } from "./series-schema";
 import { mergeShards, type FamilyToRender, type ShardRead } from "./merge";
 import type { Sample, ShardSnapshot } from "./wire";
 

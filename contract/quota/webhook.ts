@@ -3,7 +3,7 @@
  * raw body, and the retry schedule. Shared by the Durable Object that sends
  * and by receivers (and tests) that verify.
  */
-import { signSha256Header, verifySha256Header } from "../lib/hmac";
+import { signSha256Header, verifySha256Header } from "../crypto/hmac";
 import type { QuotaPolicy } from "./policy";
 import type { QuotaEvent } from "./views";
 

@@ -13,7 +13,7 @@ import {
   DEFAULT_WEBHOOK_DELIVERY,
   QUOTA_LIMITS,
 } from "./defaults";
-import { QuotaRoleSchema, type QuotaRole } from "./schemas";
+import { QuotaRoleSchema, type QuotaRole } from "./inputs";
 
 // Zones already accepted in this isolate: constructing an Intl.DateTimeFormat to test one was about a tenth of a
 // consume's isolate time when every woken QuotaCounter validated its stored policy (profile, 2026-12-02).

@@ -1,5 +1,5 @@
-import { mergeSample, sampleProblem } from "./schema";
-import { seriesKey, type Sample } from "./wire";
+import { mergeSample, sampleProblem } from "../../contract/metrics/series-schema";
+import { seriesKey, type Sample } from "../../contract/metrics/wire";
 
 /** The result of folding a batch into a shard's state, before it is committed. */
 export interface PendingChanges {

@@ -1,6 +1,6 @@
 /**
  * `npm run soak`: ordinary traffic of SOAK_USERS (200) users while 10 clients
- * run the attacks the auth hardening stops (scripts/soak/attacks.ts), on a
+ * run the attacks the auth hardening stops (attacks.ts), on a
  * private stack on loopback (free ports, temp state), bounded in time:
  * SOAK_SECONDS (default 600). The first SOAK_BASELINE_SECONDS (default: a
  * quarter, at most 60 s) run without the attack, for the latency comparison.
@@ -12,17 +12,17 @@
 import { spawnSync } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { getFreePort } from "../dev/net.ts";
-import { ROOT, startStack, type Stack } from "../dev/stack.ts";
-import type { Target } from "../test/faults/operations.ts";
-import { patchRuntimeConfig, serviceToken } from "../test/support/admin.ts";
-import { login, registerUser } from "../test/support/users.ts";
-import { randomStackOptions } from "../test/support/stack-options.ts";
-import { attack, ATTACK_KINDS, type Attacker } from "./soak/attacks.ts";
-import { checkInvariants } from "./soak/invariants.ts";
-import { isolateHeap, redisFigures } from "./soak/observe.ts";
-import { ordinaryTraffic, type OrdinaryRun, type SoakUser } from "./soak/ordinary.ts";
-import { quantile, Recorder } from "./soak/recorder.ts";
+import { getFreePort } from "../../dev/net.ts";
+import { ROOT, startStack, type Stack } from "../../dev/stack.ts";
+import type { Target } from "../../test/faults/operations.ts";
+import { patchRuntimeConfig, serviceToken } from "../../test/support/admin.ts";
+import { login, registerUser } from "../../test/support/users.ts";
+import { randomStackOptions } from "../../test/support/stack-options.ts";
+import { attack, ATTACK_KINDS, type Attacker } from "./attacks.ts";
+import { checkInvariants } from "./invariants.ts";
+import { isolateHeap, redisFigures } from "./observe.ts";
+import { ordinaryTraffic, type OrdinaryRun, type SoakUser } from "./ordinary.ts";
+import { quantile, Recorder } from "./recorder.ts";
 
 const number = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const SECONDS = number("SOAK_SECONDS", 600);

@@ -4,7 +4,7 @@
  * thrown error, because Workers RPC keeps only an exception's message and
  * built-in name: the typed `code` and per-field `details` would be lost.
  */
-import type { QuotaType } from "./schemas";
+import type { QuotaType } from "./inputs";
 import type { LedgerEntry, QuotaEvent, QuotaNotification, QuotaView, ReservationView } from "./views";
 
 /** `invalid_argument` → 400 code 1001; `not_found` → 404 code 1004; `conflict` → 409 code 1006. */

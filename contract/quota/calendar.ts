@@ -3,7 +3,7 @@
  * local midnight on the 1st), computed with Intl because Workers have no
  * time-zone library and offsets change with daylight saving.
  */
-import type { QuotaType } from "../../src/quota/schemas";
+import type { QuotaType } from "./inputs";
 
 type LocalDate = { year: number; month: number; day: number };
 

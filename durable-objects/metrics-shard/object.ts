@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { loadMetricsConfig } from "../src/metrics/config";
-import { METRICS } from "../src/metrics/definitions";
-import { ShardState, type PendingChanges } from "../src/metrics/shard-state";
-import { TotalsRing, type TotalsWindow } from "../src/metrics/totals-ring";
-import type { IngestReply, MetricsBatch, MetricsShardApi, Sample, ShardSnapshot } from "../src/metrics/wire";
-import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
-import { HOOKS_OFF, testHooksEnabled } from "./test-hooks";
+import { loadMetricsConfig } from "../../src/metrics/config";
+import { METRICS } from "../../contract/metrics/definitions";
+import { ShardState, type PendingChanges } from "./shard-state";
+import { TotalsRing, type TotalsWindow } from "../../contract/metrics/totals-ring";
+import type { IngestReply, MetricsBatch, MetricsShardApi, Sample, ShardSnapshot } from "../../contract/metrics/wire";
+import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "../ping";
+import { HOOKS_OFF, testHooksEnabled } from "../test-hooks";
 
 /** How long applied batch ids are remembered: far longer than any retry (a flush times out in seconds). */
 const BATCH_ID_RETENTION_MS = 10 * 60 * 1000;

@@ -1,10 +1,10 @@
-import { loadConfig } from "../config";
-import { cachedRuntimeConfig, getRuntimeConfig } from "../runtime-config/cache";
-import { NO_METRICS, type Metrics } from "./api";
-import { loadMetricsConfig } from "./config";
-import { activeRecorder, configureIsolateMetrics } from "./isolate";
-import type { FlushContext, MetricsPipeline } from "./pipeline";
-import { shardName } from "./wire";
+import { loadConfig } from "../src/config";
+import { cachedRuntimeConfig, getRuntimeConfig } from "../src/runtime-config/cache";
+import { NO_METRICS, type Metrics } from "../src/metrics/api";
+import { loadMetricsConfig } from "../src/metrics/config";
+import { activeRecorder, configureIsolateMetrics } from "../src/metrics/isolate";
+import type { FlushContext, MetricsPipeline } from "../src/metrics/pipeline";
+import { shardName } from "../contract/metrics/wire";
 
 /**
  * Metrics for a Durable Object (QuotaCounter, Wallet). Durable Objects run in

@@ -1,23 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
-import { DurableObjectMetrics } from "../src/metrics/durable-object";
-import type { QuotaPolicyArg } from "../src/quota/policy";
-import { isQuotaFailure, type QuotaFailure } from "../src/quota/results";
-import type * as results from "../src/quota/results";
-import * as inputs from "../src/quota/schemas";
-import type { QuotaStatistics, QuotaView } from "../src/quota/views";
-import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
-import { recharge, restore, setSuspended, setTotal } from "./quota/admin";
-import { consume } from "./quota/consume";
-import { nextAlarmAt, prepare, prune, runDue, Schedule } from "./quota/lifecycle";
-import { broadcast, levelMessages, snapshotMessage, STREAM_TAG } from "./quota/live";
-import { QuotaMetrics, type LevelTransition } from "./quota/metrics";
-import { listNotifications, markAllNotificationsRead, markNotificationRead, markNotificationsRead } from "./quota/notifications";
-import { statistics, transactionsPage } from "./quota/reads";
-import { commit, release, reserve } from "./quota/reservations";
-import { migrate } from "./quota/schema";
-import { UnitOfWork } from "./quota/unit-of-work";
-import { parseInput, PolicyCache } from "./quota/validation";
-import { deliverDueWebhooks } from "./quota/webhook-outbox";
+import { DurableObjectMetrics } from "../object-metrics";
+import type { QuotaPolicyArg } from "../../contract/quota/policy";
+import { isQuotaFailure, type QuotaFailure } from "../../contract/quota/results";
+import type * as results from "../../contract/quota/results";
+import * as inputs from "../../contract/quota/inputs";
+import type { QuotaStatistics, QuotaView } from "../../contract/quota/views";
+import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "../ping";
+import { recharge, restore, setSuspended, setTotal } from "./admin";
+import { consume } from "./consume";
+import { nextAlarmAt, prepare, prune, runDue, Schedule } from "./lifecycle";
+import { broadcast, levelMessages, snapshotMessage, STREAM_TAG } from "./live";
+import { QuotaMetrics, type LevelTransition } from "./metrics";
+import { listNotifications, markAllNotificationsRead, markNotificationRead, markNotificationsRead } from "./notifications";
+import { statistics, transactionsPage } from "./reads";
+import { commit, release, reserve } from "./reservations";
+import { migrate } from "./schema";
+import { UnitOfWork } from "./unit-of-work";
+import { parseInput, PolicyCache } from "./validation";
+import { deliverDueWebhooks } from "./webhook-outbox";
 
 /**
  * Per-user AI quota: daily, monthly and total counters, reservations, a ledger,

@@ -8,7 +8,8 @@
 import { z } from "@hono/zod-openapi";
 import { DEFAULT_QUOTA_PLANS, DEFAULT_QUOTA_THRESHOLDS, DEFAULT_QUOTA_TIME_ZONE, DEFAULT_RESERVATION_TTL, QUOTA_ROLES } from "../quota/defaults";
 import { isValidTimeZone, QuotaPlanSchema, QuotaWebhookSchema } from "../quota/policy";
-import { AuthSettingsSchema, WalletSettingsSchema } from "./auth-settings";
+import { AuthSettingsSchema } from "./auth-settings";
+import { WalletSettingsSchema } from "./wallet-settings";
 import { StorageSettingsSchema } from "./storage-settings";
 
 const plans = z.object(

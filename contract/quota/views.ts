@@ -4,7 +4,7 @@
  * ISO 8601 strings (epoch milliseconds only inside storage).
  */
 import { z } from "@hono/zod-openapi";
-import { LedgerTypeSchema, QuotaLevelSchema, QuotaStatusSchema, QuotaTypeSchema } from "./schemas";
+import { LedgerTypeSchema, QuotaLevelSchema, QuotaStatusSchema, QuotaTypeSchema } from "./inputs";
 
 const isoTime = z.iso.datetime().openapi({ example: "2026-11-27T16:00:00.000Z" });
 const tokens = z.number().int();

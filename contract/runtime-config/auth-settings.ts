@@ -1,13 +1,12 @@
 /**
- * The operator-tunable auth, rate-limit and wallet-amount settings of the
- * runtime config (`auth` and `wallet` sections), with their documented defaults. They were
+ * The operator-tunable auth and rate-limit settings of the runtime config
+ * (`auth` section), with their documented defaults. They were
  * env vars until they moved here, so an operator can tighten a limit during an
  * incident without a deploy. Secrets and keys (JWT_KEYS, service tokens) stay
  * in wrangler config.
  */
 import { z } from "@hono/zod-openapi";
-
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+import { int, RateLimitSchema } from "./setting-types";
 
 /**
  * The longest access-token lifetime the schema allows. A revocation entry of a
@@ -16,9 +15,6 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
  */
 export const ACCESS_TOKEN_TTL_MAX_SECONDS = 86_400;
 
-/** Requests allowed per subject per window. */
-const RateLimitSchema = (limit: number, windowSeconds: number) =>
-  z.object({ limit: int(1, 1_000_000).default(limit), windowSeconds: int(1, 86_400).default(windowSeconds) }).prefault({});
 
 export const AuthSettingsSchema = z
   .object({
@@ -79,18 +75,3 @@ export const AuthSettingsSchema = z
   });
 
 export type AuthSettings = z.infer<typeof AuthSettingsSchema>;
-
-export const WalletSettingsSchema = z
-  .object({
-    /** Requests per user per window on every /finance/wallet route. */
-    rateLimit: RateLimitSchema(120, 60),
-    /** Largest amount one request may move, in fen (50,000 yuan). */
-    maxAmountFen: int(1, 100_000_000_000).default(5_000_000),
-    /** Smallest withdrawal, in fen (10 yuan). */
-    minWithdrawFen: int(1, 100_000_000_000).default(1_000),
-    /** AI tokens one yuan buys when quota is bought by amount (packages carry their own price under `quota.packages`). */
-    quotaTokensPerYuan: int(1, 100_000_000).default(10_000),
-  })
-  .refine((wallet) => wallet.minWithdrawFen <= wallet.maxAmountFen, { error: "minWithdrawFen must not be above maxAmountFen", path: ["minWithdrawFen"] });
-
-export type WalletSettings = z.infer<typeof WalletSettingsSchema>;

@@ -1,5 +1,5 @@
 import { METRICS, type MetricDefinition, type MetricName } from "./definitions";
-import { compileFamily, mergeSample, sampleProblem } from "./schema";
+import { compileFamily, mergeSample, sampleProblem } from "./series-schema";
 import { seriesKey, type Sample, type ShardSnapshot } from "./wire";
 
 /** One family ready to render: its definition, label names, and series whose label values follow those names. */
