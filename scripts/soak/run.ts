@@ -28,6 +28,7 @@ const number = (name: string, fallback: number) => (process.env[name] ? Number(p
 const SECONDS = number("SOAK_SECONDS", 600);
 const BASELINE_SECONDS = number("SOAK_BASELINE_SECONDS", Math.min(60, Math.round(SECONDS / 4)));
 const USERS = number("SOAK_USERS", 200);
+const STALL_GRACE_MS = 60_000;
 const ATTACKERS = 10;
 const FUNDED_FEN = 100_000;
 const RESULTS_FILE = process.env.SOAK_RESULTS_FILE ?? join(ROOT, "bench", "results", "soak.json");
@@ -95,8 +96,12 @@ async function main(): Promise<number> {
       }, attackAt - startedAt),
     );
     const ticker = setInterval(() => progress(`${Math.round((Date.now() - startedAt) / 1000)} s, ${Object.values(recorder.classes).reduce((n, c) => n + c.requests, 0)} requests, ${recorder.total5xx} 5xx`), 15_000);
-    await Promise.all([ordinaryTraffic(recorder, target, users, end, run), attacks]);
+    const traffic = Promise.all([ordinaryTraffic(recorder, target, users, end, run), attacks]).then(() => "done" as const);
+    // Every wait in the loops is bounded (15 s per request), so traffic ends within STALL_GRACE_MS of its end; if not, say what it waits on and fail.
+    const finished = await Promise.race([traffic, new Promise<"stalled">((resolve) => setTimeout(() => resolve("stalled"), end - Date.now() + STALL_GRACE_MS).unref())]);
     clearInterval(ticker);
+    const stalled = finished === "stalled" ? [...recorder.waiting.values()].map(({ what, since }) => `${what} (${Math.round((Date.now() - since) / 1000)} s)`) : [];
+    if (stalled.length > 0) progress(`traffic still waiting ${STALL_GRACE_MS / 1000} s after its end, on: ${stalled.slice(0, 20).join("; ")}`);
     const trafficSeconds = (Date.now() - startedAt) / 1000;
 
     progress("traffic done; checking invariants");
@@ -128,6 +133,7 @@ async function main(): Promise<number> {
       isolateHeap: { start: heapStart, end: heapEnd, how: "Runtime.getHeapUsage over the API Worker's DevTools inspector (wrangler dev --inspector-port)" },
       bounds,
       invariants,
+      stalled,
     };
     await mkdir(dirname(RESULTS_FILE), { recursive: true });
     await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
@@ -139,7 +145,7 @@ async function main(): Promise<number> {
     progress(`wrote ${RESULTS_FILE}`);
     const boundsOk = Object.values(bounds).every((bound) => bound.ok);
     const p99Ok = report.p99.ok || process.env.SOAK_STRICT_P99 !== "1";
-    return report.serverErrors === 0 && invariants.ok && boundsOk && p99Ok ? 0 : 1;
+    return report.serverErrors === 0 && invariants.ok && boundsOk && p99Ok && stalled.length === 0 ? 0 : 1;
   } finally {
     await stop();
   }
