@@ -103,7 +103,8 @@ export function createAuthService({ config, settings, users, sessions, throttle,
   }
 
   return {
-    async register(input: { username: string; email: string; password: string }, client: ClientInfo): Promise<TokenPair> {
+    /** `emailVerified`: registration checked an emailed code for this address. */
+    async register(input: { username: string; email: string; password: string; emailVerified?: boolean }, client: ClientInfo): Promise<TokenPair> {
       const auth = await settings();
       const now = Date.now();
       const passwordHash = await hashPassword(input.password);
@@ -117,6 +118,7 @@ export function createAuthService({ config, settings, users, sessions, throttle,
           roles: ["reader"],
           status: "active",
           createdAt: now,
+          emailVerifiedAt: input.emailVerified ? now : null,
         });
       } catch (error) {
         if (error instanceof DuplicateUserError) throw new ApiError(error.field === "email" ? "EMAIL_TAKEN" : "USERNAME_TAKEN");

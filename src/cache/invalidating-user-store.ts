@@ -25,6 +25,11 @@ export function invalidatingUserStore(store: UserStore, cache: () => Cache): Use
       await store.updatePassword(id, passwordHash, now, mustChange);
       await drop(id);
     },
+    async markEmailVerified(id, email, now) {
+      const marked = await store.markEmailVerified(id, email, now);
+      await drop(id);
+      return marked;
+    },
     async recordLogin(id, now) {
       await store.recordLogin(id, now);
       await drop(id);

@@ -4,7 +4,7 @@ import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
-import { enqueueNotice } from "../auth/account-notices";
+import { notifyUser } from "../auth/account-notices";
 import { toProfile } from "../users/profile-view";
 import { DuplicateUserError } from "../users/user-store";
 import { NewPasswordSchema, ProfileSchema } from "./auth-schemas";
@@ -108,8 +108,7 @@ export function registerProfileRoutes(app: OpenAPIHono<AppEnv>): void {
       body.new_password ?? body.newPassword ?? "",
     );
     // Queued before the answer: a password change the client saw succeed always has its notice.
-    const user = await c.var.services.users.findById(authOf(c).user_id);
-    await enqueueNotice(c.var.services.messaging, { event: "password_changed", userId: authOf(c).user_id, to: user?.email ?? null });
+    await notifyUser(c.var.services, { event: "password_changed", userId: authOf(c).user_id });
     return ok(c, { changed: true as const, revokedSessions: revoked }, "password changed");
   });
 }
