@@ -23,6 +23,7 @@ import { registerAuthEmailRoutes } from "./routes/auth-email";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
 import { registerProfileRoutes } from "./routes/profile";
+import { registerUserEmailRoutes } from "./routes/user-email";
 import { registerFileRoutes } from "./routes/files";
 import { registerStorageFileRoutes } from "./routes/storage-files";
 import { registerUserAvatarRoute } from "./routes/user-avatar";
@@ -54,6 +55,7 @@ export function createApp() {
   registerAuthEmailRoutes(app);
   registerSessionRoutes(app);
   registerProfileRoutes(app);
+  registerUserEmailRoutes(app);
   registerUserAvatarRoute(app);
   registerStorageFileRoutes(app);
   registerFileRoutes(app);
