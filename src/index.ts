@@ -1,5 +1,6 @@
 import { newApp } from "./app";
 import { handleQueueBatch } from "./messaging/consumer";
+import { handleScheduled } from "./messaging/notice-outbox";
 import { accessLog } from "./middleware/access-log";
 import { bodyLimit } from "./middleware/body-limit";
 import { configMiddleware } from "./middleware/config";
@@ -83,4 +84,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   queue: handleQueueBatch,
+  scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;

@@ -5,15 +5,11 @@
 import type { AccountNoticeMessage, NoticeEvent } from "../messaging/messages";
 import type { MessagingService } from "../messaging/service";
 
-/**
- * Enqueues one notice and resolves once the queue holds it. Callers await it
- * before answering, so an acknowledged change always has its notice queued.
- */
-export async function enqueueNotice(
-  messaging: MessagingService,
-  notice: { eventId?: string; event: NoticeEvent; userId: string; to: string | null; details?: Record<string, string | number> },
-): Promise<AccountNoticeMessage> {
-  const message: AccountNoticeMessage = {
+type NoticeFields = { eventId?: string; event: NoticeEvent; userId: string; to: string | null; details?: Record<string, string | number> };
+
+/** The queue message for a notice; its id is the event id (a new one when the event has none). */
+export function noticeMessage(notice: NoticeFields): AccountNoticeMessage {
+  return {
     id: notice.eventId ?? crypto.randomUUID(),
     kind: "account_notice",
     event: notice.event,
@@ -22,6 +18,14 @@ export async function enqueueNotice(
     details: notice.details ?? {},
     createdAt: Date.now(),
   };
+}
+
+/**
+ * Enqueues one notice and resolves once the queue holds it. Callers await it
+ * before answering, so an acknowledged change always has its notice queued.
+ */
+export async function enqueueNotice(messaging: MessagingService, notice: NoticeFields): Promise<AccountNoticeMessage> {
+  const message = noticeMessage(notice);
   await messaging.enqueue(message);
   return message;
 }

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { enqueueNotice } from "../auth/account-notices";
+import { noticeMessage } from "../auth/account-notices";
 import { createEmailCodes, newEmailCode, type CodeCheck } from "../auth/email-codes";
 import { hashPassword } from "../auth/passwords";
 import { createSessionStore } from "../auth/session-store";
@@ -10,6 +10,7 @@ import { ApiError, commonErrorResponses } from "../errors";
 import { clientIp } from "../lib/client";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { EMAIL_CODE_PURPOSES, type EmailCodePurpose } from "../messaging/messages";
+import { sendFromOutbox } from "../messaging/notice-outbox";
 import { rateLimit } from "../middleware/rate-limit";
 import { runtimeSetting } from "../runtime-config/cache";
 import type { AuthSettings } from "../runtime-config/auth-settings";
@@ -123,7 +124,11 @@ export function registerAuthEmailRoutes(app: OpenAPIHono<AppEnv>): void {
     const { services } = c.var;
     const user = await services.users.findByLogin(email);
     if (!user) refuse("missing", "body.code");
-    await services.users.updatePassword(user.id, await hashPassword(body.new_password ?? body.newPassword ?? ""), Date.now());
+    // The code reached this address, which proves it as registration with a code does.
+    const verified = await services.users.markEmailVerified(user.id, email, Date.now());
+    const notice = noticeMessage({ event: "password_changed", userId: user.id, to: verified ? email : null });
+    // The notice is written with the password (notice outbox): a Worker dying before the enqueue below loses nothing.
+    await services.users.updatePassword(user.id, await hashPassword(body.new_password ?? body.newPassword ?? ""), Date.now(), false, notice);
     const admin = createUserAdmin({
       users: services.users,
       sessions: createSessionStore(services.redis),
@@ -132,9 +137,7 @@ export function registerAuthEmailRoutes(app: OpenAPIHono<AppEnv>): void {
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     });
     await admin.endAllSessions(user.id);
-    // The code reached this address, which proves it as registration with a code does.
-    const verified = await services.users.markEmailVerified(user.id, email, Date.now());
-    await enqueueNotice(services.messaging, { event: "password_changed", userId: user.id, to: verified ? email : null });
+    await sendFromOutbox(c.env.DB, services.messaging, notice);
     return ok(c, { reset: true as const }, "password reset; sign in with the new password");
   });
 }

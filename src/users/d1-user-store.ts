@@ -1,3 +1,4 @@
+import { outboxInsert } from "../messaging/notice-outbox";
 import { timedProbe, type HealthCheck } from "../services/health";
 import { SET_ROLES_SQL, SET_STATUS_SQL, userWhere } from "./d1-user-queries";
 import { DuplicateUserError, effectiveStatus, type AdminWriteResult, type ProfilePatch, type Role, type UserRecord, type UserStatus, type UserStore } from "./user-store";
@@ -151,11 +152,10 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
       return row ? toRecord(row) : null;
     },
 
-    async updatePassword(id, passwordHash, now, mustChange = false) {
-      await db
-        .prepare("UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?")
-        .bind(passwordHash, mustChange ? 1 : 0, now, id)
-        .run();
+    async updatePassword(id, passwordHash, now, mustChange = false, notice) {
+      const update = db.prepare("UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?").bind(passwordHash, mustChange ? 1 : 0, now, id);
+      // One batch is one transaction: the password and its notice are written together or not at all.
+      await (notice ? db.batch([update, outboxInsert(db, notice)]) : update.run());
     },
 
     async markEmailVerified(id, email, now) {

@@ -1,3 +1,4 @@
+import type { AccountNoticeMessage } from "../messaging/messages";
 import type { HealthCheck } from "../services/health";
 
 /** Roles an account can hold; new accounts are always `reader`. */
@@ -95,8 +96,12 @@ export interface UserStore {
   updateProfile(id: string, patch: ProfilePatch, now: number): Promise<UserRecord | null>;
   /** Records that an emailed code proved `email` at `now`; false (nothing written) when the account's address is no longer `email`. */
   markEmailVerified(id: string, email: string, now: number): Promise<boolean>;
-  /** Sets the password; `mustChange` (an admin's temporary password) makes the user choose a new one before anything else. */
-  updatePassword(id: string, passwordHash: string, now: number, mustChange?: boolean): Promise<void>;
+  /**
+   * Sets the password; `mustChange` (an admin's temporary password) makes the user choose a new one before anything else.
+   * `notice` is written to the D1 notice outbox in the same transaction (D1 store; the Mongo adapter cannot share one with
+   * D1 and leaves it to the caller's enqueue), so a Worker dying before the enqueue loses no notice.
+   */
+  updatePassword(id: string, passwordHash: string, now: number, mustChange?: boolean, notice?: AccountNoticeMessage): Promise<void>;
   recordLogin(id: string, now: number): Promise<void>;
   /** Admin listing, newest first; `total` counts every match. */
   list(filter: UserFilter, page: { limit: number; offset: number }, now: number): Promise<{ users: UserRecord[]; total: number }>;
