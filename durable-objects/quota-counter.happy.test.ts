@@ -141,7 +141,7 @@ describe("QuotaCounter (happy)", () => {
     ok(await stub.consume({ amount: 9, service: "chat", requestId: "a" }, policy));
     const page = ok(await stub.listNotifications({}));
     expect(page).toMatchObject({ total: 2, unread: 2 });
-    expect(page.items.map((item) => item.level)).toEqual(["critical", "warning"]);
+    expect(page.items.map((item) => ("level" in item ? item.level : item.kind))).toEqual(["critical", "warning"]);
     expect(page.items[0]).toMatchObject({ kind: "quota_level", quotaType: "daily", remainingQuota: 1, totalQuota: 10, readAt: null });
     const id = page.items[0]?.id ?? "";
     const read = ok(await stub.markNotificationRead({ id }));

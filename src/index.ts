@@ -1,5 +1,6 @@
 import { newApp } from "./app";
 import { handleQueueBatch } from "./messaging/consumer";
+import { handleScheduled } from "./messaging/notice-outbox";
 import { accessLog } from "./middleware/access-log";
 import { bodyLimit } from "./middleware/body-limit";
 import { configMiddleware } from "./middleware/config";
@@ -23,6 +24,7 @@ import { registerAuthEmailRoutes } from "./routes/auth-email";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerHealthRoutes } from "./routes/health";
 import { registerProfileRoutes } from "./routes/profile";
+import { registerUserEmailRoutes } from "./routes/user-email";
 import { registerFileRoutes } from "./routes/files";
 import { registerStorageFileRoutes } from "./routes/storage-files";
 import { registerUserAvatarRoute } from "./routes/user-avatar";
@@ -54,6 +56,7 @@ export function createApp() {
   registerAuthEmailRoutes(app);
   registerSessionRoutes(app);
   registerProfileRoutes(app);
+  registerUserEmailRoutes(app);
   registerUserAvatarRoute(app);
   registerStorageFileRoutes(app);
   registerFileRoutes(app);
@@ -81,4 +84,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   queue: handleQueueBatch,
+  scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;

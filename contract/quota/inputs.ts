@@ -4,6 +4,7 @@
  * Object, which parses every input again (defence in depth).
  */
 import { z } from "@hono/zod-openapi";
+import { NOTICE_EVENTS } from "../messaging/notice-text";
 import { QUOTA_LIMITS, QUOTA_ROLES, QUOTA_TYPES } from "./defaults";
 
 /** `daily` | `monthly` | `total`. */
@@ -153,7 +154,7 @@ export const ListTransactionsInputSchema = z.object(pageFields);
 export type ListTransactionsInput = z.input<typeof ListTransactionsInputSchema>;
 
 /** Notification inbox page, newest first. */
-export const ListNotificationsInputSchema = z.object({ ...pageFields, unreadOnly: z.boolean().default(false) });
+export const ListNotificationsInputSchema = z.object({ ...pageFields, unreadOnly: z.boolean().default(false), countByKind: z.boolean().default(false) });
 /** What `listNotifications` accepts. */
 export type ListNotificationsInput = z.input<typeof ListNotificationsInputSchema>;
 
@@ -166,3 +167,16 @@ export type MarkNotificationReadInput = z.input<typeof MarkNotificationReadInput
 export const MarkNotificationsReadInputSchema = z.object({ ids: z.array(z.uuid({ error: "must be a notification id" })).max(100) });
 /** What `markNotificationsRead` accepts. */
 export type MarkNotificationsReadInput = z.input<typeof MarkNotificationsReadInputSchema>;
+
+/** An account notice for the inbox, stored once per `eventId` (the queue message id). */
+export const AddAccountNoticeInputSchema = z.object({
+  eventId: z.string().min(1).max(200),
+  kind: z.enum(NOTICE_EVENTS),
+  details: z.record(z.string().max(64), z.union([z.string().max(500), z.number()])).default({}),
+  /** When the event happened (epoch ms); the inbox shows this, not the delivery time. */
+  createdAt: z.number().int().nonnegative().optional(),
+});
+/** What `addAccountNotice` accepts. */
+export type AddAccountNoticeInput = z.input<typeof AddAccountNoticeInputSchema>;
+/** `addAccountNotice`'s input after parsing. */
+export type AddAccountNoticeArgs = z.output<typeof AddAccountNoticeInputSchema>;

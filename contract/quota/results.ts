@@ -5,7 +5,7 @@
  * built-in name: the typed `code` and per-field `details` would be lost.
  */
 import type { QuotaType } from "./inputs";
-import type { LedgerEntry, QuotaEvent, QuotaNotification, QuotaView, ReservationView } from "./views";
+import type { InboxNotification, LedgerEntry, QuotaEvent, QuotaView, ReservationView } from "./views";
 
 /** `invalid_argument` → 400 code 1001; `not_found` → 404 code 1004; `conflict` → 409 code 1006. */
 export type QuotaErrorCode = "invalid_argument" | "not_found" | "conflict";
@@ -82,11 +82,14 @@ export type SuspensionResult = { quotas: QuotaView[] };
 /** A ledger page, newest first; `total` counts every row. */
 export type TransactionsPage = { items: LedgerEntry[]; total: number; limit: number; offset: number };
 
-/** An inbox page, newest first. */
-export type NotificationsPage = { items: QuotaNotification[]; total: number; unread: number; limit: number; offset: number };
+/** An inbox page, newest first; `byKind` (every notification counted per kind) only when asked for. */
+export type NotificationsPage = { items: InboxNotification[]; total: number; unread: number; limit: number; offset: number; byKind?: Record<string, number> };
 
 /** `markNotificationRead` result. */
-export type MarkNotificationReadResult = { notification: QuotaNotification };
+export type MarkNotificationReadResult = { notification: InboxNotification };
+
+/** `addAccountNotice` result: the inbox entry, and whether this call stored it (false: the event was already there). */
+export type AddAccountNoticeResult = { notification: InboxNotification; created: boolean };
 
 /**
  * Messages the quota WebSocket sends: a `snapshot` on connect (and when the

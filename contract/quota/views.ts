@@ -4,6 +4,7 @@
  * ISO 8601 strings (epoch milliseconds only inside storage).
  */
 import { z } from "@hono/zod-openapi";
+import { NOTICE_EVENTS } from "../messaging/notice-text";
 import { LedgerTypeSchema, QuotaLevelSchema, QuotaStatusSchema, QuotaTypeSchema } from "./inputs";
 
 const isoTime = z.iso.datetime().openapi({ example: "2026-11-27T16:00:00.000Z" });
@@ -80,6 +81,28 @@ export const QuotaNotificationSchema = QuotaEventSchema.extend({
 }).openapi("QuotaNotification");
 /** An inbox entry. */
 export type QuotaNotification = z.infer<typeof QuotaNotificationSchema>;
+
+/** An account notice in the inbox (password changed, wallet events); the same words as its email. */
+export const AccountNoticeNotificationSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(NOTICE_EVENTS),
+    userId: z.string(),
+    eventId: z.string().openapi({ description: "The event's id (the queue message id); one inbox entry per event" }),
+    details: z.record(z.string(), z.union([z.string(), z.number()])).openapi({ description: "Amounts in fen, a reason" }),
+    createdAt: isoTime,
+    title: z.string(),
+    message: z.string(),
+    readAt: isoTime.nullable(),
+  })
+  .openapi("AccountNoticeNotification");
+/** An account notice in the inbox. */
+export type AccountNoticeNotification = z.infer<typeof AccountNoticeNotificationSchema>;
+
+/** Any inbox entry: `kind` tells quota levels from account notices. */
+export const InboxNotificationSchema = z.union([QuotaNotificationSchema, AccountNoticeNotificationSchema]).openapi("InboxNotification");
+/** Any inbox entry. */
+export type InboxNotification = z.infer<typeof InboxNotificationSchema>;
 
 /** A reservation. `charged` is set once committed; `overage` is the part of `actual` that could not be charged. */
 export const ReservationViewSchema = z

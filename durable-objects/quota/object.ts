@@ -6,6 +6,7 @@ import type * as results from "../../contract/quota/results";
 import * as inputs from "../../contract/quota/inputs";
 import type { QuotaStatistics, QuotaView } from "../../contract/quota/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "../ping";
+import { addAccountNotice } from "./account-notices";
 import { recharge, restore, setSuspended, setTotal } from "./admin";
 import { consume } from "./consume";
 import { nextAlarmAt, prepare, prune, runDue, Schedule } from "./lifecycle";
@@ -145,7 +146,13 @@ export class QuotaCounter extends DurableObject<Env> {
   listNotifications(input: inputs.ListNotificationsInput): results.NotificationsPage | QuotaFailure {
     const args = parseInput(inputs.ListNotificationsInputSchema, input);
     if (!args.ok) return args.failure;
-    return listNotifications(this.sql, this.userId, args.value.limit, args.value.offset, args.value.unreadOnly);
+    return listNotifications(this.sql, this.userId, args.value.limit, args.value.offset, args.value.unreadOnly, args.value.countByKind);
+  }
+
+  /** Puts an account notice in the inbox once per `eventId`; the queue consumer calls it for every delivery. */
+  addAccountNotice(input: inputs.AddAccountNoticeInput): results.AddAccountNoticeResult | QuotaFailure {
+    const args = parseInput(inputs.AddAccountNoticeInputSchema, input);
+    return args.ok ? addAccountNotice(this.sql, this.userId, args.value, Date.now()) : args.failure;
   }
 
   /** Marks one notification read. */

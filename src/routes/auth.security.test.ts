@@ -8,6 +8,7 @@ describeAuthSecurity("auth routes", [
   { method: "GET", path: "/api/v1/user/profile" },
   { method: "PUT", path: "/api/v1/user/profile", json: { nickname: "x" } },
   { method: "PUT", path: "/api/v1/user/password", json: { old_password: "reading2024", new_password: "another2025" } },
+  { method: "POST", path: "/api/v1/user/email", json: { email: "someone@example.com", code: "123456" } },
   { method: "GET", path: "/api/v1/shared/auth/sessions" },
   { method: "DELETE", path: `/api/v1/shared/auth/sessions/${crypto.randomUUID()}` },
   { method: "POST", path: "/api/v1/shared/auth/logout-all" },

@@ -1,5 +1,6 @@
 /** Reads the test mail catcher (test/setup/mail-catcher.global.ts) from inside workerd. Imported by tests only. */
 import { env } from "cloudflare:workers";
+import { api, envelope, randomIp, uniqueUsername, type TokenPairData } from "./api";
 
 export interface CaughtMail {
   id: number;
@@ -44,3 +45,19 @@ export async function controlCatcher(action: "fail" | "outage", body: Record<str
 }
 
 export const uniqueEmail = (prefix = "mail") => `${prefix}.${Date.now().toString(36)}.${Math.floor(Math.random() * 1e9)}@example.com`;
+
+/**
+ * Registers a user whose address is verified: a `register` code is requested, read from the mail catcher and
+ * sent with the registration, as the web client does. Account notices are emailed only to such an address.
+ */
+export async function registerVerifiedUser() {
+  const username = uniqueUsername();
+  const email = `${username.toLowerCase()}@example.com`;
+  const ip = randomIp();
+  const sent = await api("/api/v1/shared/auth/email-code", { json: { email, purpose: "register" }, headers: { "CF-Connecting-IP": ip } });
+  if (sent.status !== 200) throw new Error(`email code: HTTP ${sent.status}`);
+  const code = codeIn((await waitForMails(email))[0]!);
+  const response = await api("/api/v1/shared/auth/register", { json: { username, email, password: "reading2024", verificationCode: code }, headers: { "CF-Connecting-IP": ip } });
+  const body = await envelope<TokenPairData>(response, 201);
+  return { username, email, password: "reading2024", pair: body.data };
+}
