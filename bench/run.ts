@@ -161,6 +161,8 @@ async function main(): Promise<BenchReport> {
       ...options,
       ...wranglerOptions,
       bridgeAsProcess: true,
+      // The bench routes (no-op floors, the Redis peer, seeding) are in the testing Worker only.
+      apiWorker: "testing",
       apiVars: { ...options.apiVars, ...STACK_API_VARS },
       progress: (line) => progress(`  ${line}`),
     });
