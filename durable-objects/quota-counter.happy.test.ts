@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { resolveQuotaPolicy } from "../src/quota/policy";
-import { freshCounter, ok, testPolicy } from "./quota/testing";
+import { freshCounter, ok, testPolicy } from "../test/workerd/quota-counter-object";
 
 describe("QuotaCounter (happy)", () => {
   it("ping answers", async () => {

@@ -3,7 +3,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/index";
-import { api } from "../../src/testing/api";
+import { api } from "../workerd/api";
 import testingWorker from "./index";
 import { isTestingOnlyPath, TESTING_ONLY_PATHS } from "./surface";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { envelope, registerUser } from "../../../src/testing/api";
+import { envelope, registerUser } from "../../workerd/api";
 import { benchApp } from "../bench-app";
 import { testingObjects } from "../stubs";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerUser } from "../../../src/testing/api";
+import { api, envelope, registerUser } from "../../workerd/api";
 
 const routes = [
   { path: "/api/v1/internal/quota/someone/noop", json: undefined },

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DUMMY_PASSWORD_HASH } from "../../../src/auth/passwords";
-import { envelope, randomIp, registerUser } from "../../../src/testing/api";
+import { envelope, randomIp, registerUser } from "../../workerd/api";
 import { benchApp } from "../bench-app";
 
 const SERVICE = { authorization: `Bearer ${env.AI_SERVICE_TOKEN}` };

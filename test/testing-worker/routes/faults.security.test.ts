@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { freshWallet, fund, key, ok } from "../../../durable-objects/wallet/testing";
+import { freshWallet, fund, key, ok } from "../../workerd/wallet-object";
 import { shardName } from "../../../src/metrics/wire";
-import { api, envelope, registerUser } from "../../../src/testing/api";
+import { api, envelope, registerUser } from "../../workerd/api";
 import { testingObjects } from "../stubs";
 
 /** The fault-injection routes exist in the testing Worker only; here it runs without ENABLE_BENCH_ROUTES, as a stack that did not ask for them. */

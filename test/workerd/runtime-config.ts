@@ -3,8 +3,8 @@
  * restores the changed leaves afterwards. Imported by tests only.
  */
 import { env } from "cloudflare:workers";
-import { configStore, rememberRuntimeConfig } from "../runtime-config/cache";
-import { inverseMergePatch, type Json } from "../runtime-config/merge-patch";
+import { configStore, rememberRuntimeConfig } from "../../src/runtime-config/cache";
+import { inverseMergePatch, type Json } from "../../src/runtime-config/merge-patch";
 
 type JsonObject = { [key: string]: Json };
 
