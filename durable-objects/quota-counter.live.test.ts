@@ -2,7 +2,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { QuotaStreamMessage } from "../contract/quota/results";
-import { freshCounter, ok, testPolicy } from "./quota/testing";
+import { freshCounter, ok, testPolicy } from "../test/workerd/quota-counter-object";
 
 type Client = { socket: WebSocket; messages: Array<QuotaStreamMessage | string>; next(match: (message: QuotaStreamMessage | string) => boolean, timeoutMs?: number): Promise<QuotaStreamMessage | string> };
 

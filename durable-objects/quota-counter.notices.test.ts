@@ -2,7 +2,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { INBOX_NOTICES_STEP } from "./quota/schema";
-import { freshCounter, ok, sqlRows, testPolicy } from "./quota/testing";
+import { freshCounter, ok, sqlRows, testPolicy } from "../test/workerd/quota-counter-object";
 
 describe("QuotaCounter account notices", () => {
   it("stores a notice once per event id, worded as its email, beside unchanged quota-level entries", async () => {

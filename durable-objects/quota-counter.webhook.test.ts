@@ -10,7 +10,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { signWebhookBody, verifyWebhookSignature, WEBHOOK_HEADERS } from "../contract/quota/webhook";
-import { freshCounter, ok, sqlRows, testPolicy } from "./quota/testing";
+import { freshCounter, ok, sqlRows, testPolicy } from "../test/workerd/quota-counter-object";
 
 const SECRET = "webhook-test-secret-0123456789";
 

@@ -18,7 +18,6 @@ import { registerAdminUserRoutes } from "./routes/admin-users";
 import { registerNotificationRoutes } from "./routes/notifications";
 import { registerQuotaRoutes } from "./routes/quota";
 import { registerInternalQuotaRoutes } from "./routes/quota-internal";
-import { registerFaultRoutes } from "./routes/faults";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerAuthEmailRoutes } from "./routes/auth-email";
 import { registerDocsRoutes } from "./routes/docs";
@@ -40,13 +39,20 @@ export { Wallet } from "../durable-objects/wallet/object";
 export { MetricsShard } from "../durable-objects/metrics-shard/object";
 export { ConfigStore } from "../durable-objects/config-store";
 
+/** What a Worker other than production adds to the app (the testing Worker, test/testing-worker/). */
+export interface AppExtras {
+  /** Registers more routes after the production ones and before the docs, so /openapi.json lists them too. */
+  registerRoutes?: (app: ReturnType<typeof newApp>) => void;
+}
+
 /**
  * Builds the API: middleware in the order ARCHITECTURE.md gives (the response assembler, which also sets the
  * secure headers, and the request id in the factory, then log → config → metrics → CORS → body limit → services), then routes.
  * Metrics sit before CORS, not after the body limit as the sketch has it, so that
  * CORS preflights and 413s, which those middlewares answer themselves, are counted too.
+ * Production passes no extras: the bench and fault routes exist only in the testing Worker.
  */
-export function createApp() {
+export function createApp(extras: AppExtras = {}) {
   const app = newApp();
   app.use(accessLog(), configMiddleware(), metrics(), cors(), bodyLimit(), init());
   registerHealthRoutes(app);
@@ -69,12 +75,12 @@ export function createApp() {
   registerQuotaRoutes(app);
   registerNotificationRoutes(app);
   registerInternalQuotaRoutes(app);
-  registerFaultRoutes(app);
   registerAdminQuotaRoutes(app);
   registerWalletRoutes(app);
   registerWalletCallbackRoute(app);
   registerQuotaPurchaseRoute(app);
   registerAdminWalletRoutes(app);
+  extras.registerRoutes?.(app);
   registerDocsRoutes(app);
   return app;
 }

@@ -5,7 +5,6 @@ import { ShardState, type PendingChanges } from "./shard-state";
 import { TotalsRing, type TotalsWindow } from "../../contract/metrics/totals-ring";
 import type { IngestReply, MetricsBatch, MetricsShardApi, Sample, ShardSnapshot } from "../../contract/metrics/wire";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "../ping";
-import { HOOKS_OFF, testHooksEnabled } from "../test-hooks";
 
 /** How long applied batch ids are remembered: far longer than any retry (a flush times out in seconds). */
 const BATCH_ID_RETENTION_MS = 10 * 60 * 1000;
@@ -33,8 +32,6 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
   readonly #recent = new TotalsRing();
   #shardsSeen = 0;
   #lastPruneAt = 0;
-  /** Test only: how long `snapshot()` waits before answering (memory only, so a restart clears it). */
-  #snapshotDelayMs = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -87,18 +84,6 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
     return { applied: !duplicate, dropped: changes.dropped };
   }
 
-  /**
-   * Test only (ENABLE_BENCH_ROUTES): makes `snapshot()` answer `delayMs` late,
-   * so a test can scrape while one shard is slow. The wait is a timer, not a
-   * storage call, so batches keep being applied meanwhile, as with a shard
-   * that is slow for any other reason.
-   */
-  setSnapshotDelayForTest(delayMs: number): { delayMs: number } | typeof HOOKS_OFF {
-    if (!testHooksEnabled(this.env)) return HOOKS_OFF;
-    this.#snapshotDelayMs = Math.min(Math.max(0, Math.trunc(Number(delayMs) || 0)), 60_000);
-    return { delayMs: this.#snapshotDelayMs };
-  }
-
   /** The HTTP totals now and as of `sinceMs` ago (or as far back as this shard remembers). */
   async recentTotals(sinceMs: number): Promise<TotalsWindow> {
     const now = Date.now();
@@ -107,7 +92,6 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
 
   /** Every series this shard holds, as totals. */
   async snapshot(): Promise<ShardSnapshot> {
-    if (this.#snapshotDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#snapshotDelayMs));
     return { shardsSeen: this.#shardsSeen, samples: this.#state.samples() };
   }
 }

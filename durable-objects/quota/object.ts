@@ -61,11 +61,6 @@ export class QuotaCounter extends DurableObject<Env> {
     return { ok: true, version: DURABLE_OBJECT_CODE_VERSION };
   }
 
-  /** Does nothing: the benchmark's floor for a round trip to this object. */
-  noop(): null {
-    return null;
-  }
-
   /** Atomic check-and-debit, idempotent by `requestId` (see `results.ConsumeResult`). */
   consume(input: inputs.ConsumeInput, policy: QuotaPolicyArg): results.ConsumeResult | QuotaFailure {
     const args = parseInput(inputs.ConsumeInputSchema, input);

@@ -5,8 +5,7 @@ import type * as R from "../../contract/wallet/results";
 import * as S from "../../contract/wallet/inputs";
 import type { LedgerEntry, RechargeOrder, WalletView, Withdrawal } from "../../contract/wallet/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "../ping";
-import { DeliveryHold, HOOKS_OFF, testHooksEnabled, type DeliveryHoldState } from "../test-hooks";
-import { OutboxDelivery } from "../outbox/delivery";
+import { OutboxDelivery, type OutboxHandler } from "../outbox/delivery";
 import { pruneSettled } from "../outbox/outbox";
 import { WALLET_BALANCE } from "./balance-projection";
 import { WalletBook } from "./book";
@@ -45,8 +44,6 @@ export class Wallet extends DurableObject<Env> {
   private alarmAt: number | null = null;
   private lastPruneAt = 0;
   private readonly metrics: WalletMetrics;
-  /** Test only: fails deliveries while held (holdDeliveriesForTest); a pass-through otherwise. */
-  private readonly hold = new DeliveryHold();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -56,7 +53,7 @@ export class Wallet extends DurableObject<Env> {
     this.metrics = new WalletMetrics(objectMetrics);
     this.delivery = new OutboxDelivery(
       ctx.storage,
-      this.hold.wrap(walletHandlers(env, () => objectMetrics.recorder)),
+      this.outboxHandlers(walletHandlers(env, () => objectMetrics.recorder)),
       (message, outcome, now) => {
         const book = this.book(now);
         settleWalletMessage(book, message, outcome);
@@ -205,30 +202,6 @@ export class Wallet extends DurableObject<Env> {
     return inFlight(this.sql, { transfer: TRANSFER_CREDIT, quota: QUOTA_RECHARGE, balanceReport: WALLET_BALANCE });
   }
 
-  /**
-   * Test only (ENABLE_BENCH_ROUTES): resets the object as an eviction or a
-   * crash would. Memory is dropped, calls in flight fail, and the next call
-   * builds a new instance from storage. The call itself fails: abort()
-   * throws, and that failure is how the caller knows it happened. Where hooks
-   * are off it answers the refusal instead.
-   */
-  crashForTest(reason: string): typeof HOOKS_OFF {
-    if (!testHooksEnabled(this.env)) return HOOKS_OFF;
-    this.ctx.abort(`test crash: ${String(reason).slice(0, 100)}`);
-    return HOOKS_OFF; // not reached: abort() throws
-  }
-
-  /**
-   * Test only (ENABLE_BENCH_ROUTES): while `held`, every outbox delivery
-   * fails before it leaves, as an outage of all its receivers would; the
-   * messages stay pending and the alarm keeps retrying them with backoff. The
-   * switch is in memory only, so a restart of the object ends the outage.
-   */
-  holdDeliveriesForTest(held: boolean): DeliveryHoldState | typeof HOOKS_OFF {
-    if (!testHooksEnabled(this.env)) return HOOKS_OFF;
-    return this.hold.set(held === true);
-  }
-
   /** Delivers what is due, then sleeps until the next retry. */
   override async alarm(): Promise<void> {
     // This alarm is spent; anything scheduled while it runs sets a new one.
@@ -236,6 +209,15 @@ export class Wallet extends DurableObject<Env> {
     await this.delivery.deliverDue();
     this.scheduleDelivery();
     this.metrics.afterWork();
+  }
+
+  /**
+   * The handlers outbox deliveries go through: these as they are. A seam for
+   * the testing Worker's subclass (test/testing-worker/objects.ts), which holds
+   * deliveries in the fault tests; it is called from the constructor.
+   */
+  protected outboxHandlers(handlers: Record<string, OutboxHandler>): Record<string, OutboxHandler> {
+    return handlers;
   }
 
   private get userId(): string {

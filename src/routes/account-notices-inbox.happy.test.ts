@@ -6,9 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { QueueMessageBody } from "../messaging/messages";
-import { api, envelope, login, registerAdmin, registerUser } from "../testing/api";
-import { controlCatcher, uniqueEmail, waitForMails } from "../testing/mail";
-import { fundWallet, sendCallback, walletApi } from "../testing/wallet";
+import { api, envelope, login, registerAdmin, registerUser } from "../../test/workerd/api";
+import { controlCatcher, uniqueEmail, waitForMails } from "../../test/workerd/mail";
+import { fundWallet, sendCallback, walletApi } from "../../test/workerd/wallet";
 
 type Entry = { id: string; kind: string; eventId?: string; title: string; message: string; readAt: string | null; details?: Record<string, unknown> };
 type Inbox = { items: Entry[]; total: number; unread: number };

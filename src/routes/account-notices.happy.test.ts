@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
-import { mailsTo, registerVerifiedUser, waitForMails } from "../testing/mail";
-import { fundWallet, sendCallback } from "../testing/wallet";
+import { api, envelope, registerAdmin, registerUser } from "../../test/workerd/api";
+import { mailsTo, registerVerifiedUser, waitForMails } from "../../test/workerd/mail";
+import { fundWallet, sendCallback } from "../../test/workerd/wallet";
 import type { QueueMessageBody } from "../messaging/messages";
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 3_000));

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { api, envelope, login, randomIp, registerUser, uniqueUsername } from "../testing/api";
-import { codeIn, controlCatcher, mailsTo, uniqueEmail, waitForMails } from "../testing/mail";
+import { api, envelope, login, randomIp, registerUser, uniqueUsername } from "../../test/workerd/api";
+import { codeIn, controlCatcher, mailsTo, uniqueEmail, waitForMails } from "../../test/workerd/mail";
 import { env } from "cloudflare:workers";
 import { getRuntimeConfig, rememberRuntimeConfig } from "../runtime-config/cache";
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, forgeToken, randomIp, registerUser, testKey, uniqueUsername } from "../testing/api";
-import { describeAuthSecurity } from "../testing/auth-security-suite";
-import { withRuntimeConfig } from "../testing/runtime-config";
+import { api, envelope, forgeToken, randomIp, registerUser, testKey, uniqueUsername } from "../../test/workerd/api";
+import { describeAuthSecurity } from "../../test/workerd/auth-security-suite";
+import { withRuntimeConfig } from "../../test/workerd/runtime-config";
 
 describeAuthSecurity("auth routes", [
   { method: "GET", path: "/api/v1/user/profile" },

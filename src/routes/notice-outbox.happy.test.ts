@@ -12,7 +12,7 @@ import { drainNoticeOutbox, handleScheduled } from "../messaging/notice-outbox";
 import { createMessagingService } from "../messaging/service";
 import type { QueueMessageBody } from "../messaging/messages";
 import { createD1UserStore } from "../users/d1-user-store";
-import { api, envelope, login, registerUser } from "../testing/api";
+import { api, envelope, login, registerUser } from "../../test/workerd/api";
 
 const users = createD1UserStore(env.DB, { timeoutMs: 1_000, degradedMs: 500 });
 const outboxRows = async (userId: string) =>

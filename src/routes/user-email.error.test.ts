@@ -1,7 +1,7 @@
 /** Changing the email with a code that does not prove the new address, or to an address that is taken. */
 import { describe, expect, it } from "vitest";
-import { api, envelope, randomIp, registerUser } from "../testing/api";
-import { codeIn, uniqueEmail, waitForMails } from "../testing/mail";
+import { api, envelope, randomIp, registerUser } from "../../test/workerd/api";
+import { codeIn, uniqueEmail, waitForMails } from "../../test/workerd/mail";
 
 type Failure = { code: number; data: { details?: Record<string, string> } | null };
 

@@ -1,7 +1,7 @@
 /** Changing the account's email with a change_email code: through the real queue and the test mail catcher. */
 import { describe, expect, it } from "vitest";
-import { api, envelope, login, randomIp } from "../testing/api";
-import { codeIn, mailsTo, registerVerifiedUser, uniqueEmail, waitForMails } from "../testing/mail";
+import { api, envelope, login, randomIp } from "../../test/workerd/api";
+import { codeIn, mailsTo, registerVerifiedUser, uniqueEmail, waitForMails } from "../../test/workerd/mail";
 
 type Profile = { id: string; email: string };
 

@@ -1,18 +1,18 @@
 /**
- * Test-only fault injection for the fault tests (`test/faults/`): crash one
- * user's Wallet object, hold its outbox deliveries, or make one metrics shard
- * slow. Like the benchmark
- * routes, they take the AI service token and answer 404 unless
- * ENABLE_BENCH_ROUTES is on, which it never is in production; the objects
- * check the flag again (durable-objects/test-hooks.ts).
+ * Fault injection for the fault tests (`test/faults/`): crash one user's
+ * Wallet object, hold its outbox deliveries, or make one metrics shard slow.
+ * Only the testing Worker mounts them. Like the benchmark routes, they take
+ * the AI service token and answer 404 unless ENABLE_BENCH_ROUTES is on; the
+ * objects check the flag again (../test-hooks.ts).
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
-import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
-import { envelopeOf, jsonContent, ok } from "../lib/envelope";
-import { shardName } from "../../contract/metrics/wire";
-import { requireServiceToken } from "../middleware/service-auth";
+import type { AppEnv } from "../../../src/env";
+import { ApiError, authErrorResponses, commonErrorResponses } from "../../../src/errors";
+import { envelopeOf, jsonContent, ok } from "../../../src/lib/envelope";
+import { shardName } from "../../../contract/metrics/wire";
+import { requireServiceToken } from "../../../src/middleware/service-auth";
+import { testingObjects } from "../stubs";
 
 const BASE = "/api/v1/internal/faults";
 const security = [{ serviceToken: [] }];
@@ -82,7 +82,7 @@ function assertFaultRoutes(c: Context<AppEnv>): void {
   if (!c.var.config.ENABLE_BENCH_ROUTES) throw new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`);
 }
 
-/** The fault-injection routes (registered always, answering 404 unless ENABLE_BENCH_ROUTES is on). */
+/** The fault-injection routes (answering 404 unless ENABLE_BENCH_ROUTES is on). */
 export function registerFaultRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use(`${BASE}/*`, requireServiceToken());
 
@@ -90,7 +90,8 @@ export function registerFaultRoutes(app: OpenAPIHono<AppEnv>): void {
     assertFaultRoutes(c);
     const { userId } = c.req.valid("param");
     // abort() makes the call itself fail; that failure is the proof the reset happened. An answer means it did not.
-    const outcome = await c.env.WALLET.getByName(userId)
+    const outcome = await testingObjects(c.env)
+      .wallet.getByName(userId)
       .crashForTest(c.var.requestId)
       .then(
         (answer) => ({ crashed: false, detail: answer.refused }),
@@ -103,7 +104,7 @@ export function registerFaultRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(holdWalletOutbox, async (c) => {
     assertFaultRoutes(c);
     const { userId } = c.req.valid("param");
-    const answer = await c.env.WALLET.getByName(userId).holdDeliveriesForTest(c.req.valid("json").held);
+    const answer = await testingObjects(c.env).wallet.getByName(userId).holdDeliveriesForTest(c.req.valid("json").held);
     if ("refused" in answer) throw new ApiError("NOT_FOUND", answer.refused);
     return ok(c, answer);
   });
@@ -111,7 +112,7 @@ export function registerFaultRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(slowShard, async (c) => {
     assertFaultRoutes(c);
     const { shard } = c.req.valid("param");
-    const answer = await c.env.METRICS_SHARD.getByName(shardName(Number(shard))).setSnapshotDelayForTest(c.req.valid("json").delayMs);
+    const answer = await testingObjects(c.env).metricsShard.getByName(shardName(Number(shard))).setSnapshotDelayForTest(c.req.valid("json").delayMs);
     if ("refused" in answer) throw new ApiError("NOT_FOUND", answer.refused);
     return ok(c, { shard: Number(shard), delayMs: answer.delayMs });
   });

@@ -2,7 +2,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { WalletFailure } from "../../contract/wallet/results";
-import type { Wallet } from "./object";
+import type { Wallet } from "../../durable-objects/wallet/object";
 
 /** A fresh wallet per test: names are unique (and valid user ids) so tests never share state. */
 export function freshWallet(label: string): { id: string; stub: DurableObjectStub<Wallet> } {

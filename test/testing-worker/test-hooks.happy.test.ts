@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { OutboxMessage } from "./outbox/outbox";
+import type { OutboxMessage } from "../../durable-objects/outbox/outbox";
 import { DeliveryHold } from "./test-hooks";
 
 const message: OutboxMessage = { id: "m-1", kind: "quota_recharge", target: "u-1", payload: "{}", amount: 100, attempts: 0, created_at: 0 };

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { freshWallet, fund, key, ok } from "../../durable-objects/wallet/testing";
-import { shardName } from "../../contract/metrics/wire";
-import { api, envelope, registerUser } from "../testing/api";
+import { freshWallet, fund, key, ok } from "../../workerd/wallet-object";
+import { shardName } from "../../../contract/metrics/wire";
+import { api, envelope, registerUser } from "../../workerd/api";
+import { testingObjects } from "../stubs";
 
-/** The fault-injection routes exist for test stacks only; this Worker runs without ENABLE_BENCH_ROUTES, like production. */
+/** The fault-injection routes exist in the testing Worker only; here it runs without ENABLE_BENCH_ROUTES, as a stack that did not ask for them. */
 const routes = [
   { method: "POST", path: "/api/v1/internal/faults/wallets/someone/crash" },
   { method: "PUT", path: "/api/v1/internal/faults/metrics-shards/0/delay", json: { delayMs: 5000 } },
@@ -32,10 +33,11 @@ describe("fault-injection routes (security)", () => {
   });
 
   it("the objects refuse the hooks themselves when the flag is off (a second fence for other Workers bound to them)", async () => {
-    expect(await env.WALLET.getByName("faults-security").crashForTest("x")).toEqual({ refused: expect.stringMatching(/test hooks are off/) });
-    expect(await env.METRICS_SHARD.getByName(shardName(1)).setSnapshotDelayForTest(5000)).toEqual({ refused: expect.stringMatching(/test hooks are off/) });
+    const objects = testingObjects(env);
+    expect(await objects.wallet.getByName("faults-security").crashForTest("x")).toEqual({ refused: expect.stringMatching(/test hooks are off/) });
+    expect(await objects.metricsShard.getByName(shardName(1)).setSnapshotDelayForTest(5000)).toEqual({ refused: expect.stringMatching(/test hooks are off/) });
     const alice = freshWallet("faults-hold");
-    expect(await alice.stub.holdDeliveriesForTest(true)).toEqual({ refused: expect.stringMatching(/test hooks are off/) });
+    expect(await objects.wallet.getByName(alice.id).holdDeliveriesForTest(true)).toEqual({ refused: expect.stringMatching(/test hooks are off/) });
     // Nothing is held: a transfer's credit is still delivered inline.
     await fund(alice.stub, 500);
     const sent = ok(await alice.stub.transfer({ toUserId: freshWallet("faults-hold-to").id, amount: 100, idempotencyKey: key() }));

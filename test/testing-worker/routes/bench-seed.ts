@@ -15,12 +15,12 @@
  * Both are bounded per call (`BENCH_SEED_MAX_PER_CALL`); the bench calls them repeatedly.
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { DUMMY_PASSWORD_HASH } from "../auth/passwords";
-import type { AppEnv } from "../env";
-import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
-import { created, envelopeOf, jsonContent, ok } from "../lib/envelope";
-import { requireServiceToken } from "../middleware/service-auth";
-import { ROLES } from "../users/user-store";
+import { DUMMY_PASSWORD_HASH } from "../../../src/auth/passwords";
+import type { AppEnv } from "../../../src/env";
+import { ApiError, authErrorResponses, commonErrorResponses } from "../../../src/errors";
+import { created, envelopeOf, jsonContent, ok } from "../../../src/lib/envelope";
+import { requireServiceToken } from "../../../src/middleware/service-auth";
+import { ROLES } from "../../../src/users/user-store";
 
 /** Work one seeding request may do: bounded so no single request runs for long. */
 export const BENCH_SEED_MAX_PER_CALL = 1_000;

@@ -1,6 +1,6 @@
 /** Helpers for wallet route tests (inside workerd): money through the real API and the real callback path. */
 import { env } from "cloudflare:workers";
-import { signCallback, type RechargeCallback } from "../wallet/callback";
+import { signCallback, type RechargeCallback } from "../../src/wallet/callback";
 import { api, envelope, type Envelope } from "./api";
 
 /** Where the wallet routes live. */

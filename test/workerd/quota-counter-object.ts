@@ -8,7 +8,7 @@ import { resolveQuotaPolicy, type QuotaPolicy, type QuotaPolicyOverrides } from 
 import type { QuotaFailure } from "../../contract/quota/results";
 
 /** A fresh object per test: names are unique so tests never share state. */
-export function freshCounter(label: string): DurableObjectStub<import("./object").QuotaCounter> {
+export function freshCounter(label: string): DurableObjectStub<import("../../durable-objects/quota/object").QuotaCounter> {
   return env.QUOTA_COUNTER.getByName(`${label}-${crypto.randomUUID()}`);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { api, registerUser } from "../testing/api";
+import { api, registerUser } from "../../workerd/api";
 
 const routes = [
   { path: "/api/v1/internal/bench/users", json: { count: 1 } },

@@ -1,12 +1,12 @@
 /**
- * Fault-injection hooks inside the Durable Objects (a crash, a slow read, held
- * outbox deliveries) for the fault tests in `test/faults/`. They work only in
- * a Worker started with ENABLE_BENCH_ROUTES=true, the same flag that gates the
- * routes reaching them (`src/routes/faults.ts`). Checking it here too is a
- * second fence: any Worker bound to the class (the exporter is) could call the
- * RPC methods directly.
+ * The parts of the testing Worker's object hooks (objects.ts: a crash, a slow
+ * read, held outbox deliveries) for the fault tests in `test/faults/`. They
+ * work only with ENABLE_BENCH_ROUTES=true, the same flag that gates the routes
+ * reaching them (routes/faults.ts). Checking it in the objects too is a second
+ * fence: any Worker bound to the class (the exporter is) could call the RPC
+ * methods directly.
  */
-import type { OutboxHandler } from "./outbox/delivery";
+import type { OutboxHandler } from "../../durable-objects/outbox/delivery";
 
 export function testHooksEnabled(env: Env): boolean {
   // Not a declared var: it is off unless a test or bench stack sets it (see src/config.ts).

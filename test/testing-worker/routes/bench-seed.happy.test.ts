@@ -1,27 +1,10 @@
-import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DUMMY_PASSWORD_HASH } from "../auth/passwords";
-import { createApp } from "../index";
-import { envelope, randomIp, registerUser } from "../testing/api";
+import { DUMMY_PASSWORD_HASH } from "../../../src/auth/passwords";
+import { envelope, randomIp, registerUser } from "../../workerd/api";
+import { benchApp } from "../bench-app";
 
 const SERVICE = { authorization: `Bearer ${env.AI_SERVICE_TOKEN}` };
-
-/** The real app with the bench stack's flags: the seeding routes on, sandbox recharges to fund a wallet. */
-function benchApp() {
-  const app = createApp();
-  const benchEnv = { ...env, ENABLE_BENCH_ROUTES: "true", WALLET_RECHARGE_SANDBOX: "true" } as Env;
-  return (path: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) =>
-    app.fetch(
-      new Request(`https://api.test${path}`, {
-        method: init.method ?? (init.json === undefined ? "GET" : "POST"),
-        headers: { ...init.headers, ...(init.json === undefined ? {} : { "content-type": "application/json" }) },
-        body: init.json === undefined ? undefined : JSON.stringify(init.json),
-      }),
-      benchEnv,
-      createExecutionContext(),
-    );
-}
 
 describe("bench seeding routes (happy)", () => {
   it("seeded users are real accounts with the asked role that the quota routes serve, and nobody can log into", async () => {
