@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     name: "node",
     include: ["test/**/*.test.ts"],
+    // Those run inside workerd, against the testing Worker (vitest.testing-worker.config.ts).
+    exclude: ["test/testing-worker/**"],
     environment: "node",
     globalSetup: ["./test/setup/stack.global.ts"],
     // One file at a time: several start their own redis-server or stack, and the machine has 2 cores.

@@ -1,47 +1,18 @@
 /**
  * Unit and integration tests inside workerd (@cloudflare/vitest-plugin): the
- * API Worker with its real Durable Objects and D1, talking to a real
- * redis-server through the Upstash REST bridge that the global setup starts.
+ * production API Worker (wrangler.toml, src/index.ts) with its real Durable
+ * Objects and D1, talking to a real redis-server through the Upstash REST
+ * bridge that the global setup starts. The testing Worker's own tests (bench
+ * and fault routes, object hooks) run in vitest.testing-worker.config.ts.
  */
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { workersPool, WORKERS_TEST_SETUP } from "./test/setup/workers-pool.ts";
 
 export default defineConfig({
-  plugins: [
-    cloudflareTest(async ({ inject }) => ({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: {
-          ENVIRONMENT: "test",
-          LOG_LEVEL: "warn",
-          CORS_ORIGINS: "https://app.qingyu.example",
-          UPSTASH_REDIS_REST_URL: inject<string>("upstashUrl"),
-          UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
-          AI_SERVICE_TOKEN: "test-ai-service-token-0123456789abcdef",
-          // Recharges complete only through signed callbacks in tests, whatever a developer's .dev.vars says.
-          WALLET_RECHARGE_SANDBOX: "false",
-          WALLET_CALLBACK_SECRET: "test-wallet-callback-secret-0123456789abcdef",
-          // Two keys: tests sign with either to prove rotation works.
-          JWT_KEYS: "test-new:test-jwt-secret-new-key-0123456789abcdef,test-old:test-jwt-secret-old-key-0123456789abcdef",
-          ALERT_WEBHOOK_TOKEN: "test-alert-webhook-token-0123456789",
-          FILES_SIGNING_SECRET: "test-files-signing-secret-0123456789abcdef",
-          // Emails go through the real queue to the mail catcher the global setup starts.
-          EMAIL_TRANSPORT: "http",
-          EMAIL_API_URL: `${inject<string>("mailCatcherUrl")}/send`,
-          EMAIL_API_KEY: inject<string>("mailCatcherKey"),
-          MAIL_CATCHER_URL: inject<string>("mailCatcherUrl"),
-          // The statistics tests wait for wallets' balance reports: 1 s instead of the deployed 10 s keeps them short.
-          WALLET_BALANCE_SYNC_DELAY_MS: "1000",
-          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-        },
-      },
-    })),
-  ],
+  plugins: [workersPool("./wrangler.toml")],
   test: {
     name: "workers",
-    include: ["src/**/*.test.ts", "durable-objects/**/*.test.ts"],
-    globalSetup: ["./test/setup/redis-bridge.global.ts", "./test/setup/mail-catcher.global.ts"],
-    setupFiles: ["./test/setup/apply-migrations.ts"],
-    testTimeout: 20_000,
+    include: ["src/**/*.test.ts", "durable-objects/**/*.test.ts", "contract/**/*.test.ts"],
+    ...WORKERS_TEST_SETUP,
   },
 });

@@ -161,6 +161,7 @@ async function main(): Promise<BenchReport> {
       ...options,
       ...wranglerOptions,
       bridgeAsProcess: true,
+      apiWorker: "testing", // the bench routes (no-op floors, the Redis peer, seeding) are the testing Worker's only
       apiVars: { ...options.apiVars, ...STACK_API_VARS },
       progress: (line) => progress(`  ${line}`),
     });

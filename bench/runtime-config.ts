@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { ROOT, type Stack } from "../dev/stack.ts";
-import { inverseMergePatch, type Json } from "../src/runtime-config/merge-patch.ts";
+import { inverseMergePatch, type Json } from "../contract/runtime-config/merge-patch.ts";
 import type { RegisteredScenario } from "./scenario.ts";
 
 type JsonObject = { [key: string]: Json };

@@ -3,7 +3,7 @@
  * users, and the first page of a wallet's transactions with 10, 1,000 and
  * 10,000 rows in its ledger.
  *
- * Seeding goes through the bench-only routes (src/routes/bench-seed.ts, behind
+ * Seeding goes through the testing Worker's bench routes (test/testing-worker/routes/bench-seed.ts, behind
  * ENABLE_BENCH_ROUTES and the service token): registering 10,000 users through
  * /auth/register would take minutes of PBKDF2, and the quota routes only need
  * the user's row in D1 (for the plan role), not a password or a session.

@@ -4,7 +4,7 @@
  * a round-robin request that rotates over many users.
  */
 import type autocannon from "autocannon";
-import type { Json } from "../src/runtime-config/merge-patch.ts";
+import type { Json } from "../contract/runtime-config/merge-patch.ts";
 
 /**
  * One request of a scenario's list (autocannon's `requests` entry). Entries run in
@@ -174,7 +174,7 @@ export function roundRobin<T>(items: readonly T[], build: (item: T) => BenchRequ
  * measured seconds: consume with metrics on, which came right after the no-op
  * RPC in every other round, measured about 7 % more CPU per request than its
  * metrics-off twin, which always came after a consume run. With 6 s the two
- * measured the same in focused runs (2026-11-27; see the README for full runs).
+ * measured the same in focused runs (2026-11-27; see docs/benchmarks.md for full runs).
  */
 export const OBJECTS_WARMUP_S = 6;
 

@@ -17,6 +17,7 @@ import { startMonitoring, type MonitoringOptions, type MonitoringStack } from ".
 import { findRedisServer, startRedis, type RedisProcess } from "./redis.ts";
 import { startMailCatcher } from "./mail-catcher.ts";
 import { startUpstashBridge } from "./upstash-bridge.ts";
+import { startBridgeProcess } from "./bridge-process.ts";
 
 export { ROOT };
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -62,6 +63,11 @@ export interface StackOptions {
    * 0.75–1.4 ms per consume, growing with the store. Benchmarks turn it off.
    */
   localObservability?: boolean;
+  /**
+   * Which API Worker runs: "production" (wrangler.toml; the default, and what `npm run dev` starts) or
+   * "testing" (wrangler.testing.toml: the same Worker plus the bench and fault routes and object hooks; docs/testing.md).
+   */
+  apiWorker?: "production" | "testing";
   /** Aborting stops whatever has started so far and rejects startStack. */
   signal?: AbortSignal;
   /** The API Worker's DevTools inspector port on 127.0.0.1 (the bench's CPU profiles); wrangler picks one when unset. */
@@ -152,24 +158,6 @@ export function wranglerDev(name: string, options: Pick<StackOptions, "stateDir"
   });
 }
 
-/** The bridge in a child process (see StackOptions.bridgeAsProcess); ready once it answers HTTP. */
-async function startBridgeProcess(options: StackOptions, token: string, redisUrl: string, sink: OutputSink): Promise<{ url: string; stop(): Promise<void>; kill(): Promise<void> }> {
-  const child = startProcess("bridge", process.execPath, [join(ROOT, "dev", "upstash-bridge.ts"), "--port", String(options.bridgePort), "--redis", redisUrl], {
-    cwd: ROOT,
-    // The token goes through the environment, never the command line (visible in `ps`).
-    env: { ...process.env, UPSTASH_REDIS_REST_TOKEN: token },
-    output: sink,
-  });
-  const url = `http://127.0.0.1:${options.bridgePort}`;
-  try {
-    await waitFor(async () => (await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: '["PING"]' })).ok, { timeoutMs: 15_000, what: `the bridge at ${url}` });
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
-  return { url, stop: () => child.stop(), kill: () => child.kill() };
-}
-
 /** Starts everything and resolves once `/health/ready` answers 200. On failure or abort, stops what it started. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const progress = options.progress ?? (() => {});
@@ -221,7 +209,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const sink = (name: string): OutputSink => (options.workerOutput === "terminal" ? "inherit" : { file: join(logsDir, `${name}.log`) });
     progress(`starting the Upstash REST bridge on 127.0.0.1:${options.bridgePort}`);
     const bridge: { url: string; stop(): Promise<void>; kill?(): Promise<void> } = options.bridgeAsProcess
-      ? await startBridgeProcess(options, redisToken, redis.url, sink("bridge"))
+      ? await startBridgeProcess(options.bridgePort, redisToken, redis.url, sink("bridge"))
       : await startUpstashBridge({ port: options.bridgePort, token: redisToken, redisUrl: redis.url });
     started.push(bridge);
     checkAborted();
@@ -254,9 +242,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const exporterEnvFile = join(options.stateDir, "exporter.env");
     await writeFile(exporterEnvFile, `METRICS_TOKEN=${metricsToken}\n`, { mode: 0o600 });
 
-    progress(`starting the API Worker on 127.0.0.1:${options.apiPort}`);
+    progress(`starting the ${options.apiWorker ?? "production"} API Worker on 127.0.0.1:${options.apiPort}`);
     const inspector = options.apiInspectorPort === undefined ? [] : ["--inspector-port", String(options.apiInspectorPort)];
-    started.push(wranglerDev("api", options, ["--port", String(options.apiPort), "--env-file", varsFiles.api, "--env-file", apiEnvFile, ...inspector], sink("api")));
+    const apiConfig = options.apiWorker === "testing" ? ["-c", join(ROOT, "wrangler.testing.toml")] : [];
+    started.push(wranglerDev("api", options, [...apiConfig, "--port", String(options.apiPort), "--env-file", varsFiles.api, "--env-file", apiEnvFile, ...inspector], sink("api")));
     const apiUrl = `http://127.0.0.1:${options.apiPort}`;
     const exporterUrl = `http://127.0.0.1:${options.exporterPort}`;
     const timeoutMs = options.readyTimeoutMs ?? 90_000;

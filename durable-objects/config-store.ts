@@ -1,34 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { applyMergePatch, diffDocuments, type ConfigChange, type Json } from "../src/runtime-config/merge-patch";
-import { RuntimeConfigSchema, type RuntimeConfig } from "../src/runtime-config/schema";
+import { applyMergePatch, diffDocuments, type ConfigChange, type Json } from "../contract/runtime-config/merge-patch";
+import { RuntimeConfigSchema, type RuntimeConfig } from "../contract/runtime-config/schema";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
+import type { ConfigHistoryEntry, ConfigSnapshot, ConfigUpdateResult } from "../contract/runtime-config/snapshot";
 
-/** The current document and who made it. */
-export interface ConfigSnapshot {
-  version: number;
-  document: RuntimeConfig;
-  updatedAt: number | null;
-  updatedBy: string | null;
-}
-
-/** One entry of the change history. */
-export interface ConfigHistoryEntry {
-  version: number;
-  author: string;
-  requestId: string | null;
-  createdAt: number;
-  note: string | null;
-  /** The changed leaves as JSON text (`ConfigChange[]`): the recursive Json type is too deep for the RPC stub's types. */
-  changesJson: string;
-}
-
-/** Why an update was refused. */
-export type ConfigUpdateFailure =
-  | { ok: false; reason: "invalid"; issues: Array<{ path: string; message: string }> }
-  | { ok: false; reason: "conflict"; currentVersion: number }
-  | { ok: false; reason: "unknown_version"; version: number };
-
-export type ConfigUpdateResult = ({ ok: true } & ConfigSnapshot) | ConfigUpdateFailure;
+export type { ConfigHistoryEntry, ConfigSnapshot, ConfigUpdateFailure, ConfigUpdateResult } from "../contract/runtime-config/snapshot";
 
 interface VersionRow extends Record<string, SqlStorageValue> {
   version: number;

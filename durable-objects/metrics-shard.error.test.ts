@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { MetricsBatch, Sample, ShardSnapshot } from "../src/metrics/wire";
+import type { MetricsBatch, Sample, ShardSnapshot } from "../contract/metrics/wire";
 
 const shard = (name: string) => env.METRICS_SHARD.getByName(`test-${name}-${crypto.randomUUID()}`);
 const find = (snapshot: ShardSnapshot, name: string, labels: string[]) =>

@@ -1,7 +1,7 @@
 /** QuotaCounter under concurrency: no overspend, idempotent replays, events exactly once per period. */
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { freshCounter, ledgerCount, ok, requestIds, sqlRows, testPolicy } from "./quota/testing";
+import { freshCounter, ledgerCount, ok, requestIds, sqlRows, testPolicy } from "../test/workerd/quota-counter-object";
 
 describe("QuotaCounter concurrency", () => {
   it("500 concurrent consumes of 1 against 100 remaining: exactly 100 succeed", async () => {

@@ -1,7 +1,7 @@
 /** Eviction loses nothing; a read after a calendar boundary is right before the alarm runs. */
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { freshCounter, ledgerCount, ok, sqlRows, testPolicy } from "./quota/testing";
+import { freshCounter, ledgerCount, ok, sqlRows, testPolicy } from "../test/workerd/quota-counter-object";
 
 const HOOK_URL = "https://hooks.durability.test/quota";
 

@@ -1,7 +1,7 @@
 /** QuotaCounter rejects bad input with typed errors and charges nothing. */
 import { describe, expect, it } from "vitest";
-import type { ConsumeInput } from "../src/quota/schemas";
-import { freshCounter, ok, sqlRows, testPolicy } from "./quota/testing";
+import type { ConsumeInput } from "../contract/quota/inputs";
+import { freshCounter, ok, sqlRows, testPolicy } from "../test/workerd/quota-counter-object";
 
 /** Inputs a buggy or hostile caller could send; typed loosely on purpose, because RPC carries any structured-clone value. */
 const badAmounts: Array<[string, unknown]> = [

@@ -1,7 +1,7 @@
 /** The exhaustion forecast under a controlled clock: steady use, a burst, idle, and a reset that comes first. */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { QuotaStreamMessage } from "../src/quota/results";
-import { freshCounter, ok, testPolicy } from "./quota/testing";
+import type { QuotaStreamMessage } from "../contract/quota/results";
+import { freshCounter, ok, testPolicy } from "../test/workerd/quota-counter-object";
 
 const MINUTE = 60_000;
 const HALF_LIFE_SECONDS = 600;

@@ -1,8 +1,8 @@
 /** Live push: a WebSocket held by the user's object (hibernation API) gets a snapshot and every level change. */
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { QuotaStreamMessage } from "../src/quota/results";
-import { freshCounter, ok, testPolicy } from "./quota/testing";
+import type { QuotaStreamMessage } from "../contract/quota/results";
+import { freshCounter, ok, testPolicy } from "../test/workerd/quota-counter-object";
 
 type Client = { socket: WebSocket; messages: Array<QuotaStreamMessage | string>; next(match: (message: QuotaStreamMessage | string) => boolean, timeoutMs?: number): Promise<QuotaStreamMessage | string> };
 

@@ -7,7 +7,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MetricsBuffer } from "../src/metrics/buffer";
-import { freshCounter, ok, testPolicy } from "./quota/testing";
+import { freshCounter, ok, testPolicy } from "../test/workerd/quota-counter-object";
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,7 +1,7 @@
 /** Per-model pricing refusals: one form only, unknown models when the table has no default, prices that are not exact. */
 import { describe, expect, it } from "vitest";
-import { QuotaPricingConfigSchema } from "../src/quota/pricing";
-import { freshCounter, ledgerCount, ok, testPolicy } from "./quota/testing";
+import { QuotaPricingConfigSchema } from "../contract/quota/pricing";
+import { freshCounter, ledgerCount, ok, testPolicy } from "../test/workerd/quota-counter-object";
 
 describe("QuotaCounter per-model pricing (error)", () => {
   it.each([

@@ -1,7 +1,7 @@
 /** Per-model pricing: exact credits, rounding up per call, price versions on reservations and replays, no overspend. */
 import { describe, expect, it } from "vitest";
-import type { QuotaPricingConfig } from "../src/quota/pricing";
-import { freshCounter, ledgerCount, ok, requestIds, sqlRows, testPolicy } from "./quota/testing";
+import type { QuotaPricingConfig } from "../contract/quota/pricing";
+import { freshCounter, ledgerCount, ok, requestIds, sqlRows, testPolicy } from "../test/workerd/quota-counter-object";
 
 const TABLE: QuotaPricingConfig = {
   models: {

@@ -1,7 +1,7 @@
 /** Reservations: holds count at once, commit charges actual (overage policy), release, expiry by alarm. */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { freshCounter, ledgerCount, ok, sqlRows, testPolicy } from "./quota/testing";
+import { freshCounter, ledgerCount, ok, sqlRows, testPolicy } from "../test/workerd/quota-counter-object";
 
 describe("QuotaCounter reservations", () => {
   it("a reservation counts against remaining at once and is idempotent by requestId", async () => {

@@ -1,7 +1,7 @@
 /** Monthly rollover across month boundaries in the policy's time zone (Asia/Shanghai), under a controlled clock. */
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { freshCounter, ledgerCount, ok, sqlRows, testPolicy } from "./quota/testing";
+import { freshCounter, ledgerCount, ok, sqlRows, testPolicy } from "../test/workerd/quota-counter-object";
 
 // Month starts at Shanghai midnight (UTC+8): 2027-01-01 00:00 there is 2026-12-31T16:00Z.
 const DEC_15 = Date.parse("2026-12-15T04:00:00.000Z");

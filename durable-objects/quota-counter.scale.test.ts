@@ -5,9 +5,9 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { QuotaCounter } from "./quota-counter";
+import type { QuotaCounter } from "./quota/object";
 import { LEDGER_COUNT_SQL, LEDGER_PAGE_SQL } from "./quota/reads";
-import { freshCounter, ok, testPolicy } from "./quota/testing";
+import { freshCounter, ok, testPolicy } from "../test/workerd/quota-counter-object";
 
 const LEDGER_ROWS = 10_000;
 const policy = testPolicy({ daily: 1_000_000_000, monthly: 1_000_000_000, total: 1_000_000_000 });

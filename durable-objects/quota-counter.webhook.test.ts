@@ -9,8 +9,8 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { signWebhookBody, verifyWebhookSignature, WEBHOOK_HEADERS } from "../src/quota/webhook";
-import { freshCounter, ok, sqlRows, testPolicy } from "./quota/testing";
+import { signWebhookBody, verifyWebhookSignature, WEBHOOK_HEADERS } from "../contract/quota/webhook";
+import { freshCounter, ok, sqlRows, testPolicy } from "../test/workerd/quota-counter-object";
 
 const SECRET = "webhook-test-secret-0123456789";
 

@@ -2,7 +2,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { WalletBook } from "./wallet/book";
-import { freshWallet, fund, key, ok, sqlRows } from "./wallet/testing";
+import { freshWallet, fund, key, ok, sqlRows } from "../test/workerd/wallet-object";
 
 describe("Wallet concurrency", () => {
   it("200 concurrent consumes of 1.00 against 100.00 → exactly 100 succeed, balance 0", async () => {

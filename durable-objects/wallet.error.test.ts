@@ -1,7 +1,7 @@
 /** Wallet Durable Object: refusals move nothing, and storage itself refuses to break the invariants. */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { failure, freshWallet, fund, key, ok, sqlRows } from "./wallet/testing";
+import { failure, freshWallet, fund, key, ok, sqlRows } from "../test/workerd/wallet-object";
 
 describe("Wallet (error)", () => {
   it.each([

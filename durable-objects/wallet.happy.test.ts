@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { eventually, failure, freshWallet, fund, key, ok, sqlRows } from "./wallet/testing";
+import { eventually, failure, freshWallet, fund, key, ok, sqlRows } from "../test/workerd/wallet-object";
 
 describe("Wallet (happy)", () => {
   it("a new wallet is empty, in CNY, not frozen", async () => {

@@ -7,8 +7,8 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MetricsBuffer } from "../src/metrics/buffer";
-import { Wallet } from "./wallet";
-import { eventually, failure, freshWallet, fund, key, ok } from "./wallet/testing";
+import { Wallet } from "./wallet/object";
+import { eventually, failure, freshWallet, fund, key, ok } from "../test/workerd/wallet-object";
 
 afterEach(() => {
   vi.restoreAllMocks();

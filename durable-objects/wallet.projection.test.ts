@@ -3,7 +3,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { UPSERT_WALLET_BALANCE } from "./wallet/balance-projection";
-import { eventually, freshWallet, fund, key, ok, sqlRows } from "./wallet/testing";
+import { eventually, freshWallet, fund, key, ok, sqlRows } from "../test/workerd/wallet-object";
 
 type ProjectedRow = { balance: number; held: number; version: number };
 const projected = (userId: string) => env.DB.prepare("SELECT balance, held, version FROM wallet_balances WHERE user_id = ?").bind(userId).first<ProjectedRow>();

@@ -2,9 +2,9 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { enqueue } from "./outbox/outbox";
-import { Wallet } from "./wallet";
+import { Wallet } from "./wallet/object";
 import { WalletBook } from "./wallet/book";
-import { eventually, failure, freshWallet, fund, key, ok, sqlRows } from "./wallet/testing";
+import { eventually, failure, freshWallet, fund, key, ok, sqlRows } from "../test/workerd/wallet-object";
 
 afterEach(() => {
   vi.restoreAllMocks();

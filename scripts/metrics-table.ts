@@ -3,7 +3,7 @@
  * (src/metrics/definitions.ts), so the documentation cannot drift from the code.
  * Usage: node scripts/metrics-table.ts
  */
-import { FREE, METRICS, type MetricDefinition } from "../src/metrics/definitions.ts";
+import { FREE, METRICS, type MetricDefinition } from "../contract/metrics/definitions.ts";
 
 function typeOf(definition: MetricDefinition): string {
   if (definition.type !== "gauge") return definition.type;

@@ -78,6 +78,7 @@ await vendorSwaggerUi(ROOT);
 const only = process.argv.slice(2);
 const suites: Array<[string, () => Promise<SuiteResult>]> = [
   ["workers", () => vitestSuite("workers", "vitest.workers.config.ts")],
+  ["testing-worker", () => vitestSuite("testing-worker", "vitest.testing-worker.config.ts")],
   ["node", () => vitestSuite("node", "vitest.node.config.ts")],
   ["monitoring", monitoringSuite],
 ];
@@ -88,7 +89,7 @@ for (const [name, runSuite] of suites) {
 
 console.log("\n=== summary ===");
 for (const result of results) {
-  console.log(`${result.name.padEnd(10)} ${String(result.passed).padStart(4)} passed ${String(result.failed).padStart(4)} failed ${String(result.skipped).padStart(4)} skipped  ${result.seconds.toFixed(1)} s`);
+  console.log(`${result.name.padEnd(14)} ${String(result.passed).padStart(4)} passed ${String(result.failed).padStart(4)} failed ${String(result.skipped).padStart(4)} skipped  ${result.seconds.toFixed(1)} s`);
 }
 const passed = results.reduce((sum, result) => sum + result.passed, 0);
 const failed = results.reduce((sum, result) => sum + result.failed, 0);

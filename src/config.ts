@@ -55,7 +55,7 @@ export const EnvConfigSchema = z.object({
   MONGODB_DATABASE: z.string().min(1).default("qingyu"),
   /** Bearer token of the AI service that spends quota through /api/v1/internal/quota (never a user JWT). */
   AI_SERVICE_TOKEN: z.string().min(32, "AI_SERVICE_TOKEN must be at least 32 characters"),
-  /** Turns on the benchmark-only internal routes (the DO no-op floor and the Redis peer); off in production. */
+  /** Turns on the testing Worker's bench and fault routes and object hooks (test/testing-worker/); production has none, and refuses it on. */
   ENABLE_BENCH_ROUTES: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
   /** How long an isolate keeps its copy of the runtime config; a change is seen everywhere within this plus one round trip. */
   CONFIG_CACHE_TTL_MS: intFromString("CONFIG_CACHE_TTL_MS", 0, 4_000).default(2_000),

@@ -11,9 +11,9 @@
  * - Suspension sticks: only `activate` clears it; resets and plan changes keep it.
  */
 import type { z } from "@hono/zod-openapi";
-import { QUOTA_LIMITS } from "../../src/quota/defaults";
-import type { QuotaFailure, RechargeResult, RestoreResult, SetTotalResult, SuspensionResult } from "../../src/quota/results";
-import type { RechargeInputSchema, RestoreInputSchema, SetTotalInputSchema, SuspensionInputSchema } from "../../src/quota/schemas";
+import { QUOTA_LIMITS } from "../../contract/quota/defaults";
+import type { QuotaFailure, RechargeResult, RestoreResult, SetTotalResult, SuspensionResult } from "../../contract/quota/results";
+import type { RechargeInputSchema, RestoreInputSchema, SetTotalInputSchema, SuspensionInputSchema } from "../../contract/quota/inputs";
 import { findRequest, replayOf, saveRequest } from "./idempotency";
 import { balanceOf, totalOf } from "./rows";
 import type { UnitOfWork } from "./unit-of-work";

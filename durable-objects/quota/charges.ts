@@ -1,12 +1,12 @@
 /**
  * What a consume, reserve or commit charges: `amount` credits as given, or a priced call's tokens turned
- * into credits by the policy's price table (src/quota/pricing.ts). Pure: no storage, so the hot path pays
+ * into credits by the policy's price table (contract/quota/pricing.ts). Pure: no storage, so the hot path pays
  * only the arithmetic; the ledger row and the reservation keep what is needed to explain the charge.
  */
-import { QUOTA_LIMITS } from "../../src/quota/defaults";
-import { creditsFor, priceFor, type ModelPrice, type PolicyPricing } from "../../src/quota/pricing";
-import type { QuotaFailure } from "../../src/quota/results";
-import type { PricedCharge } from "../../src/quota/views";
+import { QUOTA_LIMITS } from "../../contract/quota/defaults";
+import { creditsFor, priceFor, type ModelPrice, type PolicyPricing } from "../../contract/quota/pricing";
+import type { QuotaFailure } from "../../contract/quota/results";
+import type { PricedCharge } from "../../contract/quota/views";
 import type { ReservationRow } from "./rows";
 import { invalid, unknownModel } from "./validation";
 

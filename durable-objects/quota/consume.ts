@@ -4,8 +4,8 @@
  * usage totals, idempotency record. No awaits, so no other request can
  * interleave between the check and the debit.
  */
-import type { ConsumeResult, QuotaFailure, QuotaOutcome } from "../../src/quota/results";
-import type { ConsumeInputSchema } from "../../src/quota/schemas";
+import type { ConsumeResult, QuotaFailure, QuotaOutcome } from "../../contract/quota/results";
+import type { ConsumeInputSchema } from "../../contract/quota/inputs";
 import type { z } from "@hono/zod-openapi";
 import { chargeKey, chargeOf, publicCharge, type ChargeRequest } from "./charges";
 import { findRequest, replayOf, saveRequest } from "./idempotency";

@@ -3,13 +3,13 @@
  * webhook is configured, to the outbox, inside the caller's transaction, so an
  * event exists exactly when the debit that caused it does.
  */
-import type { QuotaPolicy } from "../../src/quota/policy";
-import type { AlertLevel, QuotaLevel } from "../../src/quota/schemas";
-import type { QuotaEvent, QuotaNotification } from "../../src/quota/views";
-import { webhookBody } from "../../src/quota/webhook";
+import type { QuotaPolicy } from "../../contract/quota/policy";
+import type { AlertLevel, QuotaLevel } from "../../contract/quota/inputs";
+import type { QuotaEvent, QuotaNotification } from "../../contract/quota/views";
+import { webhookBody } from "../../contract/quota/webhook";
 import { forecastExhaustedAt } from "./forecast";
 import { thresholdOf } from "./levels";
-import { balanceOf, iso, isoOrNull, totalOf, type NotificationRow, type QuotaRow } from "./rows";
+import { balanceOf, iso, isoOrNull, totalOf, type QuotaLevelRow, type QuotaRow } from "./rows";
 
 /** What recording needs from the unit of work. */
 export type EventSink = { sql: SqlStorage; policy: QuotaPolicy; userId: string; now: number; due(at: number): void };
@@ -30,8 +30,9 @@ export function recordEvent(sink: EventSink, row: QuotaRow, level: AlertLevel, p
     forecastExhaustedAt: isoOrNull(forecastExhaustedAt(row, sink.now, sink.policy.forecast)),
   };
   sink.sql.exec(
-    `INSERT INTO notifications (id, quota_type, level, previous_level, threshold, remaining, total, reset_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO notifications (id, kind, event_id, quota_type, level, previous_level, threshold, remaining, total, reset_at, created_at)
+     VALUES (?, 'quota_level', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    event.id,
     event.id,
     event.quotaType,
     level,
@@ -65,14 +66,14 @@ const TITLES: Record<AlertLevel, string> = {
   exhausted: "AI quota used up",
 };
 
-function message(row: NotificationRow): string {
+function message(row: QuotaLevelRow): string {
   const resets = row.reset_at === null ? "It does not reset; ask for a recharge." : `It resets at ${iso(row.reset_at)}.`;
   if (row.level === "exhausted") return `Your ${row.quota_type} AI quota of ${row.total} tokens is used up. ${resets}`;
   return `Your ${row.quota_type} AI quota has ${row.remaining} of ${row.total} tokens left (at or below ${row.threshold}%). ${resets}`;
 }
 
-/** Inbox row → view, with a readable title and message (clients may localise by `level`). */
-export function notificationView(row: NotificationRow, userId: string): QuotaNotification {
+/** A quota-level inbox row → view, with a readable title and message (clients may localise by `level`). */
+export function quotaNotificationView(row: QuotaLevelRow, userId: string): QuotaNotification {
   return {
     id: row.id,
     kind: "quota_level",

@@ -8,7 +8,7 @@
  * forecast is `now + remaining / rate(now)`, null when that is at or after the reset (it lasts), beyond the
  * horizon (idle), or when nothing was ever spent.
  */
-import type { QuotaPolicy } from "../../src/quota/policy";
+import type { QuotaPolicy } from "../../contract/quota/policy";
 import { remainingOf, type QuotaRow } from "./rows";
 
 type ForecastPolicy = QuotaPolicy["forecast"];

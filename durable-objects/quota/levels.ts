@@ -2,8 +2,8 @@
  * Levels and their once-per-period events, as pure functions over numbers so
  * the rules are testable without storage.
  */
-import type { QuotaPolicy } from "../../src/quota/policy";
-import type { AlertLevel, QuotaLevel } from "../../src/quota/schemas";
+import type { QuotaPolicy } from "../../contract/quota/policy";
+import type { AlertLevel, QuotaLevel } from "../../contract/quota/inputs";
 
 /** Alert levels from least to most severe; an event fires for each one reached and not yet fired. */
 export const ALERT_LEVELS: readonly AlertLevel[] = ["warning", "critical", "exhausted"];

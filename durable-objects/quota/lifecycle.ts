@@ -5,10 +5,10 @@
  * The same code runs lazily before each request and from the alarm, so a read
  * after a boundary is right even if the alarm has not fired yet.
  */
-import { QUOTA_TYPES } from "../../src/quota/defaults";
-import type { QuotaPolicy } from "../../src/quota/policy";
-import type { QuotaType } from "../../src/quota/schemas";
-import { nextBoundary, periodStart } from "./calendar";
+import { QUOTA_TYPES } from "../../contract/quota/defaults";
+import type { QuotaPolicy } from "../../contract/quota/policy";
+import type { QuotaType } from "../../contract/quota/inputs";
+import { nextBoundary, periodStart } from "../../contract/quota/calendar";
 import { expireDueReservations } from "./reservations";
 import { balanceOf, isoOrNull, type QuotaRow } from "./rows";
 import type { UnitOfWork } from "./unit-of-work";

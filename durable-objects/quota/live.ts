@@ -3,8 +3,8 @@
  * evicted between messages while clients stay connected, so nothing here
  * keeps per-socket memory.
  */
-import type { QuotaStreamMessage } from "../../src/quota/results";
-import type { QuotaView } from "../../src/quota/views";
+import type { QuotaStreamMessage } from "../../contract/quota/results";
+import type { QuotaView } from "../../contract/quota/views";
 import type { LevelChange } from "./unit-of-work";
 
 /** Tag on every quota stream socket (lets the object hold other sockets later). */

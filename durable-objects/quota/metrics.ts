@@ -5,8 +5,8 @@
  * the MetricsShards with the isolate's flush policy (src/metrics/durable-object.ts).
  */
 import { recordsCounters, type Metrics } from "../../src/metrics/api";
-import { DurableObjectMetrics } from "../../src/metrics/durable-object";
-import type { QuotaLevel } from "../../src/quota/schemas";
+import { DurableObjectMetrics } from "../object-metrics";
+import type { QuotaLevel } from "../../contract/quota/inputs";
 import type { UnitOfWork } from "./unit-of-work";
 
 const RANK: Record<QuotaLevel, number> = { ok: 0, warning: 1, critical: 2, exhausted: 3 };

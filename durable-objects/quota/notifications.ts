@@ -1,15 +1,15 @@
 /**
  * The notification inbox the routes `GET /api/v1/notifications` and
- * `POST /api/v1/notifications/{id}/read` read. Events are written by
- * `recordEvent`; this file only reads and marks them.
+ * `POST /api/v1/notifications/{id}/read` read. Quota level events are written
+ * by `recordEvent`, account notices by `addAccountNotice`; this file only reads and marks them.
  */
-import type { MarkNotificationReadResult, NotificationsPage, QuotaFailure } from "../../src/quota/results";
-import { notificationView } from "./events";
+import type { MarkNotificationReadResult, NotificationsPage, QuotaFailure } from "../../contract/quota/results";
+import { notificationView } from "./inbox-views";
 import type { NotificationRow } from "./rows";
 import { notFound } from "./validation";
 
 /** An inbox page, newest first. */
-export function listNotifications(sql: SqlStorage, userId: string, limit: number, offset: number, unreadOnly: boolean): NotificationsPage {
+export function listNotifications(sql: SqlStorage, userId: string, limit: number, offset: number, unreadOnly: boolean, countByKind = false): NotificationsPage {
   const where = unreadOnly ? "WHERE read_at IS NULL" : "";
   const items = sql
     .exec<NotificationRow>(`SELECT * FROM notifications ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`, limit, offset)
@@ -18,7 +18,12 @@ export function listNotifications(sql: SqlStorage, userId: string, limit: number
   const counts = sql
     .exec<{ total: number; unread: number }>("SELECT count(*) AS total, count(*) - count(read_at) AS unread FROM notifications")
     .one();
-  return { items, total: unreadOnly ? counts.unread : counts.total, unread: counts.unread, limit, offset };
+  const page: NotificationsPage = { items, total: unreadOnly ? counts.unread : counts.total, unread: counts.unread, limit, offset };
+  if (countByKind) {
+    const rows = sql.exec<{ kind: string; n: number }>("SELECT kind, count(*) AS n FROM notifications GROUP BY kind").toArray();
+    page.byKind = Object.fromEntries(rows.map((row) => [row.kind, row.n]));
+  }
+  return page;
 }
 
 /** Marks one notification read; marking it again keeps the first read time. */

@@ -5,8 +5,8 @@
  * max(seq) of the append-only ledger, and by-service/by-model figures come
  * from `usage_totals`, kept with each debit.
  */
-import type { TransactionsPage } from "../../src/quota/results";
-import type { QuotaStatistics } from "../../src/quota/views";
+import type { TransactionsPage } from "../../contract/quota/results";
+import type { QuotaStatistics } from "../../contract/quota/views";
 import { ledgerView, totalOf, type LedgerRow } from "./rows";
 import type { UnitOfWork } from "./unit-of-work";
 

@@ -11,15 +11,15 @@
  *   done); a commit after an explicit release is a conflict.
  */
 import type { z } from "@hono/zod-openapi";
-import type { CommitResult, ReleaseResult, ReserveResult } from "../../src/quota/results";
-import type { CommitInputSchema, ReleaseInputSchema, ReserveInputSchema } from "../../src/quota/schemas";
+import type { CommitResult, ReleaseResult, ReserveResult } from "../../contract/quota/results";
+import type { CommitInputSchema, ReleaseInputSchema, ReserveInputSchema } from "../../contract/quota/inputs";
 import { chargeOf, commitCharge, publicCharge } from "./charges";
 import { decide, fingerprintOf } from "./consume";
 import { findRequest, replayOf, saveRequest } from "./idempotency";
 import { balanceOf, remainingOf, reservationView, type ReservationRow } from "./rows";
 import type { UnitOfWork } from "./unit-of-work";
 import { conflict, invalid, notFound } from "./validation";
-import type { QuotaFailure } from "../../src/quota/results";
+import type { QuotaFailure } from "../../contract/quota/results";
 
 /** Validated inputs. */
 export type ReserveArgs = z.output<typeof ReserveInputSchema>;

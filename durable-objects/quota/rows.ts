@@ -2,8 +2,9 @@
  * Storage row shapes (snake_case, epoch ms) and their mapping to the camelCase
  * views in src/quota/views.ts (ISO times).
  */
-import type { LedgerType, QuotaLevel, QuotaStatus, QuotaType } from "../../src/quota/schemas";
-import type { LedgerEntry, QuotaNotification, QuotaView, ReservationView } from "../../src/quota/views";
+import type { LedgerType, QuotaLevel, QuotaStatus, QuotaType } from "../../contract/quota/inputs";
+import type { NoticeEvent } from "../../contract/messaging/notice-text";
+import type { LedgerEntry, QuotaNotification, QuotaView, ReservationView } from "../../contract/quota/views";
 
 /** A `quotas` row. */
 export type QuotaRow = {
@@ -68,10 +69,11 @@ export type ReservationRow = {
   output_price: number | null;
 };
 
-/** A `notifications` row. */
-export type NotificationRow = {
-  seq: number;
-  id: string;
+type NotificationRowBase = { seq: number; id: string; event_id: string; created_at: number; read_at: number | null };
+
+/** A `notifications` row for a quota level event (`event_id` = `id`). */
+export type QuotaLevelRow = NotificationRowBase & {
+  kind: "quota_level";
   quota_type: QuotaType;
   level: QuotaNotification["level"];
   previous_level: QuotaLevel;
@@ -79,9 +81,14 @@ export type NotificationRow = {
   remaining: number;
   total: number;
   reset_at: number | null;
-  created_at: number;
-  read_at: number | null;
+  details: null;
 };
+
+/** A `notifications` row for an account notice: only `details` (JSON) beside the common columns. */
+export type AccountNoticeRow = NotificationRowBase & { kind: NoticeEvent; details: string | null };
+
+/** A `notifications` row. */
+export type NotificationRow = QuotaLevelRow | AccountNoticeRow;
 
 /** Epoch ms → ISO 8601. */
 export const iso = (epochMs: number): string => new Date(epochMs).toISOString();

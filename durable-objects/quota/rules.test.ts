@@ -1,8 +1,8 @@
 /** Pure rules: calendar boundaries in a time zone, levels, once-per-period bits, retry schedule. */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_QUOTA_THRESHOLDS, DEFAULT_WEBHOOK_DELIVERY } from "../../src/quota/defaults";
-import { webhookRetryDelayMs } from "../../src/quota/webhook";
-import { nextBoundary, periodStart } from "./calendar";
+import { DEFAULT_QUOTA_THRESHOLDS, DEFAULT_WEBHOOK_DELIVERY } from "../../contract/quota/defaults";
+import { webhookRetryDelayMs } from "../../contract/quota/webhook";
+import { nextBoundary, periodStart } from "../../contract/quota/calendar";
 import { levelFor, levelsToFire, markFired, rearm } from "./levels";
 
 const at = (iso: string) => Date.parse(iso);

@@ -4,6 +4,38 @@
  * half-migrated object. Append new steps; never edit a shipped one.
  */
 
+/**
+ * The inbox also holds account notices (password changed, wallet events). `kind` says which; `event_id` is
+ * the event's id (a notice's queue message id; a quota-level row's own id) and UNIQUE, so a notice whose
+ * message the queue delivers again is stored once. `details` is the notice's small JSON (amount, reason).
+ * SQLite cannot drop NOT NULL from the quota columns in place, hence the rebuild; rows keep seq and id.
+ * Exported for its test, which runs it on an object rewound to the inbox before it.
+ */
+export const INBOX_NOTICES_STEP = `
+  CREATE TABLE notifications_next (
+    seq            INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL UNIQUE,
+    kind           TEXT NOT NULL,
+    event_id       TEXT NOT NULL UNIQUE,
+    quota_type     TEXT,
+    level          TEXT,
+    previous_level TEXT,
+    threshold      REAL,
+    remaining      INTEGER,
+    total          INTEGER,
+    reset_at       INTEGER,
+    details        TEXT,
+    created_at     INTEGER NOT NULL,
+    read_at        INTEGER
+  );
+  INSERT INTO notifications_next (seq, id, kind, event_id, quota_type, level, previous_level, threshold, remaining, total, reset_at, created_at, read_at)
+    SELECT seq, id, 'quota_level', id, quota_type, level, previous_level, threshold, remaining, total, reset_at, created_at, read_at FROM notifications;
+  DROP TABLE notifications;
+  ALTER TABLE notifications_next RENAME TO notifications;
+  CREATE INDEX notifications_unread ON notifications (seq) WHERE read_at IS NULL;
+  CREATE INDEX notifications_read_age ON notifications (read_at) WHERE read_at IS NOT NULL;
+  `;
+
 /** Each entry moves the schema from version i to i + 1. */
 const MIGRATIONS: readonly string[] = [
   `
@@ -115,6 +147,7 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (dimension, key)
   ) WITHOUT ROWID;
   `,
+  INBOX_NOTICES_STEP,
   // Per-model pricing: a priced call's tokens and price version on its ledger row (amount stays the credits
   // charged), and on a priced reservation the price its commit is charged at.
   `

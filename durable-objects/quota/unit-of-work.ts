@@ -3,9 +3,9 @@
  * saving with level evaluation (events in the same transaction), ledger rows,
  * and what must happen after commit (WebSocket pushes, alarm time).
  */
-import type { QuotaPolicy } from "../../src/quota/policy";
-import type { LedgerType, QuotaLevel, QuotaType } from "../../src/quota/schemas";
-import type { QuotaEvent, QuotaView } from "../../src/quota/views";
+import type { QuotaPolicy } from "../../contract/quota/policy";
+import type { LedgerType, QuotaLevel, QuotaType } from "../../contract/quota/inputs";
+import type { QuotaEvent, QuotaView } from "../../contract/quota/views";
 import type { PricedCall } from "./charges";
 import { recordEvent } from "./events";
 import { burn, forecastExhaustedAt } from "./forecast";

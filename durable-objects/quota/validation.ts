@@ -3,8 +3,8 @@
  * too; this is defence in depth), producing typed `QuotaFailure` values.
  */
 import type { z } from "@hono/zod-openapi";
-import { QuotaPolicySchema, type QuotaPolicy } from "../../src/quota/policy";
-import { isQuotaFailure, type QuotaFailure, type QuotaRpcError } from "../../src/quota/results";
+import { QuotaPolicySchema, type QuotaPolicy } from "../../contract/quota/policy";
+import { isQuotaFailure, type QuotaFailure, type QuotaRpcError } from "../../contract/quota/results";
 
 /** A parse that either succeeded or explains itself per field. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; failure: QuotaFailure };

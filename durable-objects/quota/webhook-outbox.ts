@@ -5,8 +5,8 @@
  * eviction because they are storage, not memory.
  */
 import { NO_METRICS, type Metrics } from "../../src/metrics/api";
-import type { QuotaPolicy } from "../../src/quota/policy";
-import { signWebhookBody, WEBHOOK_HEADERS, webhookRetryDelayMs, type QuotaWebhookBody } from "../../src/quota/webhook";
+import type { QuotaPolicy } from "../../contract/quota/policy";
+import { signWebhookBody, WEBHOOK_HEADERS, webhookRetryDelayMs, type QuotaWebhookBody } from "../../contract/quota/webhook";
 
 /** A `webhook_outbox` row. */
 export type OutboxRow = {

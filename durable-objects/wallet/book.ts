@@ -5,7 +5,7 @@
  * movement that would break an invariant.
  */
 import { projectBalance } from "./balance-projection";
-import type { Balances, LedgerEntry, LedgerStatus, LedgerType, WalletView } from "../../src/wallet/views";
+import type { Balances, LedgerEntry, LedgerStatus, LedgerType, WalletView } from "../../contract/wallet/views";
 
 /** The `wallet` row. */
 export type WalletRow = {

@@ -5,7 +5,7 @@
  * the same key with different parameters is a conflict. Failures are not
  * stored: they moved nothing, so a retry is simply evaluated again.
  */
-import { isWalletFailure, walletFailure, type WalletFailure } from "../../src/wallet/results";
+import { isWalletFailure, walletFailure, type WalletFailure } from "../../contract/wallet/results";
 
 /** Money-moving operations keyed by the caller's Idempotency-Key. */
 export type RequestKind = "consume" | "recharge" | "transfer" | "withdraw" | "quota_purchase";

@@ -5,9 +5,9 @@
  * MetricsShards with the isolate's flush policy (src/metrics/durable-object.ts).
  */
 import type { Metrics } from "../../src/metrics/api";
-import { DurableObjectMetrics } from "../../src/metrics/durable-object";
-import type { WalletErrorCode, WalletFailure } from "../../src/wallet/results";
-import type { LedgerType } from "../../src/wallet/views";
+import { DurableObjectMetrics } from "../object-metrics";
+import type { WalletErrorCode, WalletFailure } from "../../contract/wallet/results";
+import type { LedgerType } from "../../contract/wallet/views";
 import type { OutboxMessage } from "../outbox/outbox";
 import type { Posting } from "./book";
 import { QUOTA_RECHARGE } from "./quota-purchase";

@@ -6,10 +6,10 @@
  * `settleDebit`), visible as a `refund` row.
  */
 import type { z } from "zod";
-import type { QuotaPolicy } from "../../src/quota/policy";
-import type { QuotaPurchaseResult, WalletFailure } from "../../src/wallet/results";
-import type { QuotaPurchaseInputSchema } from "../../src/wallet/schemas";
-import type { QuotaPurchase } from "../../src/wallet/views";
+import type { QuotaPolicy } from "../../contract/quota/policy";
+import type { QuotaPurchaseResult, WalletFailure } from "../../contract/wallet/results";
+import type { QuotaPurchaseInputSchema } from "../../contract/wallet/inputs";
+import type { QuotaPurchase } from "../../contract/wallet/views";
 import { enqueue } from "../outbox/outbox";
 import type { WalletBook } from "./book";
 import { fingerprint, once } from "./idempotency";

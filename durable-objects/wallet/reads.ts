@@ -1,8 +1,8 @@
 /** Read-side queries and the admin freeze flag. */
 import type { z } from "zod";
-import type { FreezeResult, InFlight, Page } from "../../src/wallet/results";
-import type { FreezeInputSchema, ListTransactionsInputSchema } from "../../src/wallet/schemas";
-import type { LedgerEntry } from "../../src/wallet/views";
+import type { FreezeResult, InFlight, Page } from "../../contract/wallet/results";
+import type { FreezeInputSchema, ListTransactionsInputSchema } from "../../contract/wallet/inputs";
+import type { LedgerEntry } from "../../contract/wallet/views";
 import { pendingByKind } from "../outbox/outbox";
 import type { LedgerRow, WalletBook } from "./book";
 

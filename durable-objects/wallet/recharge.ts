@@ -4,10 +4,10 @@
  * order whatever the number of callbacks. Sandbox mode credits at creation.
  */
 import type { z } from "zod";
-import { formatYuan } from "../../src/wallet/money";
-import { walletFailure, type CompleteRechargeResult, type RechargeResult, type WalletFailure } from "../../src/wallet/results";
-import type { CompleteRechargeInputSchema, RechargeInputSchema } from "../../src/wallet/schemas";
-import type { PaymentMethod, RechargeOrder } from "../../src/wallet/views";
+import { formatYuan } from "../../contract/wallet/money";
+import { walletFailure, type CompleteRechargeResult, type RechargeResult, type WalletFailure } from "../../contract/wallet/results";
+import type { CompleteRechargeInputSchema, RechargeInputSchema } from "../../contract/wallet/inputs";
+import type { PaymentMethod, RechargeOrder } from "../../contract/wallet/views";
 import type { WalletBook } from "./book";
 import { fingerprint, once } from "./idempotency";
 import { randomHex } from "./validation";

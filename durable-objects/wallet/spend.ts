@@ -5,10 +5,10 @@
  * when the receiver acknowledges or refuses.
  */
 import type { z } from "zod";
-import { formatYuan } from "../../src/wallet/money";
-import { walletFailure, type ConsumeResult, type CreditResult, type TransferResult, type WalletFailure } from "../../src/wallet/results";
-import type { ConsumeInputSchema, CreditTransferInputSchema, TransferInputSchema } from "../../src/wallet/schemas";
-import type { Transfer } from "../../src/wallet/views";
+import { formatYuan } from "../../contract/wallet/money";
+import { walletFailure, type ConsumeResult, type CreditResult, type TransferResult, type WalletFailure } from "../../contract/wallet/results";
+import type { ConsumeInputSchema, CreditTransferInputSchema, TransferInputSchema } from "../../contract/wallet/inputs";
+import type { Transfer } from "../../contract/wallet/views";
 import { receiveOnce } from "../outbox/inbox";
 import { enqueue, type DeliveryOutcome, type OutboxMessage } from "../outbox/outbox";
 import type { WalletBook } from "./book";

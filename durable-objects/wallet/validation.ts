@@ -1,6 +1,6 @@
 /** Input validation inside the Wallet (the routes validate too; this is defence in depth). */
 import type { z } from "zod";
-import { walletFailure, type WalletFailure } from "../../src/wallet/results";
+import { walletFailure, type WalletFailure } from "../../contract/wallet/results";
 
 /** A parse that either succeeded or names each bad field. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; failure: WalletFailure };

@@ -3,7 +3,7 @@
  * behind "the ledger replayed from zero equals the balance". Tests call it
  * after every storm; it reads only, so it is safe to run on a live wallet.
  */
-import type { LedgerVerification } from "../../src/wallet/results";
+import type { LedgerVerification } from "../../contract/wallet/results";
 import type { WalletRow } from "./book";
 import { pendingWithdrawalTotal } from "./withdraw";
 

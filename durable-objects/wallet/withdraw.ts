@@ -5,10 +5,10 @@
  * is sent through the outbox to the admins' index in D1.
  */
 import type { z } from "zod";
-import { formatYuan } from "../../src/wallet/money";
-import { walletFailure, type Page, type ReviewResult, type WalletFailure, type WithdrawResult } from "../../src/wallet/results";
-import type { ListWithdrawalsInputSchema, ReviewInputSchema, WithdrawInputSchema } from "../../src/wallet/schemas";
-import { withdrawalView, type PaymentMethod, type Withdrawal, type WithdrawalStatus } from "../../src/wallet/views";
+import { formatYuan } from "../../contract/wallet/money";
+import { walletFailure, type Page, type ReviewResult, type WalletFailure, type WithdrawResult } from "../../contract/wallet/results";
+import type { ListWithdrawalsInputSchema, ReviewInputSchema, WithdrawInputSchema } from "../../contract/wallet/inputs";
+import { withdrawalView, type PaymentMethod, type Withdrawal, type WithdrawalStatus } from "../../contract/wallet/views";
 import { enqueue } from "../outbox/outbox";
 import type { WalletBook } from "./book";
 import { fingerprint, once } from "./idempotency";

@@ -7,7 +7,7 @@
  * earlier check returned early on a length mismatch, which told a caller the
  * token's length.
  */
-import { sameSecret } from "../../src/lib/same-secret";
+import { sameSecret } from "../../contract/crypto/same-secret";
 
 /** Whether an Authorization header is `Bearer <token>`. */
 export function bearerMatches(header: string, token: string): boolean {

@@ -4,9 +4,9 @@
  * Prometheus text format 0.0.4, or OpenMetrics when the scraper asks for it.
  * `GET /health` answers without touching the shards.
  */
-import { CONTENT_TYPES, negotiateFormat, render } from "../../src/metrics/render";
-import { scrapeShards } from "../../src/metrics/scrape";
-import { shardName, type MetricsShardApi } from "../../src/metrics/wire";
+import { CONTENT_TYPES, negotiateFormat, render } from "../../contract/metrics/render";
+import { scrapeShards } from "../../contract/metrics/scrape";
+import { shardName, type MetricsShardApi } from "../../contract/metrics/wire";
 import { bearerMatches } from "./bearer";
 
 interface ExporterConfig {

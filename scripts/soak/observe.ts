@@ -52,8 +52,10 @@ export async function isolateHeap(inspectorPort: number): Promise<{ usedBytes: n
     // The `ws` client, as bench/profiler.ts: Node's built-in WebSocket could not connect to wrangler's inspector proxy.
     const socket = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
-      socket.once("open", () => resolve());
-      socket.once("error", reject);
+      // The inspector proxy can accept the connection and never finish the upgrade: never wait on it unbounded.
+      const timer = setTimeout(() => (socket.terminate(), reject(new Error("the inspector did not open within 5 s"))), 5000);
+      socket.once("open", () => (clearTimeout(timer), resolve()));
+      socket.once("error", (error) => (clearTimeout(timer), reject(error)));
     });
     try {
       const answer = await new Promise<{ result?: { usedSize: number; totalSize: number }; error?: { message: string } }>((resolve, reject) => {

@@ -34,6 +34,16 @@ export interface OrdinaryRun {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Awaits `work` while the recorder knows this loop waits on it. */
+async function tracked<T>(recorder: Recorder, what: string, work: Promise<T>): Promise<T> {
+  const settled = recorder.begin(what);
+  try {
+    return await work;
+  } finally {
+    settled();
+  }
+}
+
 async function streamOnce(recorder: Recorder, apiUrl: string, token: string): Promise<void> {
   const ticketed = await timed(recorder, "ordinary:stream-ticket", `${apiUrl}/api/v1/ai/quota/stream/ticket`, { method: "POST", token });
   const ticket = (ticketed.body?.data as { ticket?: string } | undefined)?.ticket;
@@ -79,13 +89,13 @@ async function userLoop(recorder: Recorder, target: Target, users: SoakUser[], i
       const op = operation("quota-consume", index, 1 + Math.floor(Math.random() * 20));
       run.operations.push(op);
       const startedAt = performance.now();
-      await send(target, op);
+      await tracked(recorder, op.kind, send(target, op));
       recorder.record("ordinary:quota-consume", op.answers.at(-1)?.status ?? 0, "consume", performance.now() - startedAt);
     } else if (roll < 0.35) {
       const op = operation("quota-reserve", index, 2 + Math.floor(Math.random() * 20));
       run.operations.push(op);
       const startedAt = performance.now();
-      await send(target, op);
+      await tracked(recorder, op.kind, send(target, op));
       recorder.record("ordinary:quota-reserve", op.answers.at(-1)?.status ?? 0, "reserve", performance.now() - startedAt);
       const data = op.data as { reservation?: { id?: string }; id?: string } | undefined;
       const reservationId = data?.reservation?.id ?? data?.id;
@@ -103,13 +113,13 @@ async function userLoop(recorder: Recorder, target: Target, users: SoakUser[], i
       const op = operation("wallet-transfer", index, 1 + Math.floor(Math.random() * 100), to);
       run.operations.push(op);
       const startedAt = performance.now();
-      await send(target, op);
+      await tracked(recorder, op.kind, send(target, op));
       recorder.record("ordinary:wallet-transfer", op.answers.at(-1)?.status ?? 0, "transfer", performance.now() - startedAt);
     } else if (roll < 0.6) {
       const op = operation("wallet-consume", index, 1 + Math.floor(Math.random() * 50));
       run.operations.push(op);
       const startedAt = performance.now();
-      await send(target, op);
+      await tracked(recorder, op.kind, send(target, op));
       recorder.record("ordinary:wallet-consume", op.answers.at(-1)?.status ?? 0, "wallet-consume", performance.now() - startedAt);
     } else if (roll < 0.75) {
       await timed(recorder, "ordinary:quota-read", `${api}/api/v1/ai/quota?type=daily`, { token });
@@ -118,7 +128,7 @@ async function userLoop(recorder: Recorder, target: Target, users: SoakUser[], i
     } else if (roll < 0.95) {
       await timed(recorder, "ordinary:wallet-balance", `${api}/api/v1/finance/wallet/balance`, { token });
     } else {
-      await streamOnce(recorder, api, token);
+      await tracked(recorder, "ordinary:stream", streamOnce(recorder, api, token));
     }
   }
 }

@@ -12,6 +12,16 @@ export class Recorder {
   readonly classes: Record<string, ClassCounts> = {};
   readonly latencies: Record<Phase, number[]> = { baseline: [], attack: [] };
   serverErrors: Array<{ class: string; status: number; path: string; body: string }> = [];
+  /** What every loop is waiting on right now, so a soak that stalls can say where. */
+  readonly waiting = new Map<number, { what: string; since: number }>();
+  #nextWait = 0;
+
+  /** Marks the start of something a loop awaits; call the returned function when it settles. */
+  begin(what: string): () => void {
+    const id = this.#nextWait++;
+    this.waiting.set(id, { what, since: Date.now() });
+    return () => void this.waiting.delete(id);
+  }
 
   /** One answer; `status` 0 is no answer at all (a network error or a timeout). */
   record(className: string, status: number, path: string, latencyMs: number, body = ""): void {
@@ -52,6 +62,7 @@ export async function timed(
   if (init.token !== undefined) headers.set("Authorization", `Bearer ${init.token}`);
   const startedAt = performance.now();
   const path = new URL(url).pathname;
+  const settled = recorder.begin(`${className} ${init.method ?? "GET"} ${path}`);
   try {
     const response = await fetch(url, {
       ...init,
@@ -71,5 +82,7 @@ export async function timed(
   } catch (error) {
     recorder.record(className, 0, path, performance.now() - startedAt, String(error));
     return { status: 0, body: null, headers: null, text: "" };
+  } finally {
+    settled();
   }
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { QuotaView } from "../quota/views";
+import type { QuotaView } from "../../contract/quota/views";
 import { quotaActivitySummary, recordQuotaActivity, recordQuotaActivityBatch } from "./quota-activity";
 
 const DAY = 86_400_000;

@@ -11,10 +11,10 @@
  * failed write is logged, not retried.
  */
 import type { Context } from "hono";
-import { periodStart } from "../../durable-objects/quota/calendar";
+import { periodStart } from "../../contract/quota/calendar";
 import type { AppEnv } from "../env";
-import type { QuotaLevel } from "../quota/schemas";
-import type { QuotaView } from "../quota/views";
+import type { QuotaLevel } from "../../contract/quota/inputs";
+import type { QuotaView } from "../../contract/quota/views";
 import { measuredCall } from "../lib/dependency";
 
 /** D1 binds at most 100 parameters per statement; rows are packed up to that. */

@@ -7,8 +7,8 @@
  * the same day quota resets follow.
  */
 import { z } from "@hono/zod-openapi";
-import { periodStart } from "../../durable-objects/quota/calendar";
-import type { QuotaLevel } from "../quota/schemas";
+import { periodStart } from "../../contract/quota/calendar";
+import type { QuotaLevel } from "../../contract/quota/inputs";
 import { ROLES, type Role, type UserStatus, type UserStore } from "../users/user-store";
 import { walletBalanceTotals } from "../wallet/balance-totals";
 import { createWithdrawalIndex } from "../wallet/withdrawal-index";

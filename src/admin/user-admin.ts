@@ -1,7 +1,7 @@
 import type { RevocationCache } from "../auth/revocation";
 import type { SessionStore } from "../auth/session-store";
 import { hashPassword } from "../auth/passwords";
-import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../runtime-config/auth-settings";
+import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../../contract/runtime-config/auth-settings";
 import { ApiError } from "../errors";
 import type { AdminWriteResult, Role, StatusChange, UserRecord, UserStore } from "../users/user-store";
 

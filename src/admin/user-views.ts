@@ -19,6 +19,7 @@ export const AdminUserSchema = z
     user_id: z.string().openapi({ description: "Same as id (existing clients read either)" }),
     username: z.string(),
     email: z.string(),
+    emailVerified: z.boolean().openapi({ description: "An emailed code proved this address" }),
     roles: z.array(RoleSchema),
     status: UserStatusSchema.openapi({ description: "Effective status: a ban whose end has passed reads as active" }),
     banReason: z.string().nullable().openapi({ description: "Why the account is banned or disabled" }),

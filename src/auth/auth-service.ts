@@ -1,12 +1,13 @@
 import type { EnvConfig } from "../config";
-import type { AuthSettings } from "../runtime-config/auth-settings";
+import type { AuthSettings } from "../../contract/runtime-config/auth-settings";
 import { isolateMetrics } from "../metrics/isolate";
 import { ApiError } from "../errors";
 import { DuplicateUserError, type Role, type UserRecord, type UserStore } from "../users/user-store";
+import type { AccountNoticeMessage } from "../messaging/messages";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "./passwords";
 import type { LoginThrottle } from "./login-throttle";
 import type { RevocationCache } from "./revocation";
-import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../runtime-config/auth-settings";
+import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../../contract/runtime-config/auth-settings";
 import { hashRefreshToken, newRefreshToken, sessionOfRefreshToken, successorRefreshToken, type SessionInfo, type SessionStore } from "./session-store";
 import { signAccessToken, type AccessClaims } from "./tokens";
 
@@ -103,7 +104,8 @@ export function createAuthService({ config, settings, users, sessions, throttle,
   }
 
   return {
-    async register(input: { username: string; email: string; password: string }, client: ClientInfo): Promise<TokenPair> {
+    /** `emailVerified`: registration checked an emailed code for this address. */
+    async register(input: { username: string; email: string; password: string; emailVerified?: boolean }, client: ClientInfo): Promise<TokenPair> {
       const auth = await settings();
       const now = Date.now();
       const passwordHash = await hashPassword(input.password);
@@ -117,6 +119,7 @@ export function createAuthService({ config, settings, users, sessions, throttle,
           roles: ["reader"],
           status: "active",
           createdAt: now,
+          emailVerifiedAt: input.emailVerified ? now : null,
         });
       } catch (error) {
         if (error instanceof DuplicateUserError) throw new ApiError(error.field === "email" ? "EMAIL_TAKEN" : "USERNAME_TAKEN");
@@ -207,15 +210,17 @@ export function createAuthService({ config, settings, users, sessions, throttle,
      * its own session too: its token is restricted, so it logs in again with
      * the new password.
      */
-    async changePassword(claims: AccessClaims, oldPassword: string, newPassword: string): Promise<number> {
+    /** `notice` for the account (its address is known here) is stored with the new password; the caller sends it. */
+    async changePassword(claims: AccessClaims, oldPassword: string, newPassword: string, notice?: (user: UserRecord) => AccountNoticeMessage): Promise<{ revoked: number; notice?: AccountNoticeMessage }> {
       const user = await users.findById(claims.user_id);
       if (!user) throw new ApiError("NOT_FOUND", "account not found");
       if (!(await verifyPassword(oldPassword, user.passwordHash))) {
         throw new ApiError("INVALID_PARAMETER", "current password is incorrect", { details: { old_password: "incorrect" } });
       }
       const now = Date.now();
-      await users.updatePassword(user.id, await hashPassword(newPassword), now);
-      return this.endSessions(claims, claims.pwd_change ? "all" : "others");
+      const message = notice?.(user);
+      await users.updatePassword(user.id, await hashPassword(newPassword), now, false, message);
+      return { revoked: await this.endSessions(claims, claims.pwd_change ? "all" : "others"), notice: message };
     },
   };
 }

@@ -6,9 +6,9 @@
  * both escape the try counter.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { signSha256Header } from "../lib/hmac";
+import { signSha256Header } from "../../contract/crypto/hmac";
 import type { EmailCodePurpose } from "../messaging/messages";
-import type { AuthSettings } from "../runtime-config/auth-settings";
+import type { AuthSettings } from "../../contract/runtime-config/auth-settings";
 
 const codeKey = (purpose: EmailCodePurpose, email: string) => `email-code:${purpose}:${email}`;
 const cooldownKey = (email: string) => `email-code-cooldown:${email}`;

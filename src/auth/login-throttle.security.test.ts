@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, randomIp, registerUser, uniqueUsername } from "../testing/api";
+import { api, randomIp, registerUser, uniqueUsername } from "../../test/workerd/api";
 
 const loginAs = (username: string, password: string, ip = randomIp()) =>
   api("/api/v1/shared/auth/login", { json: { username, password }, headers: { "CF-Connecting-IP": ip } });

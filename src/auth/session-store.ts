@@ -1,9 +1,9 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { dependencyCall } from "../lib/dependency";
-import { hmacSha256 } from "../lib/hmac";
+import { hmacSha256 } from "../../contract/crypto/hmac";
 import type { Metrics } from "../metrics/api";
 import { isolateMetrics } from "../metrics/isolate";
-import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../runtime-config/auth-settings";
+import { ACCESS_TOKEN_TTL_MAX_SECONDS } from "../../contract/runtime-config/auth-settings";
 import { CREATE_SESSION, REVOKE_SESSIONS, ROTATE_REFRESH } from "./session-scripts";
 
 /** Live and retired refresh-token hashes kept per session, each (README: "up to 16 retired token hashes"). */

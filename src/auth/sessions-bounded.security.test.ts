@@ -7,8 +7,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getRedis } from "../services/redis";
-import { api, envelope, randomIp, registerUser } from "../testing/api";
-import { withRuntimeConfig } from "../testing/runtime-config";
+import { api, envelope, randomIp, registerUser } from "../../test/workerd/api";
+import { withRuntimeConfig } from "../../test/workerd/runtime-config";
 import { RevocationCache } from "./revocation";
 
 const redis = getRedis(env);

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../config";
 import { ApiError } from "../errors";
-import { forgeToken, testKey } from "../testing/api";
+import { forgeToken, testKey } from "../../test/workerd/api";
 import { verifyAccessToken } from "./tokens";
 import { VERIFIED_TOKENS_MAX, verifiedTokenCount } from "./verified-tokens";
 

@@ -2,22 +2,10 @@ import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import type { EnvConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Role } from "../users/user-store";
+import type { AccessClaims } from "./access-claims";
 import { cachedClaims, rememberClaims, timeProblem } from "./verified-tokens";
 
-/** The claims of an access token. */
-export interface AccessClaims {
-  sub: string;
-  user_id: string;
-  roles: Role[];
-  sid: string;
-  jti: string;
-  iat: number;
-  nbf: number;
-  exp: number;
-  token_type: "access";
-  /** Present (true) while the account must replace an admin-set temporary password: only the change-password route accepts the token. */
-  pwd_change?: true;
-}
+export type { AccessClaims } from "./access-claims";
 
 /** The one algorithm we sign and accept; `alg: none` and everything else are refused. */
 const ALGORITHM = "HS256";

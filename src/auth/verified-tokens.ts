@@ -15,7 +15,7 @@
  * A cache belongs to one configuration object (keys, issuer, audience), so a
  * different key set never reads another's entries.
  */
-import type { AccessClaims } from "./tokens";
+import type { AccessClaims } from "./access-claims";
 
 /** Entries per configuration: about 1 KB each (token text plus claims), so at most a few MB of the isolate's 128 MB. */
 export const VERIFIED_TOKENS_MAX = 4096;

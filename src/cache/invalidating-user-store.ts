@@ -21,9 +21,14 @@ export function invalidatingUserStore(store: UserStore, cache: () => Cache): Use
       await drop(id);
       return user;
     },
-    async updatePassword(id, passwordHash, now, mustChange) {
-      await store.updatePassword(id, passwordHash, now, mustChange);
+    async updatePassword(id, passwordHash, now, mustChange, notice) {
+      await store.updatePassword(id, passwordHash, now, mustChange, notice);
       await drop(id);
+    },
+    async markEmailVerified(id, email, now) {
+      const marked = await store.markEmailVerified(id, email, now);
+      await drop(id);
+      return marked;
     },
     async recordLogin(id, now) {
       await store.recordLogin(id, now);

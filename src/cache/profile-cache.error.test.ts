@@ -2,7 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../index";
-import { registerUser } from "../testing/api";
+import { registerUser } from "../../test/workerd/api";
 
 type Body = { code: number; data: { nickname: string | null } };
 

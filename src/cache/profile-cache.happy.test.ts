@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, login, registerUser } from "../testing/api";
+import { api, envelope, login, registerUser } from "../../test/workerd/api";
 
 type Profile = { nickname: string | null; updatedAt: string; lastLoginAt: string | null };
 const profileOf = async (token: string) => (await envelope<Profile>(await api("/api/v1/user/profile", { token }), 200)).data;

@@ -7,8 +7,8 @@ import { ApiError } from "../errors";
 import { NO_METRICS, type Metrics } from "../metrics/api";
 import { MetricsBuffer } from "../metrics/buffer";
 import { redisOperation } from "../services/redis";
-import { api } from "../testing/api";
-import type { Sample } from "../metrics/wire";
+import { api } from "../../test/workerd/api";
+import type { Sample } from "../../contract/metrics/wire";
 import { dependencyErrorKind, measuredCall, recordDependencyCall } from "./dependency";
 import { measuredStub } from "./measured-stub";
 

@@ -15,6 +15,8 @@ const MessagingConfigSchema = z
     EMAIL_API_URL: z.url({ protocol: /^https?$/ }).optional(),
     EMAIL_API_KEY: z.string().min(1).optional(),
     EMAIL_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** How old a notice outbox row must be before the cron drain sends it: the request's own send normally comes first. */
+    NOTICE_OUTBOX_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   })
   .superRefine((config, ctx) => {
     if (config.EMAIL_TRANSPORT !== "http") return;
@@ -28,7 +30,7 @@ const cache = new WeakMap<object, MessagingConfig>();
 export function loadMessagingConfig(env: object): MessagingConfig {
   let config = cache.get(env);
   if (!config) {
-    const raw = Object.fromEntries(["EMAIL_TRANSPORT", "EMAIL_FROM", "EMAIL_API_URL", "EMAIL_API_KEY", "EMAIL_API_TIMEOUT_MS"].map((key) => {
+    const raw = Object.fromEntries(["EMAIL_TRANSPORT", "EMAIL_FROM", "EMAIL_API_URL", "EMAIL_API_KEY", "EMAIL_API_TIMEOUT_MS", "NOTICE_OUTBOX_GRACE_SECONDS"].map((key) => {
       const value = (env as Record<string, unknown>)[key];
       return [key, value === "" ? undefined : value];
     }));

@@ -1,7 +1,9 @@
 /**
  * The queue consumer (same Worker as the producer). Each message is delivered
  * at most once by its id: the id is recorded in D1 after a successful send and
- * a redelivered message with a recorded id is acknowledged without sending. A
+ * a redelivered message with a recorded id is acknowledged without sending.
+ * An account notice is put in the user's inbox first, idempotently by the same
+ * id, so a failed email retries the whole delivery without a second inbox entry. A
  * failed send is retried with a growing delay; after the queue's max_retries
  * the message lands in the dead-letter queue, whose consumer counts and logs
  * it (without its content: a code must never reach a log line).
@@ -10,10 +12,11 @@ import { loadConfig } from "../config";
 import { createLogger, type Logger } from "../lib/logger";
 import { loadMetricsConfig } from "../metrics/config";
 import { activeRecorder, configureIsolateMetrics } from "../metrics/isolate";
-import { shardName } from "../metrics/wire";
+import { shardName } from "../../contract/metrics/wire";
 import { loadMessagingConfig } from "./config";
 import { createEmailSender, type EmailSender } from "./email-sender";
 import { emailFor, MESSAGE_KINDS, type MessageKind, type QueueMessageBody } from "./messages";
+import { quotaCounterInbox, type NoticeInbox } from "./notice-inbox";
 
 /** Seconds before retry n (1-based): 2, 4, 8, … capped at 5 minutes. */
 export function retryDelaySeconds(attempt: number): number {
@@ -29,9 +32,10 @@ async function alreadyDelivered(db: D1Database, id: string): Promise<boolean> {
   return (await db.prepare("SELECT 1 AS found FROM message_deliveries WHERE id = ?").bind(id).first()) !== null;
 }
 
-/** Delivers one message; true when it was sent now, false when it had been delivered before. */
-export async function deliverMessage(db: D1Database, sender: EmailSender, body: QueueMessageBody): Promise<boolean> {
+/** Delivers one message (inbox, then email); true when it was delivered now, false when it had been delivered before. */
+export async function deliverMessage(db: D1Database, sender: EmailSender, inbox: NoticeInbox, body: QueueMessageBody): Promise<boolean> {
   if (await alreadyDelivered(db, body.id)) return false;
+  if (body.kind === "account_notice") await inbox.add(body);
   const email = emailFor(body);
   if (email) await sender.send(email);
   await db.prepare("INSERT OR IGNORE INTO message_deliveries (id, kind, delivered_at) VALUES (?, ?, ?)").bind(body.id, body.kind, Date.now()).run();
@@ -54,11 +58,12 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, c
       return;
     }
     const sender = createEmailSender(env as { SEND_EMAIL?: SendEmail }, loadMessagingConfig(env));
+    const inbox = quotaCounterInbox(env.QUOTA_COUNTER);
     for (const message of batch.messages) {
       const body = message.body as QueueMessageBody;
       const kind = kindOf(body);
       try {
-        const sent = await deliverMessage(env.DB, sender, body);
+        const sent = await deliverMessage(env.DB, sender, inbox, body);
         metrics?.inc("qingyu_messages_total", { kind, stage: sent ? "delivered" : "duplicate" });
         message.ack();
       } catch (error) {

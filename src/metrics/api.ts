@@ -1,4 +1,4 @@
-import type { CounterName, HistogramName, LabelsOf, LastGaugeName, SumGaugeName } from "./definitions";
+import type { CounterName, HistogramName, LabelsOf, LastGaugeName, SumGaugeName } from "../../contract/metrics/definitions";
 
 /**
  * How routes, services and Durable Objects record metrics. Names and labels

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Metrics } from "./api";
 import { MetricsBuffer } from "./buffer";
-import type { Sample } from "./wire";
+import type { Sample } from "../../contract/metrics/wire";
 
 const find = (samples: Sample[], name: string, labels: string[]) => samples.find((sample) => sample.name === name && sample.labels.join("|") === labels.join("|"));
 

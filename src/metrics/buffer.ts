@@ -1,6 +1,6 @@
 import type { Metrics } from "./api";
-import { compileFamily, labelValueAllowed, type CompiledFamily } from "./schema";
-import type { HistogramSample, Sample } from "./wire";
+import { compileFamily, labelValueAllowed, type CompiledFamily } from "../../contract/metrics/series-schema";
+import type { HistogramSample, Sample } from "../../contract/metrics/wire";
 
 type DropReason = "cardinality" | "invalid_label" | "invalid_value" | "unknown_metric";
 

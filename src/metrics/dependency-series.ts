@@ -1,8 +1,8 @@
 import { MetricsBuffer, observeInto } from "./buffer";
 import type { Metrics } from "./api";
 import type { Handle } from "./http";
-import { compileFamily } from "./schema";
-import type { CounterSample, HistogramSample } from "./wire";
+import { compileFamily } from "../../contract/metrics/series-schema";
+import type { CounterSample, HistogramSample } from "../../contract/metrics/wire";
 
 const CALLS = "qingyu_dependency_calls_total";
 const DURATION = "qingyu_dependency_call_duration_seconds";

@@ -1,6 +1,6 @@
 import { observeInto, type MetricsBuffer } from "./buffer";
-import { compileFamily } from "./schema";
-import type { CounterSample, GaugeDeltaSample, HistogramSample, Sample } from "./wire";
+import { compileFamily } from "../../contract/metrics/series-schema";
+import type { CounterSample, GaugeDeltaSample, HistogramSample, Sample } from "../../contract/metrics/wire";
 
 /** A series of the current batch: undefined until first resolved, null when the buffer dropped it. */
 export type Handle<S> = S | null | undefined;

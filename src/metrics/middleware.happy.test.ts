@@ -5,7 +5,7 @@ import { newApp } from "../app";
 import { NO_METRICS, type Metrics } from "./api";
 import { metrics } from "./middleware";
 import { MetricsPipeline } from "./pipeline";
-import { shardName, type Sample } from "./wire";
+import { shardName, type Sample } from "../../contract/metrics/wire";
 
 const settings = { shards: 1, flushIntervalMs: 60_000, flushMaxSeries: 10_000, flushTimeoutMs: 5000, maxSeriesPerFamily: 1000 };
 

@@ -4,12 +4,12 @@ import { routeTemplate } from "../lib/route-template";
 import { jsonResponseBytes } from "../middleware/response-headers";
 import { NO_METRICS } from "./api";
 import { loadMetricsConfig } from "./config";
-import { HTTP_METHODS, STATUS_CLASSES } from "./definitions";
+import { HTTP_METHODS, STATUS_CLASSES } from "../../contract/metrics/definitions";
 import { cachedRuntimeConfig, getRuntimeConfig } from "../runtime-config/cache";
 import { activeRecorder, configureIsolateMetrics } from "./isolate";
 import type { FlushContext, MetricsPipeline } from "./pipeline";
 import { HttpMetrics } from "./http";
-import { shardName } from "./wire";
+import { shardName } from "../../contract/metrics/wire";
 
 type StatusClass = (typeof STATUS_CLASSES)[number];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { FlushContext } from "./pipeline";
 import { MetricsPipeline } from "./pipeline";
-import type { MetricsBatch } from "./wire";
+import type { MetricsBatch } from "../../contract/metrics/wire";
 
 const settings = { shards: 4, flushIntervalMs: 60_000, flushMaxSeries: 1000, flushTimeoutMs: 200, maxSeriesPerFamily: 100 };
 

@@ -1,6 +1,6 @@
 import { MetricsBuffer } from "./buffer";
 import type { MetricsConfig } from "./config";
-import type { MetricsBatch, MetricsShardApi } from "./wire";
+import type { MetricsBatch, MetricsShardApi } from "../../contract/metrics/wire";
 
 /** What a flush needs from the request (or Durable Object) it runs in. */
 export interface FlushContext {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { quantileOf, serviceOf, serviceStats } from "./service-stats";
-import { TotalsRing } from "./totals-ring";
-import type { Sample } from "./wire";
+import { TotalsRing } from "../../contract/metrics/totals-ring";
+import type { Sample } from "../../contract/metrics/wire";
 
 const requests = (route: string, status: string, value: number): Sample => ({ kind: "counter", name: "qingyu_http_requests_total", labels: ["GET", route, status], value });
 /** Per-bucket counts over the duration bounds 5, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10 s and +Inf. */

@@ -4,9 +4,9 @@
  * difference of each series between the window's start and now. A service is
  * the part of the API a route belongs to, from its route template.
  */
-import type { TotalsWindow } from "./totals-ring";
-import { seriesKey, type HistogramSample, type Sample } from "./wire";
-import { METRICS } from "./definitions";
+import type { TotalsWindow } from "../../contract/metrics/totals-ring";
+import { seriesKey, type HistogramSample, type Sample } from "../../contract/metrics/wire";
+import { METRICS } from "../../contract/metrics/definitions";
 
 /** One service's recent traffic. Rates are per second; latencies in milliseconds (null without requests). */
 export interface ServiceStats {

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { sameSecret } from "../lib/same-secret";
+import { sameSecret } from "../../contract/crypto/same-secret";
 import { bearerToken } from "./auth";
 
 /**

@@ -3,8 +3,8 @@
  * `X-Quota-*` headers. Kept here, next to the types they read, so every route
  * answers the same way; the routes turn them into envelopes.
  */
-import type { QuotaOutcome } from "./results";
-import type { QuotaView } from "./views";
+import type { QuotaOutcome } from "../../contract/quota/results";
+import type { QuotaView } from "../../contract/quota/views";
 
 /** Error codes for declined decisions (the Qingyu clients' numbers). */
 export const QUOTA_DECLINE_CODES = {

@@ -17,7 +17,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import type { QuotaRole } from "./schemas";
+import type { QuotaRole } from "../../contract/quota/inputs";
 
 /** Highest plan first: a user with several roles gets the most generous one. */
 const ROLE_PRECEDENCE: readonly QuotaRole[] = ["master", "admin", "signed_writer", "writer", "vip_reader", "reader"];

@@ -3,10 +3,10 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { measuredStub } from "../lib/measured-stub";
 import { QUOTA_DECLINE_CODES, quotaHeaders, retryAfterSeconds } from "./http";
-import { policyText, resolveQuotaPolicy, type QuotaPolicy, type QuotaPolicyText } from "./policy";
-import { isQuotaFailure, type QuotaFailure, type QuotaOutcome } from "./results";
-import type { QuotaRole } from "./schemas";
-import type { QuotaView } from "./views";
+import { policyText, resolveQuotaPolicy, type QuotaPolicy, type QuotaPolicyText } from "../../contract/quota/policy";
+import { isQuotaFailure, type QuotaFailure, type QuotaOutcome } from "../../contract/quota/results";
+import type { QuotaRole } from "../../contract/quota/inputs";
+import type { QuotaView } from "../../contract/quota/views";
 
 // Plan roles live in their own module (cache with a documented bound); re-exported for the routes.
 export { planRole, planRoleOfUser } from "./plan-roles";

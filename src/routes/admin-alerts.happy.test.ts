@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { alertmanagerPayload } from "../alerts/fixtures";
-import { api, envelope, registerAdmin } from "../testing/api";
+import { api, envelope, registerAdmin } from "../../test/workerd/api";
 
 const token = () => env.ALERT_WEBHOOK_TOKEN;
 

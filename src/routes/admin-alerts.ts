@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
 import { dependencyCall } from "../lib/dependency";
-import { sameSecret } from "../lib/same-secret";
+import { sameSecret } from "../../contract/crypto/same-secret";
 import { bearerToken, requireAuth } from "../middleware/auth";
 import { PagingQuerySchema, toWindow } from "./paging";
 

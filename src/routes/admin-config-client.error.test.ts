@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
+import { api, envelope, registerAdmin, registerUser } from "../../test/workerd/api";
 
 type Snapshot = { document: unknown };
 

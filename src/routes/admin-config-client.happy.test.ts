@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin } from "../testing/api";
+import { api, envelope, registerAdmin } from "../../test/workerd/api";
 
 type Item = { key: string; value: unknown; type: string; description: string; editable: boolean; sensitive: boolean };
 type Snapshot = { version: number; document: { features: Record<string, boolean>; quota: { thresholds: { warningPercent: number } } }; groups: Array<{ name: string; items: Item[] }> };

@@ -1,4 +1,4 @@
-import { describeAuthSecurity } from "../testing/auth-security-suite";
+import { describeAuthSecurity } from "../../test/workerd/auth-security-suite";
 
 // The system-config page's routes and the system metrics: admins only, like the document routes.
 describeAuthSecurity("admin config (client view) and system metrics", [

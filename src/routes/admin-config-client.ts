@@ -5,7 +5,7 @@ import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf } from "../middleware/auth";
 import { configStore } from "../runtime-config/cache";
 import { batchPatch } from "../runtime-config/grouped";
-import type { Json } from "../runtime-config/merge-patch";
+import type { Json } from "../../contract/runtime-config/merge-patch";
 import { CONFIG_BASE, settleConfigChange, SnapshotSchema } from "./admin-config";
 
 /**

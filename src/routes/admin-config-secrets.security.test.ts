@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configStore } from "../runtime-config/cache";
 import { WRITE_ONLY_MASK } from "../runtime-config/secrets";
-import { api, envelope, registerAdmin } from "../testing/api";
+import { api, envelope, registerAdmin } from "../../test/workerd/api";
 import { env } from "cloudflare:workers";
 
 type Snapshot = { version: number; document: { quota: { webhook: { url: string; secret: string } | null } } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin } from "../testing/api";
+import { api, envelope, registerAdmin } from "../../test/workerd/api";
 
 type Snapshot = {
   version: number;

@@ -7,9 +7,9 @@ import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } fro
 import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
 import { configStore, rememberRuntimeConfig } from "../runtime-config/cache";
-import type { ConfigChange, Json } from "../runtime-config/merge-patch";
+import type { ConfigChange, Json } from "../../contract/runtime-config/merge-patch";
 import { groupedConfig } from "../runtime-config/grouped";
-import { RuntimeConfigSchema } from "../runtime-config/schema";
+import { RuntimeConfigSchema } from "../../contract/runtime-config/schema";
 import { maskedChanges, maskedDocument, restoreMaskedSecrets, WRITE_ONLY_MASK } from "../runtime-config/secrets";
 
 /** Where the runtime config's admin routes live. */

@@ -6,9 +6,9 @@ import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
-import { RechargeInputSchema, SetTotalInputSchema, SuspensionInputSchema } from "../quota/schemas";
+import { RechargeInputSchema, SetTotalInputSchema, SuspensionInputSchema } from "../../contract/quota/inputs";
 import { planRoleOfUser, policyArgFor, quotaCounter, unwrap } from "../quota/service";
-import { QuotaViewSchema } from "../quota/views";
+import { QuotaViewSchema } from "../../contract/quota/views";
 
 const BASE = "/api/v1/admin/quota/{userId}";
 const security = [{ bearerAuth: [] }];

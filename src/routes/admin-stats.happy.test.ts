@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AdminStats } from "../admin/stats";
-import { api, envelope, login, registerAdmin, registerUser } from "../testing/api";
-import { consume } from "../testing/quota";
-import { balanceOf, fundWallet, walletApi } from "../testing/wallet";
+import { api, envelope, login, registerAdmin, registerUser } from "../../test/workerd/api";
+import { consume } from "../../test/workerd/quota";
+import { balanceOf, fundWallet, walletApi } from "../../test/workerd/wallet";
 
 const admin = await registerAdmin();
 const stats = async (refresh = true) =>

@@ -1,4 +1,4 @@
-import { describeAuthSecurity } from "../testing/auth-security-suite";
+import { describeAuthSecurity } from "../../test/workerd/auth-security-suite";
 
 describeAuthSecurity("admin stats", [
   { method: "GET", path: "/api/v1/admin/stats", roles: ["admin"] },

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../index";
 import { createSessionStore, hashRefreshToken, newRefreshToken } from "../auth/session-store";
 import { getRedis } from "../services/redis";
-import { api, envelope, forgeToken, login, registerAdmin, registerUser } from "../testing/api";
+import { api, envelope, forgeToken, login, registerAdmin, registerUser } from "../../test/workerd/api";
 
 /** The real app as another isolate would run it: its own revocation copy (a unique Redis URL on the same Redis). */
 function otherIsolate(vars: Record<string, string> = {}) {

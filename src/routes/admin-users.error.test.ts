@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, login, registerAdmin, registerUser } from "../testing/api";
+import { api, envelope, login, registerAdmin, registerUser } from "../../test/workerd/api";
 import { createD1UserStore } from "../users/d1-user-store";
 
 type Details = { details: Record<string, string> };

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AdminUser } from "../admin/user-views";
-import { api, envelope, login, randomIp, registerAdmin, registerUser, uniqueUsername, type TokenPairData } from "../testing/api";
+import { api, envelope, login, randomIp, registerAdmin, registerUser, uniqueUsername, type TokenPairData } from "../../test/workerd/api";
 
 type List = { users: AdminUser[]; total: number; page: number; size: number };
 type Pagination = { total: number; page: number; page_size: number; total_pages: number; has_next: boolean; has_previous: boolean };

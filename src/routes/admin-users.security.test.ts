@@ -1,4 +1,4 @@
-import { describeAuthSecurity } from "../testing/auth-security-suite";
+import { describeAuthSecurity } from "../../test/workerd/auth-security-suite";
 
 const id = "00000000-0000-4000-8000-000000000000";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
-import { balanceOf, failureOf, fundWallet, walletApi } from "../testing/wallet";
+import { api, envelope, registerAdmin, registerUser } from "../../test/workerd/api";
+import { balanceOf, failureOf, fundWallet, walletApi } from "../../test/workerd/wallet";
 
 type Withdrawal = { id: string; user_id: string; amount: number; status: string; review_reason: string | null; reviewed_by: string | null };
 type Paged<T> = { data: T[]; pagination: { total: number; page: number; page_size: number; has_next: boolean } };

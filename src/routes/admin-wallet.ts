@@ -7,7 +7,7 @@ import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } fro
 import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
 import { createWithdrawalIndex, type WithdrawalFilter } from "../wallet/withdrawal-index";
-import { BalancesSchema, LedgerEntrySchema, WalletViewSchema, WITHDRAWAL_STATUSES, WithdrawalSchema } from "../wallet/views";
+import { BalancesSchema, LedgerEntrySchema, WalletViewSchema, WITHDRAWAL_STATUSES, WithdrawalSchema } from "../../contract/wallet/views";
 import { PagingQuerySchema, toWindow } from "./paging";
 
 const security = [{ bearerAuth: [] }];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, randomIp } from "../testing/api";
-import { uniqueEmail } from "../testing/mail";
+import { api, envelope, randomIp } from "../../test/workerd/api";
+import { uniqueEmail } from "../../test/workerd/mail";
 
 describe("email codes: refused requests", () => {
   it("limits codes per client IP (429 with Retry-After), whatever the addresses", async () => {

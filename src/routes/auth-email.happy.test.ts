@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { api, envelope, login, randomIp, registerUser, uniqueUsername } from "../testing/api";
-import { codeIn, controlCatcher, mailsTo, uniqueEmail, waitForMails } from "../testing/mail";
+import { api, envelope, login, randomIp, registerUser, uniqueUsername } from "../../test/workerd/api";
+import { codeIn, controlCatcher, mailsTo, uniqueEmail, waitForMails } from "../../test/workerd/mail";
 import { env } from "cloudflare:workers";
 import { getRuntimeConfig, rememberRuntimeConfig } from "../runtime-config/cache";
 
@@ -32,6 +32,8 @@ describe("email codes through the real queue", () => {
       await requireVerificationHere();
       const registered = await api("/api/v1/shared/auth/register", { json: { username: uniqueUsername(), email, password: "reading2024", emailCode: code }, headers: { "CF-Connecting-IP": randomIp() } });
       expect(registered.status).toBe(201);
+      const { token } = (await envelope<{ token: string }>(registered)).data;
+      expect((await envelope<{ emailVerified: boolean }>(await api("/api/v1/user/profile", { token }), 200)).data.emailVerified).toBe(true);
       await requireVerificationHere();
       const again = await api("/api/v1/shared/auth/register", {
         json: { username: uniqueUsername(), email: uniqueEmail("other"), password: "reading2024", verificationCode: code },
@@ -72,6 +74,24 @@ describe("email codes through the real queue", () => {
     const reuse = await api("/api/v1/shared/auth/password/reset", { json: { email, code, new_password: "another2026x" } });
     expect(reuse.status).toBe(400);
   });
+
+  it("an account registered without a code starts unverified (no notice emails); a reset with a code verifies it", async () => {
+    const user = await registerUser();
+    const email = `${user.username.toLowerCase()}@example.com`;
+    const verified = async (token: string) => (await envelope<{ emailVerified: boolean }>(await api("/api/v1/user/profile", { token }), 200)).data.emailVerified;
+    expect(await verified(user.pair.token)).toBe(false);
+    const changed = await api("/api/v1/user/password", { method: "PUT", token: user.pair.token, json: { old_password: user.password, new_password: "firstChange2025" } });
+    expect(changed.status).toBe(200);
+    await envelope(await requestCode(email, "reset_password"), 200);
+    const code = codeIn((await waitForMails(email))[0]!);
+    expect((await api("/api/v1/shared/auth/password/reset", { json: { email, code, new_password: "newReading2025" } })).status).toBe(200);
+    expect(await verified((await login(user.username, "newReading2025")).token)).toBe(true);
+    // Only the reset's notice was emailed: the change before it found the address unverified.
+    const subjects = (await waitForMails(email, 2)).map((mail) => mail.subject);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await mailsTo(email)).filter((mail) => mail.subject === "Your password was changed")).toHaveLength(1);
+    expect(subjects.filter((subject) => subject.startsWith("Your Qingyu code"))).toHaveLength(1);
+  }, 40_000);
 
   it("locks a code after 5 wrong tries, even for the right code", async () => {
     const user = await registerUser();

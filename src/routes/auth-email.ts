@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { enqueueNotice } from "../auth/account-notices";
+import { noticeMessage } from "../auth/account-notices";
 import { createEmailCodes, newEmailCode, type CodeCheck } from "../auth/email-codes";
 import { hashPassword } from "../auth/passwords";
 import { createSessionStore } from "../auth/session-store";
@@ -10,9 +10,10 @@ import { ApiError, commonErrorResponses } from "../errors";
 import { clientIp } from "../lib/client";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { EMAIL_CODE_PURPOSES, type EmailCodePurpose } from "../messaging/messages";
+import { sendFromOutbox } from "../messaging/notice-outbox";
 import { rateLimit } from "../middleware/rate-limit";
 import { runtimeSetting } from "../runtime-config/cache";
-import type { AuthSettings } from "../runtime-config/auth-settings";
+import type { AuthSettings } from "../../contract/runtime-config/auth-settings";
 import { NewPasswordSchema } from "./auth-schemas";
 
 const BASE = "/api/v1/shared/auth";
@@ -52,13 +53,14 @@ const resetPassword = createRoute({
   responses: { 200: jsonContent(envelopeOf(z.object({ reset: z.literal(true) })), "Password set"), ...commonErrorResponses },
 });
 
-function codes(c: Context<AppEnv>) {
+/** The email-code store, keyed with the first JWT key's secret under its own label. */
+export function codes(c: Context<AppEnv>) {
   const [signing] = c.var.config.JWT_KEYS;
   return createEmailCodes(c.var.services.redis, `email-code:${signing?.secret ?? ""}`);
 }
 
 /** Throws the answer for a failed check: a locked code is a 429, a wrong or unknown one a 400. */
-function refuse(result: Exclude<CodeCheck, "ok">, field: string): never {
+export function refuse(result: Exclude<CodeCheck, "ok">, field: string): never {
   if (result === "locked") throw new ApiError("TOO_MANY_REQUESTS", "too many wrong codes; request a new code", { details: { [field]: "locked" } });
   throw new ApiError("INVALID_PARAMETER", "invalid or expired code", { details: { [field]: "invalid or expired" } });
 }
@@ -68,13 +70,22 @@ export function emailVerificationRequired(settings: AuthSettings, environment: s
   return settings.requireEmailVerification ?? environment === "production";
 }
 
-/** The registration hook: checks (and uses up) the `register` code when verification is required. */
-export async function checkRegistrationCode(c: Context<AppEnv>, email: string, code: string | undefined): Promise<void> {
+/**
+ * The registration hook: checks (and uses up) the `register` code; true when it proved the address.
+ * Required: no code or a failed check refuses. Not required: a code that checks still marks the address
+ * verified, and one that does not is ignored (the account starts unverified), as before this check existed.
+ */
+export async function checkRegistrationCode(c: Context<AppEnv>, email: string, code: string | undefined): Promise<boolean> {
   const { auth } = (await c.var.services.runtimeConfig()).document;
-  if (!emailVerificationRequired(auth, c.var.config.ENVIRONMENT)) return;
-  if (!code) throw new ApiError("INVALID_PARAMETER", "verificationCode is required", { details: { "body.verificationCode": "Required" } });
+  const required = emailVerificationRequired(auth, c.var.config.ENVIRONMENT);
+  if (!code) {
+    if (required) throw new ApiError("INVALID_PARAMETER", "verificationCode is required", { details: { "body.verificationCode": "Required" } });
+    return false;
+  }
   const result = await codes(c).check("register", email.toLowerCase(), code, auth.emailCode);
-  if (result !== "ok") refuse(result, "body.verificationCode");
+  if (result === "ok") return true;
+  if (required) refuse(result, "body.verificationCode");
+  return false;
 }
 
 /** Whether a code for this purpose goes out: only where it can be used, without telling the caller which. */
@@ -113,7 +124,11 @@ export function registerAuthEmailRoutes(app: OpenAPIHono<AppEnv>): void {
     const { services } = c.var;
     const user = await services.users.findByLogin(email);
     if (!user) refuse("missing", "body.code");
-    await services.users.updatePassword(user.id, await hashPassword(body.new_password ?? body.newPassword ?? ""), Date.now());
+    // The code reached this address, which proves it as registration with a code does.
+    const verified = await services.users.markEmailVerified(user.id, email, Date.now());
+    const notice = noticeMessage({ event: "password_changed", userId: user.id, to: verified ? email : null });
+    // The notice is written with the password (notice outbox): a Worker dying before the enqueue below loses nothing.
+    await services.users.updatePassword(user.id, await hashPassword(body.new_password ?? body.newPassword ?? ""), Date.now(), false, notice);
     const admin = createUserAdmin({
       users: services.users,
       sessions: createSessionStore(services.redis),
@@ -122,7 +137,7 @@ export function registerAuthEmailRoutes(app: OpenAPIHono<AppEnv>): void {
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     });
     await admin.endAllSessions(user.id);
-    await enqueueNotice(services.messaging, { event: "password_changed", userId: user.id, to: user.email });
+    await sendFromOutbox(c.env.DB, services.messaging, notice);
     return ok(c, { reset: true as const }, "password reset; sign in with the new password");
   });
 }

@@ -97,6 +97,7 @@ export const ProfileSchema = z
     id: z.string(),
     username: z.string(),
     email: z.string(),
+    emailVerified: z.boolean().openapi({ description: "An emailed code proved this address; notices are emailed only then" }),
     roles: z.array(z.enum(ROLES)),
     status: z.enum(["active", "banned", "disabled"]),
     nickname: z.string().nullable(),

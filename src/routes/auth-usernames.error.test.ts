@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, randomIp } from "../testing/api";
+import { api, envelope, randomIp } from "../../test/workerd/api";
 
 let counter = 0;
 /** A fresh suffix of digits (valid in any username). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, login, randomIp, registerUser, uniqueUsername, type TokenPairData } from "../testing/api";
-import { withRuntimeConfig } from "../testing/runtime-config";
+import { api, envelope, login, randomIp, registerUser, uniqueUsername, type TokenPairData } from "../../test/workerd/api";
+import { withRuntimeConfig } from "../../test/workerd/runtime-config";
 
 const register = (json: Record<string, unknown>, ip = randomIp()) => api("/api/v1/shared/auth/register", { json, headers: { "CF-Connecting-IP": ip } });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, login, randomIp, registerUser, uniqueUsername, type TokenPairData } from "../testing/api";
+import { api, envelope, login, randomIp, registerUser, uniqueUsername, type TokenPairData } from "../../test/workerd/api";
 
 describe("auth (happy)", () => {
   it("register → login → profile → logout → profile is 401 code 2016", async () => {

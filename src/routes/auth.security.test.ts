@@ -1,13 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, forgeToken, randomIp, registerUser, testKey, uniqueUsername } from "../testing/api";
-import { describeAuthSecurity } from "../testing/auth-security-suite";
-import { withRuntimeConfig } from "../testing/runtime-config";
+import { api, envelope, forgeToken, randomIp, registerUser, testKey, uniqueUsername } from "../../test/workerd/api";
+import { describeAuthSecurity } from "../../test/workerd/auth-security-suite";
+import { withRuntimeConfig } from "../../test/workerd/runtime-config";
 
 describeAuthSecurity("auth routes", [
   { method: "GET", path: "/api/v1/user/profile" },
   { method: "PUT", path: "/api/v1/user/profile", json: { nickname: "x" } },
   { method: "PUT", path: "/api/v1/user/password", json: { old_password: "reading2024", new_password: "another2025" } },
+  { method: "POST", path: "/api/v1/user/email", json: { email: "someone@example.com", code: "123456" } },
   { method: "GET", path: "/api/v1/shared/auth/sessions" },
   { method: "DELETE", path: `/api/v1/shared/auth/sessions/${crypto.randomUUID()}` },
   { method: "POST", path: "/api/v1/shared/auth/logout-all" },

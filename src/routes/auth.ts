@@ -113,8 +113,8 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
     app.use(`${prefix}/logout`, rateLimit({ name: "logout", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.auth.logoutLimit), key: logoutSession }));
     app.openapi(registerRoute(prefix), async (c) => {
       const body = c.req.valid("json");
-      await checkRegistrationCode(c, body.email, body.verificationCode);
-      const pair = await c.var.services.auth.register(body, clientInfo(c));
+      const emailVerified = await checkRegistrationCode(c, body.email, body.verificationCode);
+      const pair = await c.var.services.auth.register({ ...body, emailVerified }, clientInfo(c));
       return created(c, pair, "registered");
     });
     app.openapi(loginRoute(prefix), async (c) => {

@@ -1,4 +1,4 @@
-import { describeAuthSecurity } from "../testing/auth-security-suite";
+import { describeAuthSecurity } from "../../test/workerd/auth-security-suite";
 
 const someone = crypto.randomUUID();
 
@@ -22,4 +22,5 @@ describeAuthSecurity("Qingyu web client aliases", [
   { method: "POST", path: "/api/v1/notifications/read-all" },
   { method: "PUT", path: "/api/v1/notifications/read-all" },
   { method: "POST", path: "/api/v1/notifications/batch-read", json: { notification_ids: [someone] } },
+  { method: "PUT", path: "/api/v1/users/email/change", json: { newEmail: "someone@example.com", code: "123456" } },
 ]);

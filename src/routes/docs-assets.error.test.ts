@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api } from "../testing/api";
+import { api } from "../../test/workerd/api";
 
 describe("Swagger UI's files (error)", () => {
   it("an unknown file is the 404 envelope", async () => {

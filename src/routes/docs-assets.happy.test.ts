@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api } from "../testing/api";
+import { api } from "../../test/workerd/api";
 
 const BASE = "/docs/assets/swagger-ui-dist";
 

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError, commonErrorResponses, errorResponse } from "../errors";
 import { authOf, requireAuth } from "../middleware/auth";
-import type { FilePurpose } from "../runtime-config/storage-settings";
+import type { FilePurpose } from "../../contract/runtime-config/storage-settings";
 import { loadStorageConfig } from "../storage/config";
 import { decideRange, etagMatches } from "../storage/ranges";
 import { verifyFileQuery } from "../storage/signed-url";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerUser } from "../testing/api";
-import { consume } from "../testing/quota";
+import { api, envelope, registerUser } from "../../test/workerd/api";
+import { consume } from "../../test/workerd/quota";
 
 type Item = { id: string; level: string; readAt: string | null };
 type Page = { items: Item[]; total: number; page: number; page_size: number; unread: number };

@@ -5,7 +5,7 @@ import { openapiWithAliases, type ClientAlias } from "../lib/client-alias";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
 import { quotaCounter, unwrap } from "../quota/service";
-import { QuotaNotificationSchema } from "../quota/views";
+import { AccountNoticeNotificationSchema, InboxNotificationSchema, QuotaNotificationSchema } from "../../contract/quota/views";
 import { PagingQuerySchema, toWindow } from "./paging";
 
 const BASE = "/api/v1/notifications";
@@ -13,7 +13,6 @@ const security = [{ bearerAuth: [] }];
 const errors = { ...authErrorResponses, ...commonErrorResponses };
 /** The web client's notification module (`getNotifications`, `markAsRead`, …); its service file uses PUT where the API file uses POST. */
 const SERVICE_CLIENT = "src/modules/notification/services/notification.service.ts";
-const KINDS = ["quota_level"] as const;
 
 /**
  * The list as the web client's notification centre reads it: `data.items`
@@ -22,7 +21,7 @@ const KINDS = ["quota_level"] as const;
  */
 const NotificationPageSchema = z
   .object({
-    items: z.array(QuotaNotificationSchema),
+    items: z.array(InboxNotificationSchema),
     total: z.number().int().openapi({ description: "Notifications matching the filter" }),
     page: z.number().int(),
     page_size: z.number().int(),
@@ -30,13 +29,15 @@ const NotificationPageSchema = z
   })
   .openapi("NotificationPage");
 
+const MarkedReadSchema = z.union([QuotaNotificationSchema.extend({ success: z.literal(true) }), AccountNoticeNotificationSchema.extend({ success: z.literal(true) })]);
+
 const CountSchema = z.object({ success: z.literal(true), count: z.number().int(), affected: z.number().int().openapi({ description: "Same as count" }) });
 
 const list = createRoute({
   method: "get",
   path: BASE,
   tags: ["notifications"],
-  summary: "The caller's notifications (quota warnings, critical levels, exhaustion), newest first",
+  summary: "The caller's notifications (quota levels; password, recharge, withdrawal and wallet notices), newest first",
   security,
   request: {
     query: PagingQuerySchema.extend({
@@ -54,7 +55,7 @@ const markRead = createRoute({
   summary: "Mark one notification read",
   security,
   request: { params: z.object({ id: z.uuid() }) },
-  responses: { 200: jsonContent(envelopeOf(QuotaNotificationSchema.extend({ success: z.literal(true) })), "Marked read"), ...errors },
+  responses: { 200: jsonContent(envelopeOf(MarkedReadSchema), "Marked read"), ...errors },
 });
 
 const unreadCount = createRoute({
@@ -70,7 +71,7 @@ const stats = createRoute({
   method: "get",
   path: `${BASE}/stats`,
   tags: ["notifications"],
-  summary: "Total, unread and a count per kind",
+  summary: "Total, unread and a count per kind (`quota_level` always, other kinds once the inbox has one)",
   security,
   responses: {
     200: jsonContent(envelopeOf(z.object({ total: z.number().int(), unread: z.number().int(), by_type: z.record(z.string(), z.number().int()) })), "Counts"),
@@ -102,7 +103,7 @@ const batchRead = createRoute({
 const counted = (count: number) => ({ success: true as const, count, affected: count });
 const putAlias = (path: string): ClientAlias[] => [{ path: `${BASE}${path}`, method: "put", client: SERVICE_CLIENT }];
 
-/** The notification inbox; notifications are stored durably in the user's QuotaCounter. */
+/** The notification inbox; notifications (quota levels and account notices) are stored durably in the user's QuotaCounter. */
 export function registerNotificationRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use(BASE, requireAuth());
   app.use(`${BASE}/*`, requireAuth());
@@ -114,8 +115,8 @@ export function registerNotificationRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(stats, async (c) => {
-    const page = unwrap(await quotaCounter(c, authOf(c).user_id).listNotifications({ limit: 1, offset: 0, unreadOnly: false }));
-    return ok(c, { total: page.total, unread: page.unread, by_type: Object.fromEntries(KINDS.map((kind) => [kind, page.total])) });
+    const page = unwrap(await quotaCounter(c, authOf(c).user_id).listNotifications({ limit: 1, offset: 0, unreadOnly: false, countByKind: true }));
+    return ok(c, { total: page.total, unread: page.unread, by_type: { quota_level: 0, ...page.byKind } });
   });
 
   app.openapi(list, async (c) => {

@@ -4,7 +4,8 @@ import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
-import { enqueueNotice } from "../auth/account-notices";
+import { noticeAddress, noticeMessage } from "../auth/account-notices";
+import { sendFromOutbox } from "../messaging/notice-outbox";
 import { toProfile } from "../users/profile-view";
 import { DuplicateUserError } from "../users/user-store";
 import { NewPasswordSchema, ProfileSchema } from "./auth-schemas";
@@ -102,14 +103,14 @@ export function registerProfileRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(putPassword, async (c) => {
     const body = c.req.valid("json");
-    const revoked = await c.var.services.auth.changePassword(
+    const { revoked, notice } = await c.var.services.auth.changePassword(
       authOf(c),
       body.old_password ?? body.oldPassword ?? "",
       body.new_password ?? body.newPassword ?? "",
+      (user) => noticeMessage({ event: "password_changed", userId: user.id, to: noticeAddress(user) }),
     );
-    // Queued before the answer: a password change the client saw succeed always has its notice.
-    const user = await c.var.services.users.findById(authOf(c).user_id);
-    await enqueueNotice(c.var.services.messaging, { event: "password_changed", userId: authOf(c).user_id, to: user?.email ?? null });
+    // Written with the password (notice outbox) and queued before the answer; the cron drain sends it if this Worker dies first.
+    if (notice) await sendFromOutbox(c.env.DB, c.var.services.messaging, notice);
     return ok(c, { changed: true as const, revokedSessions: revoked }, "password changed");
   });
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerUser } from "../testing/api";
+import { api, envelope, registerUser } from "../../test/workerd/api";
 
 type Quota = { forecastExhaustedAt: string | null; resetAt: string | null };
 

@@ -2,15 +2,13 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { trackQuotaActivity } from "../admin/quota-activity";
 import type { AppEnv } from "../env";
-import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
-import { dependencyCall } from "../lib/dependency";
+import { authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { requireServiceToken } from "../middleware/service-auth";
-import type { ConsumeResult, ReserveResult } from "../quota/results";
-import { CommitBodySchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../quota/schemas";
-import { creditsModelLabel, declineError, planRoleOfUser, policyArgFor, policyFor, quotaCounter, resolvedPolicy, setQuotaHeaders, unwrap } from "../quota/service";
-import { PricedChargeSchema, QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../quota/views";
-import { registerBenchSeedRoutes } from "./bench-seed";
+import type { ConsumeResult, ReserveResult } from "../../contract/quota/results";
+import { CommitBodySchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../../contract/quota/inputs";
+import { creditsModelLabel, declineError, planRoleOfUser, policyArgFor, quotaCounter, resolvedPolicy, setQuotaHeaders, unwrap } from "../quota/service";
+import { PricedChargeSchema, QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../../contract/quota/views";
 
 const BASE = "/api/v1/internal/quota/{userId}";
 const security = [{ serviceToken: [] }];
@@ -92,41 +90,6 @@ const release = createRoute({
     ...errors,
   },
 });
-const noop = createRoute({
-  method: "post",
-  path: `${BASE}/noop`,
-  tags: ["internal"],
-  summary: "Benchmark only (ENABLE_BENCH_ROUTES): a no-op RPC to the user's QuotaCounter, the Durable Object hop alone",
-  security,
-  request: { params: userParam },
-  responses: { 200: jsonContent(envelopeOf(z.null()), "Done"), ...errors },
-});
-
-const redisPeer = createRoute({
-  method: "post",
-  path: `${BASE}/consume-redis`,
-  tags: ["internal"],
-  summary: "Benchmark only (ENABLE_BENCH_ROUTES): the same check-and-debit as an atomic counter in Redis over Upstash REST, as Redis-based limiters do",
-  security,
-  request: { params: userParam, ...json(ConsumeInputSchema) },
-  responses: { 200: jsonContent(envelopeOf(z.object({ remaining: z.number().int() })), "Charged"), ...errors },
-});
-
-// Check-and-debit in one atomic script: the peer design the benchmark compares against.
-const REDIS_CONSUME = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-local amount, total = tonumber(ARGV[1]), tonumber(ARGV[2])
-if used + amount > total then return -1 end
-redis.call('INCRBY', KEYS[1], amount)
-redis.call('EXPIRE', KEYS[1], 86400)
-return total - used - amount
-`;
-
-/** Benchmark-only routes answer 404 unless ENABLE_BENCH_ROUTES is on. */
-function assertBenchRoutes(c: Context<AppEnv>): void {
-  if (!c.get("config").ENABLE_BENCH_ROUTES) throw new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`);
-}
-
 /**
  * Metrics of a quota change. A replay changed nothing, so it is not counted
  * again (its events were counted the first time).
@@ -200,26 +163,4 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     if (!result.replayed) trackQuotaActivity(c, result.quota, 0);
     return ok(c, result, "released");
   });
-
-  app.openapi(noop, async (c) => {
-    assertBenchRoutes(c);
-    await quotaCounter(c, c.req.valid("param").userId).noop();
-    return ok(c, null);
-  });
-
-  app.openapi(redisPeer, async (c) => {
-    assertBenchRoutes(c);
-    const { userId } = c.req.valid("param");
-    const input = c.req.valid("json");
-    const policy = await policyFor(c, await planRoleOfUser(c, userId));
-    const total = policy.plan[input.quotaType] ?? Number.MAX_SAFE_INTEGER;
-    const remaining = await dependencyCall("redis", () =>
-      c.get("services").redis.eval<string[], number>(REDIS_CONSUME, [`peer:quota:${userId}:${input.quotaType}`], [String(input.amount ?? 0), String(total)]),
-    );
-    if (remaining < 0) throw new ApiError("QUOTA_INSUFFICIENT");
-    return ok(c, { remaining });
-  });
-
-  // The benchmark's seeding routes sit with the other bench-only routes behind the same flag and service token.
-  registerBenchSeedRoutes(app);
 }

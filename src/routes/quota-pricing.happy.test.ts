@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { envelope, registerUser } from "../testing/api";
-import { internal } from "../testing/quota";
-import { withRuntimeConfig } from "../testing/runtime-config";
+import { envelope, registerUser } from "../../test/workerd/api";
+import { internal } from "../../test/workerd/quota";
+import { withRuntimeConfig } from "../../test/workerd/runtime-config";
 
 type Decision = { charged: number; priced: { model: string; credits: number; priceVersion: string } | null; quota: { usedQuota: number } };
 

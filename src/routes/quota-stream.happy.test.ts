@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerUser } from "../testing/api";
-import { consume } from "../testing/quota";
+import { api, envelope, registerUser } from "../../test/workerd/api";
+import { consume } from "../../test/workerd/quota";
 
 type StreamMessage =
   { type: "snapshot"; quotas: unknown[] } | { type: "level"; quota: { level: string }; previousLevel: string; event: { level: string } | null };

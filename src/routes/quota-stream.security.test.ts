@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { hashRefreshToken } from "../auth/session-store";
 import { createApp } from "../index";
 import { getRedis } from "../services/redis";
-import { api, envelope, registerUser } from "../testing/api";
+import { api, envelope, registerUser } from "../../test/workerd/api";
 
 const upgrade = { Upgrade: "websocket" };
 const ticketFor = async (token: string) =>

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
-import { consume, internal } from "../testing/quota";
+import { api, envelope, registerAdmin, registerUser } from "../../test/workerd/api";
+import { consume, internal } from "../../test/workerd/quota";
 
 type Quota = { usedQuota: number; remainingQuota: number };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
-import { consume, internal } from "../testing/quota";
+import { api, envelope, registerAdmin, registerUser } from "../../test/workerd/api";
+import { consume, internal } from "../../test/workerd/quota";
 
 type Quota = { quotaType: string; totalQuota: number; usedQuota: number; remainingQuota: number; level: string; status: string; resetAt: string | null };
 

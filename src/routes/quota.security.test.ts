@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerUser } from "../testing/api";
-import { describeAuthSecurity } from "../testing/auth-security-suite";
-import { consume } from "../testing/quota";
+import { api, envelope, registerUser } from "../../test/workerd/api";
+import { describeAuthSecurity } from "../../test/workerd/auth-security-suite";
+import { consume } from "../../test/workerd/quota";
 
 const someone = "00000000-0000-0000-0000-000000000000";
 

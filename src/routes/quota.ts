@@ -5,9 +5,9 @@ import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } fr
 import { authOf, bearerToken, requireAuth } from "../middleware/auth";
 import { createStreamTickets } from "../auth/stream-tickets";
 import { runtimeSetting } from "../runtime-config/cache";
-import { QuotaTypeSchema } from "../quota/schemas";
+import { QuotaTypeSchema } from "../../contract/quota/inputs";
 import { planRole, policyArgFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
-import { LedgerEntrySchema, QuotaStatisticsSchema, QuotaViewSchema } from "../quota/views";
+import { LedgerEntrySchema, QuotaStatisticsSchema, QuotaViewSchema } from "../../contract/quota/views";
 import { PagingQuerySchema, toWindow } from "./paging";
 
 const BASE = "/api/v1/ai/quota";

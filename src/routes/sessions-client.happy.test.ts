@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, login, registerUser } from "../testing/api";
+import { api, envelope, login, registerUser } from "../../test/workerd/api";
 
 type Device = { id: string; device: string; deviceName: string; deviceType: string; lastActiveTime: string; lastUsedAt: string; isCurrent: boolean; current: boolean };
 type DevicePage = { data: Device[]; pagination: { total: number; page: number; page_size: number; has_next: boolean } };

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, login, registerUser } from "../testing/api";
-import { withRuntimeConfig } from "../testing/runtime-config";
-import { BOUNDARY, multipartBody, pngBytes, uploadMultipart, uploadRaw } from "../testing/storage";
+import { api, envelope, login, registerUser } from "../../test/workerd/api";
+import { withRuntimeConfig } from "../../test/workerd/runtime-config";
+import { BOUNDARY, multipartBody, pngBytes, uploadMultipart, uploadRaw } from "../../test/workerd/storage";
 import type { FileView } from "../storage/http";
 
 /** Every object in the bucket owned by this user. */

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerUser } from "../testing/api";
-import { pngBytes, sha256Hex, uploadMultipart, uploadRaw } from "../testing/storage";
+import { api, envelope, registerUser } from "../../test/workerd/api";
+import { pngBytes, sha256Hex, uploadMultipart, uploadRaw } from "../../test/workerd/storage";
 import type { FileView } from "../storage/http";
 
 describe("storage: upload, serve, list, delete", () => {

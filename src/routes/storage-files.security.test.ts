@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
-import { describeAuthSecurity } from "../testing/auth-security-suite";
-import { pngBytes, uploadRaw } from "../testing/storage";
+import { api, envelope, registerAdmin, registerUser } from "../../test/workerd/api";
+import { describeAuthSecurity } from "../../test/workerd/auth-security-suite";
+import { pngBytes, uploadRaw } from "../../test/workerd/storage";
 import type { FileView } from "../storage/http";
 
 describe("storage: private attachments", () => {

@@ -3,7 +3,7 @@ import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { created, envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
-import { FILE_PURPOSES } from "../runtime-config/storage-settings";
+import { FILE_PURPOSES } from "../../contract/runtime-config/storage-settings";
 import { loadStorageConfig } from "../storage/config";
 import { FileSchema, fileUrl, openUpload, purposeOf, storeUpload, toFileView } from "../storage/http";
 import { signFileQuery } from "../storage/signed-url";

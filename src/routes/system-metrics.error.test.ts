@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
+import { api, envelope, registerAdmin, registerUser } from "../../test/workerd/api";
 
 describe("GET /api/v1/system/metrics (error)", () => {
   it("admins only; an unknown service is a 404 listing the known ones; a bad window is a 400", async () => {

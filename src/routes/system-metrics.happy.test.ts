@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerAdmin } from "../testing/api";
+import { api, envelope, registerAdmin } from "../../test/workerd/api";
 
 type Entry = { service: string; metrics: Record<string, number | null>; timestamp: string };
 

@@ -5,8 +5,8 @@ import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { loadMetricsConfig } from "../metrics/config";
 import { serviceStats, type ServiceStats } from "../metrics/service-stats";
-import { RECENT_TOTALS, type TotalsWindow } from "../metrics/totals-ring";
-import { shardName } from "../metrics/wire";
+import { RECENT_TOTALS, type TotalsWindow } from "../../contract/metrics/totals-ring";
+import { shardName } from "../../contract/metrics/wire";
 import { requireAuth } from "../middleware/auth";
 
 const BASE = "/api/v1/system/metrics";

@@ -1,8 +1,8 @@
 /** Every recharge callback is counted by its outcome in `qingyu_wallet_recharge_callbacks_total`. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MetricsBuffer } from "../metrics/buffer";
-import { envelope, registerUser } from "../testing/api";
-import { sendCallback, walletApi, type OrderData } from "../testing/wallet";
+import { envelope, registerUser } from "../../test/workerd/api";
+import { sendCallback, walletApi, type OrderData } from "../../test/workerd/wallet";
 
 afterEach(() => {
   vi.restoreAllMocks();

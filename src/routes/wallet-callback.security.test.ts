@@ -1,8 +1,8 @@
 /** The recharge callback: only a correctly signed, fresh callback with the order's amount credits, and only once. */
 import { describe, expect, it } from "vitest";
 import { signCallback } from "../wallet/callback";
-import { envelope, registerUser } from "../testing/api";
-import { balanceOf, failureOf, sendCallback, walletApi, type OrderData } from "../testing/wallet";
+import { envelope, registerUser } from "../../test/workerd/api";
+import { balanceOf, failureOf, sendCallback, walletApi, type OrderData } from "../../test/workerd/wallet";
 
 const now = () => Math.floor(Date.now() / 1000);
 

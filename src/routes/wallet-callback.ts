@@ -6,8 +6,8 @@ import { ApiError, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { CALLBACK_SIGNATURE_HEADER, freshTimestamp, RechargeCallbackSchema, verifyCallback } from "../wallet/callback";
 import { fenOf, markReplay } from "../wallet/http";
-import { ABSOLUTE_MAX_FEN } from "../wallet/schemas";
-import { BalancesSchema, LedgerEntrySchema, RechargeOrderSchema } from "../wallet/views";
+import { ABSOLUTE_MAX_FEN } from "../../contract/wallet/inputs";
+import { BalancesSchema, LedgerEntrySchema, RechargeOrderSchema } from "../../contract/wallet/views";
 
 const PATH = "/api/v1/finance/wallet/recharge/callback";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerUser } from "../testing/api";
-import { fundWallet, walletApi } from "../testing/wallet";
+import { api, envelope, registerUser } from "../../test/workerd/api";
+import { fundWallet, walletApi } from "../../test/workerd/wallet";
 
 type Row = Record<string, unknown>;
 type Page = { data: Row[]; pagination: { total: number; page_size: number } };

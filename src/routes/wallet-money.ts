@@ -5,7 +5,7 @@ import { created, envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf } from "../middleware/auth";
 import { openapiWithAliases, type ClientAlias } from "../lib/client-alias";
 import { fenOf, IdempotencyHeadersSchema, idempotencyKeyOf, markReplay, walletSettings, YuanSchema } from "../wallet/http";
-import { BalancesSchema, LedgerEntrySchema, PAYMENT_METHODS, RechargeOrderSchema, TransferSchema, WithdrawalSchema } from "../wallet/views";
+import { BalancesSchema, LedgerEntrySchema, PAYMENT_METHODS, RechargeOrderSchema, TransferSchema, WithdrawalSchema } from "../../contract/wallet/views";
 
 const BASE = "/api/v1/finance/wallet";
 /**

@@ -2,10 +2,10 @@
 import { configStore } from "../runtime-config/cache";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { QuotaCounter } from "../../durable-objects/quota-counter";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
-import { describeAuthSecurity } from "../testing/auth-security-suite";
-import { balanceOf, failureOf, fundWallet, walletApi } from "../testing/wallet";
+import { QuotaCounter } from "../../durable-objects/quota/object";
+import { api, envelope, registerAdmin, registerUser } from "../../test/workerd/api";
+import { describeAuthSecurity } from "../../test/workerd/auth-security-suite";
+import { balanceOf, failureOf, fundWallet, walletApi } from "../../test/workerd/wallet";
 
 type Purchase = {
   purchase: { purchase_id: string; status: string; tokens: number; price: number; package_id: string | null; refund_reason: string | null };

@@ -7,7 +7,7 @@ import { rateLimit } from "../middleware/rate-limit";
 import { runtimeSetting } from "../runtime-config/cache";
 import { planRole, policyFor } from "../quota/service";
 import { fenOf, IdempotencyHeadersSchema, idempotencyKeyOf, markReplay, walletSettings, YuanSchema } from "../wallet/http";
-import { BalancesSchema, LedgerEntrySchema, QuotaPurchaseSchema } from "../wallet/views";
+import { BalancesSchema, LedgerEntrySchema, QuotaPurchaseSchema } from "../../contract/wallet/views";
 
 const PATH = "/api/v1/ai/quota/recharge";
 

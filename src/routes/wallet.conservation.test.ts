@@ -9,8 +9,8 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { registerUser } from "../testing/api";
-import { balanceOf, fundWallet, walletApi } from "../testing/wallet";
+import { registerUser } from "../../test/workerd/api";
+import { balanceOf, fundWallet, walletApi } from "../../test/workerd/wallet";
 
 const USERS = 20;
 const TRANSFERS = 1000;

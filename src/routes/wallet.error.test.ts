@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { configStore } from "../runtime-config/cache";
-import { api, envelope, registerAdmin, registerUser } from "../testing/api";
-import { balanceOf, failureOf, fundWallet, walletApi } from "../testing/wallet";
+import { api, envelope, registerAdmin, registerUser } from "../../test/workerd/api";
+import { balanceOf, failureOf, fundWallet, walletApi } from "../../test/workerd/wallet";
 
 const BAD_AMOUNTS: ReadonlyArray<[string, string]> = [
   ["0", "0"],

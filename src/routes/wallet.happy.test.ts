@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, envelope, registerUser } from "../testing/api";
-import { balanceOf, fundWallet, sendCallback, walletApi, type OrderData } from "../testing/wallet";
+import { api, envelope, registerUser } from "../../test/workerd/api";
+import { balanceOf, fundWallet, sendCallback, walletApi, type OrderData } from "../../test/workerd/wallet";
 
 type Paged<T> = { data: T[]; pagination: { total: number; page: number; page_size: number; total_pages: number; has_next: boolean } };
 

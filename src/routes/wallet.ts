@@ -6,7 +6,7 @@ import { authOf, requireAuth } from "../middleware/auth";
 import { rateLimit } from "../middleware/rate-limit";
 import { runtimeSetting } from "../runtime-config/cache";
 import { honoPathsOf, openapiWithAliases, type ClientAlias } from "../lib/client-alias";
-import { LEDGER_DIRECTIONS, LEDGER_TYPES, LedgerEntrySchema, RechargeOrderSchema, WalletViewSchema, WITHDRAWAL_STATUSES, WithdrawalSchema } from "../wallet/views";
+import { LEDGER_DIRECTIONS, LEDGER_TYPES, LedgerEntrySchema, RechargeOrderSchema, WalletViewSchema, WITHDRAWAL_STATUSES, WithdrawalSchema } from "../../contract/wallet/views";
 import { PagingQuerySchema, toWindow } from "./paging";
 import { registerWalletMoneyRoutes } from "./wallet-money";
 

@@ -1,9 +1,8 @@
-import type { ConfigSnapshot } from "../../durable-objects/config-store";
+import type { ConfigSnapshot } from "../../contract/runtime-config/snapshot";
 import type { Logger } from "../lib/logger";
 import { measuredStub } from "../lib/measured-stub";
-import type { Services } from "../services";
 import { setLatestRuntimeConfig } from "./latest";
-import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from "./schema";
+import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from "../../contract/runtime-config/schema";
 
 type ConfigNamespace = Env["CONFIG_STORE"];
 
@@ -81,7 +80,13 @@ export function rememberRuntimeConfig(namespace: ConfigNamespace, snapshot: Conf
  *
  * @example rateLimit({ name: "wallet", limits: (c) => runtimeSetting(c.var.services, (doc) => doc.wallet.rateLimit), key })
  */
-export function runtimeSetting<T>(services: Pick<Services, "cachedRuntimeConfig" | "runtimeConfig">, pick: (document: RuntimeConfig) => T): T | Promise<T> {
+/** Where a request reads the runtime config: the request's services (declared here, not imported, so this module and services/ do not import each other). */
+export interface RuntimeConfigSource {
+  cachedRuntimeConfig(): ConfigSnapshot | undefined;
+  runtimeConfig(): Promise<ConfigSnapshot>;
+}
+
+export function runtimeSetting<T>(services: RuntimeConfigSource, pick: (document: RuntimeConfig) => T): T | Promise<T> {
   const cached = services.cachedRuntimeConfig();
   return cached ? pick(cached.document) : services.runtimeConfig().then((snapshot) => pick(snapshot.document));
 }

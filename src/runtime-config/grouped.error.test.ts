@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { batchPatch } from "./grouped";
-import { DEFAULT_RUNTIME_CONFIG } from "./schema";
+import { DEFAULT_RUNTIME_CONFIG } from "../../contract/runtime-config/schema";
 
 describe("batch patches that cannot apply (unit, error)", () => {
   it("unknown and repeated keys are refused per update, before anything is written", () => {

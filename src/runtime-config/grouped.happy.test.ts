@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { batchPatch, groupedConfig, MASKED_VALUE } from "./grouped";
-import { DEFAULT_RUNTIME_CONFIG, RuntimeConfigSchema } from "./schema";
+import { DEFAULT_RUNTIME_CONFIG, RuntimeConfigSchema } from "../../contract/runtime-config/schema";
 
 const withWebhook = RuntimeConfigSchema.parse({ quota: { webhook: { url: "https://hooks.example.com/q", secret: "s".repeat(24) } }, features: { "reader.v2": true } });
 

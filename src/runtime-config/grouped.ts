@@ -5,8 +5,8 @@
  * document and the schema's defaults, and the way back: a batch of
  * `{key, value}` as one merge patch (one validated change, one new version).
  */
-import type { Json } from "./merge-patch";
-import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from "./schema";
+import type { Json } from "../../contract/runtime-config/merge-patch";
+import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from "../../contract/runtime-config/schema";
 
 /** One setting, by its dotted path (`quota.thresholds.warningPercent`). */
 export interface ConfigItem {

@@ -1,4 +1,4 @@
-import type { RuntimeConfig } from "./schema";
+import type { RuntimeConfig } from "../../contract/runtime-config/schema";
 
 // Its own module, importing only types, so that the metrics code can read it without an import cycle
 // (the config cache's ConfigStore stub is itself a measured stub).

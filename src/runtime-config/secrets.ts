@@ -6,8 +6,8 @@
  * the stored secret as it is, so a read-edit-write round trip does not wipe it.
  */
 import { isSensitive } from "./grouped";
-import type { ConfigChange, Json } from "./merge-patch";
-import type { RuntimeConfig } from "./schema";
+import type { ConfigChange, Json } from "../../contract/runtime-config/merge-patch";
+import type { RuntimeConfig } from "../../contract/runtime-config/schema";
 
 /**
  * What a set secret shows instead of its value in the document view. At least

@@ -10,7 +10,7 @@ import { createLogger } from "../lib/logger";
 import { isolateMetrics } from "../metrics/isolate";
 import { createUserStore } from "../users";
 import type { UserStore } from "../users/user-store";
-import type { ConfigSnapshot } from "../../durable-objects/config-store";
+import type { ConfigSnapshot } from "../../contract/runtime-config/snapshot";
 import { cachedRuntimeConfig, getRuntimeConfig } from "../runtime-config/cache";
 import { loadWalletConfig } from "../wallet/config";
 import { createWalletService, type WalletService } from "../wallet/service";

@@ -1,5 +1,5 @@
 /** The `storage_files` table (migrations/0008_storage_files.sql): who owns which object. */
-import type { FilePurpose } from "../runtime-config/storage-settings";
+import type { FilePurpose } from "../../contract/runtime-config/storage-settings";
 
 export interface FileRecord {
   id: string;

@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { FILE_PURPOSES, type FilePurpose } from "../runtime-config/storage-settings";
+import { FILE_PURPOSES, type FilePurpose } from "../../contract/runtime-config/storage-settings";
 import { TruncatedBodyError } from "./byte-scanner";
 import type { FileRecord } from "./file-records";
 import { MalformedMultipartError, multipartBoundary, openMultipartFile, streamChunks } from "./multipart";

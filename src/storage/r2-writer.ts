@@ -6,7 +6,7 @@
  * aborts the multipart upload, so a cut-off or refused upload leaves no object.
  */
 import { ApiError } from "../errors";
-import type { FilePurpose } from "../runtime-config/storage-settings";
+import type { FilePurpose } from "../../contract/runtime-config/storage-settings";
 import { SNIFF_BYTES, sniffType, type SniffedType } from "./sniff";
 
 /** R2's smallest part (5 MiB) is also the most one upload holds in memory. */

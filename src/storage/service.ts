@@ -5,7 +5,7 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import { ApiError } from "../errors";
-import { storageQuotaFor, type FilePurpose, type StorageSettings } from "../runtime-config/storage-settings";
+import { storageQuotaFor, type FilePurpose, type StorageSettings } from "../../contract/runtime-config/storage-settings";
 import { timedProbe, type HealthCheck } from "../services/health";
 import { createByteQuota } from "./byte-quota";
 import { fileRecords, type FileRecord } from "./file-records";

@@ -2,7 +2,7 @@
  * Signed, expiring links to private files: `?expires=<epoch s>&sig=<hex
  * HMAC-SHA256(secret, "<key>:<expires>")>`, checked in constant time.
  */
-import { signSha256Header, verifySha256Header } from "../lib/hmac";
+import { signSha256Header, verifySha256Header } from "../../contract/crypto/hmac";
 
 /** The query string that opens `key` until `expiresAt` (epoch seconds). */
 export async function signFileQuery(secret: string, key: string, expiresAt: number): Promise<string> {

@@ -3,7 +3,7 @@
  * `Content-Type` or file name is never trusted, since a renamed HTML or SVG file
  * served from our origin would run script there.
  */
-import type { FilePurpose } from "../runtime-config/storage-settings";
+import type { FilePurpose } from "../../contract/runtime-config/storage-settings";
 
 /** Bytes needed to recognise every accepted type (and to spot markup). */
 export const SNIFF_BYTES = 512;

@@ -1,3 +1,4 @@
+import { outboxInsert } from "../messaging/notice-outbox";
 import { timedProbe, type HealthCheck } from "../services/health";
 import { SET_ROLES_SQL, SET_STATUS_SQL, userWhere } from "./d1-user-queries";
 import { DuplicateUserError, effectiveStatus, type AdminWriteResult, type ProfilePatch, type Role, type UserRecord, type UserStatus, type UserStore } from "./user-store";
@@ -19,6 +20,7 @@ interface UserRow {
   updated_at: number;
   last_login_at: number | null;
   must_change_password: number;
+  email_verified_at: number | null;
 }
 
 function toRecord(row: UserRow, now = Date.now()): UserRecord {
@@ -39,6 +41,7 @@ function toRecord(row: UserRow, now = Date.now()): UserRecord {
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at,
     mustChangePassword: row.must_change_password === 1,
+    emailVerifiedAt: row.email_verified_at ?? null,
   };
 }
 
@@ -92,25 +95,53 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
     async create(user) {
       try {
         await db
-          .prepare("INSERT INTO users (id, username, username_lower, email, password_hash, roles, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .bind(user.id, user.username, usernameKey(user.username), user.email.toLowerCase(), user.passwordHash, JSON.stringify(user.roles), user.status, user.createdAt, user.createdAt)
+          .prepare(
+            "INSERT INTO users (id, username, username_lower, email, password_hash, roles, status, created_at, updated_at, email_verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          )
+          .bind(
+            user.id,
+            user.username,
+            usernameKey(user.username),
+            user.email.toLowerCase(),
+            user.passwordHash,
+            JSON.stringify(user.roles),
+            user.status,
+            user.createdAt,
+            user.createdAt,
+            user.emailVerifiedAt ?? null,
+          )
           .run();
       } catch (error) {
         const field = duplicateField(error);
         if (field) throw new DuplicateUserError(field);
         throw error;
       }
-      return { ...user, email: user.email.toLowerCase(), updatedAt: user.createdAt, lastLoginAt: null, nickname: null, avatar: null, bio: null, banReason: null, bannedUntil: null, mustChangePassword: false };
+      return {
+        ...user,
+        email: user.email.toLowerCase(),
+        updatedAt: user.createdAt,
+        lastLoginAt: null,
+        nickname: null,
+        avatar: null,
+        bio: null,
+        banReason: null,
+        bannedUntil: null,
+        mustChangePassword: false,
+        emailVerifiedAt: user.emailVerifiedAt ?? null,
+      };
     },
 
     async updateProfile(id, patch: ProfilePatch, now) {
       const columns = (["nickname", "avatar", "bio", "email"] as const).filter((key) => patch[key] !== undefined);
       if (columns.length > 0) {
         const values = columns.map((key) => (key === "email" ? patch.email?.toLowerCase() : patch[key]) ?? null);
+        // SQLite evaluates every SET expression on the old row, so `email` here is the address before the change.
+        const unverify = patch.email === undefined ? "" : ", email_verified_at = CASE WHEN email = ? THEN email_verified_at ELSE NULL END";
+        const unverifyValues = patch.email === undefined ? [] : [patch.email.toLowerCase()];
         try {
           await db
-            .prepare(`UPDATE users SET ${columns.map((column) => `${column} = ?`).join(", ")}, updated_at = ? WHERE id = ?`)
-            .bind(...values, now, id)
+            .prepare(`UPDATE users SET ${columns.map((column) => `${column} = ?`).join(", ")}${unverify}, updated_at = ? WHERE id = ?`)
+            .bind(...values, ...unverifyValues, now, id)
             .run();
         } catch (error) {
           if (duplicateField(error)) throw new DuplicateUserError("email");
@@ -121,11 +152,15 @@ export function createD1UserStore(db: D1Database, limits: { timeoutMs: number; d
       return row ? toRecord(row) : null;
     },
 
-    async updatePassword(id, passwordHash, now, mustChange = false) {
-      await db
-        .prepare("UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?")
-        .bind(passwordHash, mustChange ? 1 : 0, now, id)
-        .run();
+    async updatePassword(id, passwordHash, now, mustChange = false, notice) {
+      const update = db.prepare("UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?").bind(passwordHash, mustChange ? 1 : 0, now, id);
+      // One batch is one transaction: the password and its notice are written together or not at all.
+      await (notice ? db.batch([update, outboxInsert(db, notice)]) : update.run());
+    },
+
+    async markEmailVerified(id, email, now) {
+      const result = await db.prepare("UPDATE users SET email_verified_at = ? WHERE id = ? AND email = ?").bind(now, id, email.toLowerCase()).run();
+      return result.meta.changes > 0;
     },
 
     async recordLogin(id, now) {

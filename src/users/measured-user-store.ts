@@ -10,6 +10,7 @@ const METHODS: readonly Method[] = [
   "findByLogin",
   "create",
   "updateProfile",
+  "markEmailVerified",
   "updatePassword",
   "recordLogin",
   "list",

@@ -44,6 +44,7 @@ interface UserDocument {
   updated_at: number;
   last_login_at: number | null;
   must_change_password?: boolean;
+  email_verified_at?: number | null;
 }
 
 /** An error answer of the Data API (`{error, error_code}`). */
@@ -76,6 +77,7 @@ function toRecord(doc: UserDocument, now = Date.now()): UserRecord {
     updatedAt: doc.updated_at,
     lastLoginAt: doc.last_login_at ?? null,
     mustChangePassword: doc.must_change_password === true,
+    emailVerifiedAt: doc.email_verified_at ?? null,
   };
 }
 
@@ -180,6 +182,7 @@ export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserS
         created_at: user.createdAt,
         updated_at: user.createdAt,
         last_login_at: null,
+        email_verified_at: user.emailVerifiedAt ?? null,
       };
       try {
         await action<{ insertedId: string }>("insertOne", { document });
@@ -210,8 +213,11 @@ export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserS
     async updateProfile(id, patch: ProfilePatch, now) {
       const set: Record<string, unknown> = { updated_at: now };
       for (const key of ["nickname", "avatar", "bio"] as const) if (patch[key] !== undefined) set[key] = patch[key];
-      if (patch.email !== undefined) set.email = patch.email.toLowerCase();
+      const email = patch.email?.toLowerCase();
+      if (email !== undefined) set.email = email;
       try {
+        // A new address is not proven: the verification goes with the old one (a filter on it, so one atomic update).
+        if (email !== undefined) await action("updateOne", { filter: { _id: id, email: { $ne: email } }, update: { $set: { ...set, email_verified_at: null } } });
         await action("updateOne", { filter: { _id: id }, update: { $set: set } });
       } catch (error) {
         if (duplicateField(error)) throw new DuplicateUserError("email");
@@ -222,6 +228,11 @@ export function createMongoDataApiUserStore(options: MongoDataApiOptions): UserS
 
     async updatePassword(id, passwordHash, now, mustChange = false) {
       await action("updateOne", { filter: { _id: id }, update: { $set: { password_hash: passwordHash, must_change_password: mustChange, updated_at: now } } });
+    },
+
+    async markEmailVerified(id, email, now) {
+      const result = await action<{ matchedCount: number }>("updateOne", { filter: { _id: id, email: email.toLowerCase() }, update: { $set: { email_verified_at: now } } });
+      return result.matchedCount > 0;
     },
 
     async recordLogin(id, now) {

@@ -8,6 +8,7 @@ export function toProfile(user: UserRecord) {
     id: user.id,
     username: user.username,
     email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
     roles: user.roles,
     status: user.status,
     nickname: user.nickname,

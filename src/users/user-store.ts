@@ -1,3 +1,4 @@
+import type { AccountNoticeMessage } from "../messaging/messages";
 import type { HealthCheck } from "../services/health";
 
 /** Roles an account can hold; new accounts are always `reader`. */
@@ -26,6 +27,8 @@ export interface UserRecord {
   lastLoginAt: number | null;
   /** Set by an admin's password reset: until the user chooses a new password, their tokens only open the change-password route. */
   mustChangePassword: boolean;
+  /** When an emailed code last proved `email` (null: never). Notices are emailed only to a verified address. */
+  emailVerifiedAt: number | null;
 }
 
 /**
@@ -83,12 +86,22 @@ export interface UserStore {
   findRolesByIds(ids: readonly string[]): Promise<Map<string, Role[]>>;
   /** Looks up by username (case-insensitive) or, when `login` contains "@", by email. */
   findByLogin(login: string): Promise<UserRecord | null>;
+  /** Creates the account; `emailVerifiedAt` is set when registration checked an emailed code. */
   create(
-    user: Omit<UserRecord, "updatedAt" | "lastLoginAt" | "nickname" | "avatar" | "bio" | "banReason" | "bannedUntil" | "mustChangePassword">,
+    user: Omit<UserRecord, "updatedAt" | "lastLoginAt" | "nickname" | "avatar" | "bio" | "banReason" | "bannedUntil" | "mustChangePassword" | "emailVerifiedAt"> & {
+      emailVerifiedAt?: number | null;
+    },
   ): Promise<UserRecord>;
+  /** A patch that changes `email` clears `emailVerifiedAt`: the new address is not proven. */
   updateProfile(id: string, patch: ProfilePatch, now: number): Promise<UserRecord | null>;
-  /** Sets the password; `mustChange` (an admin's temporary password) makes the user choose a new one before anything else. */
-  updatePassword(id: string, passwordHash: string, now: number, mustChange?: boolean): Promise<void>;
+  /** Records that an emailed code proved `email` at `now`; false (nothing written) when the account's address is no longer `email`. */
+  markEmailVerified(id: string, email: string, now: number): Promise<boolean>;
+  /**
+   * Sets the password; `mustChange` (an admin's temporary password) makes the user choose a new one before anything else.
+   * `notice` is written to the D1 notice outbox in the same transaction (D1 store; the Mongo adapter cannot share one with
+   * D1 and leaves it to the caller's enqueue), so a Worker dying before the enqueue loses no notice.
+   */
+  updatePassword(id: string, passwordHash: string, now: number, mustChange?: boolean, notice?: AccountNoticeMessage): Promise<void>;
   recordLogin(id: string, now: number): Promise<void>;
   /** Admin listing, newest first; `total` counts every match. */
   list(filter: UserFilter, page: { limit: number; offset: number }, now: number): Promise<{ users: UserRecord[]; total: number }>;

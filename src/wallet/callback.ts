@@ -10,7 +10,7 @@
  * and amount (yuan, parsed exactly) are signed too.
  */
 import { z } from "@hono/zod-openapi";
-import { signSha256Header, verifySha256Header } from "../lib/hmac";
+import { signSha256Header, verifySha256Header } from "../../contract/crypto/hmac";
 
 /** The signature header. */
 export const CALLBACK_SIGNATURE_HEADER = "X-Qingyu-Signature";

@@ -3,13 +3,13 @@
  * names, the `Idempotency-Key` header, and the replay header.
  */
 import { runtimeSetting } from "../runtime-config/cache";
-import type { WalletSettings } from "../runtime-config/auth-settings";
+import type { WalletSettings } from "../../contract/runtime-config/wallet-settings";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { parseYuan } from "./money";
-import { IdempotencyKeySchema } from "./schemas";
+import { parseYuan } from "../../contract/wallet/money";
+import { IdempotencyKeySchema } from "../../contract/wallet/inputs";
 
 /** A yuan amount as the clients send it; parsed exactly by `fenOf`. */
 export const YuanSchema = z

@@ -4,12 +4,12 @@
  * and turning the Wallet object's typed failures into the error table. No
  * HTTP types here; routes parse yuan and headers and call this.
  */
-import type { Wallet } from "../../durable-objects/wallet";
+import type { Wallet } from "../../durable-objects/wallet/object";
 import { ApiError, type ErrorName } from "../errors";
 import { measuredStub } from "../lib/measured-stub";
 import type { UserStore } from "../users/user-store";
 import type { WalletConfig } from "./config";
-import { isWalletFailure, type WalletErrorCode, type WalletFailure } from "./results";
+import { isWalletFailure, type WalletErrorCode, type WalletFailure } from "../../contract/wallet/results";
 import {
   MINTED_ID,
   WalletOwnerSchema,
@@ -20,7 +20,7 @@ import {
   type RechargeInput,
   type TransferInput,
   type WithdrawInput,
-} from "./schemas";
+} from "../../contract/wallet/inputs";
 
 const FAILURE_TO_ERROR: Record<WalletErrorCode, ErrorName> = {
   invalid_argument: "INVALID_PARAMETER",

@@ -3,7 +3,7 @@
  * objects keep current through their outbox (each change arrives within a
  * delivery; a wallet's own list is always exact). Queries are parameterised.
  */
-import { withdrawalView, type StoredWithdrawal, type Withdrawal, type WithdrawalStatus } from "./views";
+import { withdrawalView, type StoredWithdrawal, type Withdrawal, type WithdrawalStatus } from "../../contract/wallet/views";
 import { measuredCall } from "../lib/dependency";
 
 /** Filters of the admin listing and statistics. Times are epoch ms, inclusive. */

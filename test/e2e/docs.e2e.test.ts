@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiUrl, call } from "../support/http.ts";
+import { isTestingOnlyPath, TESTING_ONLY_PATHS } from "../testing-worker/surface.ts";
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>; security?: unknown[] };
 type OpenApiDocument = { openapi: string; info: { title: string }; paths: Record<string, Record<string, Operation>>; components: { securitySchemes?: Record<string, unknown> } };
@@ -16,6 +17,17 @@ describe("OpenAPI document (happy)", () => {
     const result = await validate(structuredClone(document) as never);
     expect(result.valid, result.valid ? "" : compileErrors(result)).toBe(true);
     expect(document.components.securitySchemes).toHaveProperty("bearerAuth");
+  });
+
+  it("lists no bench or fault route: the production Worker has none (they are the testing Worker's, docs/testing.md)", async () => {
+    const document = (await (await call("/openapi.json")).json()) as OpenApiDocument;
+    const paths = Object.keys(document.paths);
+    expect(paths.length).toBeGreaterThan(4);
+    expect(paths.filter(isTestingOnlyPath)).toEqual([]);
+    for (const path of TESTING_ONLY_PATHS) expect(paths).not.toContain(path);
+    // The routes are gone, not hidden: the production Worker answers 404 to them, whatever the caller sends.
+    const answer = await call("/api/v1/internal/faults/wallets/someone/crash", { method: "POST" });
+    expect(answer.status).toBe(404);
   });
 
   it("documents the error envelope on every operation", async () => {

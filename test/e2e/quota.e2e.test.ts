@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../dev/net.ts";
-import { verifyWebhookSignature, WEBHOOK_HEADERS } from "../../src/quota/webhook.ts";
+import { verifyWebhookSignature, WEBHOOK_HEADERS } from "../../contract/quota/webhook.ts";
 import { registerAdmin, serviceToken } from "../support/admin.ts";
 import { call, type Envelope } from "../support/http.ts";
 import { registerUser, type TokenPair } from "../support/users.ts";

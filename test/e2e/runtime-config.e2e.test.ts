@@ -1,7 +1,7 @@
 /**
  * Auth tunables live in the runtime config: an admin changes them with
  * PUT /api/v1/admin/config and the running stack follows within the 5 s bound
- * the README states; invalid values are refused and nothing is stored.
+ * docs/api.md states; invalid values are refused and nothing is stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../dev/net.ts";
@@ -9,7 +9,7 @@ import { registerAdmin } from "../support/admin.ts";
 import { call, type Envelope } from "../support/http.ts";
 import { login, registerUser, type TokenPair } from "../support/users.ts";
 
-/** The bound the README states for a config change to reach every isolate. */
+/** The bound docs/api.md states for a config change to reach every isolate. */
 const PICKUP_BOUND_MS = 5_000;
 
 let admin: TokenPair;

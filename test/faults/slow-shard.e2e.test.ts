@@ -22,7 +22,7 @@ let stack: Stack;
 beforeAll(async () => {
   const base = await randomStackOptions("qingyu-faults-shard-");
   // Isolates flush every 300 ms instead of 5 s, so shards are written all through the scrapes.
-  options = { ...base, apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", METRICS_FLUSH_INTERVAL_MS: "300" } };
+  options = { ...base, apiWorker: "testing", apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", METRICS_FLUSH_INTERVAL_MS: "300" } };
   stack = await startStack(options);
 });
 afterAll(async () => {

@@ -60,7 +60,7 @@ describe("SIGKILL of the whole stack in the middle of a quota and wallet storm (
       receiver = await startWebhookReceiver();
       const base = await randomStackOptions("qingyu-faults-kill-");
       // The bridge as its own process, so the kill reaches it too.
-      options = { ...base, bridgeAsProcess: true, apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", WALLET_OUTBOX_BASE_DELAY_MS: "200" } };
+      options = { ...base, bridgeAsProcess: true, apiWorker: "testing", apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", WALLET_OUTBOX_BASE_DELAY_MS: "200" } };
       stack = await startStack(options);
       const adminToken = (await registerAdmin(options.stateDir, stack.apiUrl)).token;
       // No per-user wallet limit in a storm (the limit lives in the runtime config).

@@ -28,7 +28,7 @@ let options: StackOptions;
 let stack: Stack;
 beforeAll(async () => {
   const base = await randomStackOptions("qingyu-faults-evict-");
-  options = { ...base, apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", WALLET_OUTBOX_BASE_DELAY_MS: "200" } };
+  options = { ...base, apiWorker: "testing", apiVars: { ...base.apiVars, ENABLE_BENCH_ROUTES: "true", WALLET_OUTBOX_BASE_DELAY_MS: "200" } };
   stack = await startStack(options);
 });
 afterAll(async () => {
@@ -79,7 +79,7 @@ describe("a Wallet object evicted in the middle of a transfer storm (faults)", (
     })();
     await runStorm(target, transfers, 8).finally(() => (storming = false));
     await crasher;
-    // 200 only when the call into the object failed because it was reset (src/routes/faults.ts).
+    // 200 only when the call into the object failed because it was reset (test/testing-worker/routes/faults.ts).
     expect(crashes.filter((status) => status !== 200)).toEqual([]);
 
     const cut = transfers.filter((op) => op.answers.some((answer) => answer.status === 0 || answer.status >= 500));

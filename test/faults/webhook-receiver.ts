@@ -1,6 +1,6 @@
 /** A local HTTP receiver for the quota threshold webhook that refuses deliveries until told to accept them. */
 import { createServer } from "node:http";
-import { WEBHOOK_HEADERS, type QuotaWebhookBody } from "../../src/quota/webhook.ts";
+import { WEBHOOK_HEADERS, type QuotaWebhookBody } from "../../contract/quota/webhook.ts";
 
 export interface Delivery {
   eventId: string;

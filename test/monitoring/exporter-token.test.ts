@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bearerMatches } from "../../monitoring/src/bearer";
-import { sameSecret } from "../../src/lib/same-secret";
+import { sameSecret } from "../../contract/crypto/same-secret";
 
 /** A string stand-in that counts how often its characters are read. */
 function counting(text: string) {

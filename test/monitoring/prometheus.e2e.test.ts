@@ -135,7 +135,7 @@ describe("Prometheus scraping the exporter of the real stack (happy)", () => {
   });
 
   it("metric names in every panel and rule exist in the registry (no typos)", async () => {
-    const { METRICS } = await import("../../src/metrics/definitions.ts");
+    const { METRICS } = await import("../../contract/metrics/definitions.ts");
     const known = (metric: string) =>
       Object.keys(METRICS).some((family) => metric === family || ["_bucket", "_sum", "_count"].some((suffix) => metric === family + suffix));
     const unknown = [...(await panelExpressions()).flatMap(({ expr }) => metricsIn(expr)), ...(await ruleMetrics()).filter((metric) => metric !== "up")].filter(

@@ -23,7 +23,7 @@ describe("soak under attack, 60 s (e2e)", () => {
     const dir = await mkdtemp(join(tmpdir(), "qingyu-soak-result-"));
     const file = join(dir, "soak.json");
     try {
-      const child = spawn(process.execPath, ["scripts/soak.ts"], {
+      const child = spawn(process.execPath, ["scripts/soak/run.ts"], {
         cwd: ROOT,
         env: { ...process.env, SOAK_SECONDS: "60", SOAK_BASELINE_SECONDS: "15", SOAK_RESULTS_FILE: file },
         stdio: ["ignore", "pipe", "pipe"],

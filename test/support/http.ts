@@ -25,7 +25,7 @@ export async function call(path: string, init: RequestInit & { json?: unknown; b
   });
 }
 
-/** Waits (at most 5 s, the recovery bound the README states) until `/health/ready` answers 200 again. */
+/** Waits (at most 5 s, the recovery bound docs/api.md states) until `/health/ready` answers 200 again. */
 export async function waitUntilReady(base: string, what: string): Promise<void> {
   await waitFor(async () => (await fetch(`${base}/health/ready`)).status === 200, { timeoutMs: 5000, intervalMs: 100, what });
 }

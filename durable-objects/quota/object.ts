@@ -1,0 +1,285 @@
+import { DurableObject } from "cloudflare:workers";
+import { DurableObjectMetrics } from "../object-metrics";
+import type { QuotaPolicyArg } from "../../contract/quota/policy";
+import { isQuotaFailure, type QuotaFailure } from "../../contract/quota/results";
+import type * as results from "../../contract/quota/results";
+import * as inputs from "../../contract/quota/inputs";
+import type { QuotaStatistics, QuotaView } from "../../contract/quota/views";
+import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "../ping";
+import { addAccountNotice } from "./account-notices";
+import { recharge, restore, setSuspended, setTotal } from "./admin";
+import { consume } from "./consume";
+import { nextAlarmAt, prepare, prune, runDue, Schedule } from "./lifecycle";
+import { broadcast, levelMessages, snapshotMessage, STREAM_TAG } from "./live";
+import { QuotaMetrics, type LevelTransition } from "./metrics";
+import { listNotifications, markAllNotificationsRead, markNotificationRead, markNotificationsRead } from "./notifications";
+import { statistics, transactionsPage } from "./reads";
+import { commit, release, reserve } from "./reservations";
+import { migrate } from "./schema";
+import { UnitOfWork } from "./unit-of-work";
+import { parseInput, PolicyCache } from "./validation";
+import { deliverDueWebhooks } from "./webhook-outbox";
+
+/**
+ * Per-user AI quota: daily, monthly and total counters, reservations, a ledger,
+ * level events (inbox, webhook outbox, live WebSocket push) and calendar resets.
+ * One object per user: `env.QUOTA_COUNTER.getByName(userId)`.
+ *
+ * Every mutating or quota-reading RPC takes the caller's `QuotaPolicy`
+ * (`resolveQuotaPolicy(role)`), validates its input, and runs as one
+ * synchronous SQLite transaction with no awaits, so concurrent calls
+ * serialise and nothing can interleave between a check and its debit.
+ * Failures come back as `{ error }` values (see `QuotaFailure`).
+ */
+export class QuotaCounter extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly policies = new PolicyCache();
+  private readonly schedule = new Schedule();
+  /** The alarm time this object last set (null: none), so the hot path never reads it from storage. */
+  private alarmAt: number | null = null;
+  private readonly metrics: QuotaMetrics;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.metrics = new QuotaMetrics(new DurableObjectMetrics(ctx, env));
+    // Answered by the runtime without waking the object, so idle clients' keepalives cost nothing.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(this.sql, ctx.storage);
+      const stored = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'policy'").toArray()[0];
+      this.policies.load(stored?.value ?? null);
+      this.schedule.refresh(this.sql);
+      this.metrics.load(this.sql);
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  /** Health probe: proves the object runs and its SQLite storage answers. */
+  async ping(): Promise<PingReply> {
+    this.sql.exec("SELECT 1").one();
+    return { ok: true, version: DURABLE_OBJECT_CODE_VERSION };
+  }
+
+  /** Atomic check-and-debit, idempotent by `requestId` (see `results.ConsumeResult`). */
+  consume(input: inputs.ConsumeInput, policy: QuotaPolicyArg): results.ConsumeResult | QuotaFailure {
+    const args = parseInput(inputs.ConsumeInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => consume(uow, args.value)) : args.failure;
+  }
+
+  /** Holds an estimate until commit, release or TTL; idempotent by `requestId`. */
+  reserve(input: inputs.ReserveInput, policy: QuotaPolicyArg): results.ReserveResult | QuotaFailure {
+    const args = parseInput(inputs.ReserveInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => reserve(uow, args.value)) : args.failure;
+  }
+
+  /** Charges the actual amount of a reservation and releases the rest (overage policy in reservations.ts). */
+  commit(input: inputs.CommitInput, policy: QuotaPolicyArg): results.CommitResult | QuotaFailure {
+    const args = parseInput(inputs.CommitInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => commit(uow, args.value)) : args.failure;
+  }
+
+  /** Returns a whole reservation. */
+  release(input: inputs.ReleaseInput, policy: QuotaPolicyArg): results.ReleaseResult | QuotaFailure {
+    const args = parseInput(inputs.ReleaseInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => release(uow, args.value)) : args.failure;
+  }
+
+  /** Adds tokens (admin now, wallet-paid later); idempotent by `requestId`. */
+  recharge(input: inputs.RechargeInput, policy: QuotaPolicyArg): results.RechargeResult | QuotaFailure {
+    const args = parseInput(inputs.RechargeInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => recharge(uow, args.value)) : args.failure;
+  }
+
+  /** Refunds a failed call's tokens; idempotent by `requestId`. */
+  restore(input: inputs.RestoreInput, policy: QuotaPolicyArg): results.RestoreResult | QuotaFailure {
+    const args = parseInput(inputs.RestoreInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => restore(uow, args.value)) : args.failure;
+  }
+
+  /** Admin: pins a type's total. */
+  setTotal(input: inputs.SetTotalInput, policy: QuotaPolicyArg): results.SetTotalResult | QuotaFailure {
+    const args = parseInput(inputs.SetTotalInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => setTotal(uow, args.value)) : args.failure;
+  }
+
+  /** Admin: suspends one type or all; it stays suspended until `activate`. */
+  suspend(input: inputs.SuspensionInput, policy: QuotaPolicyArg): results.SuspensionResult | QuotaFailure {
+    const args = parseInput(inputs.SuspensionInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => setSuspended(uow, args.value, true)) : args.failure;
+  }
+
+  /** Admin: lifts a suspension. */
+  activate(input: inputs.SuspensionInput, policy: QuotaPolicyArg): results.SuspensionResult | QuotaFailure {
+    const args = parseInput(inputs.SuspensionInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => setSuspended(uow, args.value, false)) : args.failure;
+  }
+
+  /** One quota (daily by default), created with the plan on first touch. */
+  getQuota(input: inputs.GetQuotaInput, policy: QuotaPolicyArg): QuotaView | QuotaFailure {
+    const args = parseInput(inputs.GetQuotaInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => uow.view(uow.row(args.value.quotaType))) : args.failure;
+  }
+
+  /** Every quota, daily → monthly → total. */
+  getAllQuotas(policy: QuotaPolicyArg): { quotas: QuotaView[] } | QuotaFailure {
+    return this.run(policy, (uow) => ({ quotas: uow.rows().map((row) => uow.view(row)) }));
+  }
+
+  /** Statistics (see `QuotaStatisticsSchema`). */
+  getStatistics(policy: QuotaPolicyArg): QuotaStatistics | QuotaFailure {
+    return this.run(policy, (uow) => statistics(uow));
+  }
+
+  /** A ledger page, newest first, with the total row count. */
+  listTransactions(input: inputs.ListTransactionsInput, policy: QuotaPolicyArg): results.TransactionsPage | QuotaFailure {
+    const args = parseInput(inputs.ListTransactionsInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => transactionsPage(uow, args.value.limit, args.value.offset)) : args.failure;
+  }
+
+  /** An inbox page, newest first. */
+  listNotifications(input: inputs.ListNotificationsInput): results.NotificationsPage | QuotaFailure {
+    const args = parseInput(inputs.ListNotificationsInputSchema, input);
+    if (!args.ok) return args.failure;
+    return listNotifications(this.sql, this.userId, args.value.limit, args.value.offset, args.value.unreadOnly, args.value.countByKind);
+  }
+
+  /** Puts an account notice in the inbox once per `eventId`; the queue consumer calls it for every delivery. */
+  addAccountNotice(input: inputs.AddAccountNoticeInput): results.AddAccountNoticeResult | QuotaFailure {
+    const args = parseInput(inputs.AddAccountNoticeInputSchema, input);
+    return args.ok ? addAccountNotice(this.sql, this.userId, args.value, Date.now()) : args.failure;
+  }
+
+  /** Marks one notification read. */
+  markNotificationRead(input: inputs.MarkNotificationReadInput): results.MarkNotificationReadResult | QuotaFailure {
+    const args = parseInput(inputs.MarkNotificationReadInputSchema, input);
+    return args.ok ? markNotificationRead(this.sql, this.userId, args.value.id, Date.now()) : args.failure;
+  }
+
+  /** Marks the listed notifications read (unknown ids are skipped); returns how many changed. */
+  markNotificationsRead(input: inputs.MarkNotificationsReadInput): { updated: number } | QuotaFailure {
+    const args = parseInput(inputs.MarkNotificationsReadInputSchema, input);
+    return args.ok ? markNotificationsRead(this.sql, args.value.ids, Date.now()) : args.failure;
+  }
+
+  /** Marks every notification read. */
+  markAllNotificationsRead(): { updated: number } {
+    return markAllNotificationsRead(this.sql, Date.now());
+  }
+
+  /**
+   * The live stream: accepts a WebSocket upgrade (hibernatable), sends a
+   * snapshot, then a message per level change. Call `getAllQuotas(policy)`
+   * first so the snapshot reflects the caller's current policy.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a WebSocket upgrade", { status: 426, headers: { Upgrade: "websocket" } });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [STREAM_TAG]);
+    this.metrics.socketOpened(server);
+    server.send(this.snapshot());
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Clients may send `"snapshot"` to get the current state again. */
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    if (message === "snapshot") ws.send(this.snapshot());
+  }
+
+  /** Completes the close handshake the hibernation API leaves to us. */
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    this.metrics.socketClosed(ws);
+    // 1005/1006/1015 are reserved for the runtime; answering with them throws.
+    const reply = code === 1005 || code === 1006 || code === 1015 ? 1000 : code;
+    try {
+      ws.close(reply, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** A failed socket is gone too (the runtime may or may not also report its close). */
+  override webSocketError(ws: WebSocket): void {
+    this.metrics.socketClosed(ws);
+  }
+
+  /** Resets, reservation expiry and pruning, then webhook delivery; reschedules for the next due event. */
+  override async alarm(): Promise<void> {
+    // This alarm is spent; anything scheduled while it runs sets a new one.
+    this.alarmAt = null;
+    const policy = this.policies.stored;
+    if (policy) {
+      const uow = new UnitOfWork(this.sql, this.userId, policy, Date.now());
+      const transition = this.ctx.storage.transactionSync(() => {
+        runDue(uow);
+        prune(this.sql, policy, uow.now);
+        return this.metrics.trackLevel(uow);
+      });
+      this.schedule.refresh(this.sql);
+      this.push(uow);
+      await deliverDueWebhooks(this.sql, policy.webhookDelivery, Date.now(), this.metrics.recorder);
+      this.metrics.afterWork(transition, uow.expiredReservations);
+    }
+    const next = nextAlarmAt(this.sql);
+    if (next === null) {
+      await this.ctx.storage.deleteAlarm();
+    } else {
+      this.alarmAt = next;
+      await this.ctx.storage.setAlarm(next);
+    }
+  }
+
+  private get userId(): string {
+    return this.ctx.id.name ?? this.ctx.id.toString();
+  }
+
+  /**
+   * Runs one operation as a single synchronous transaction: validate the
+   * policy, create/reset/expire what is due, operate. After commit: remember
+   * the policy, refresh the schedule if it moved, set the alarm if work
+   * became due earlier, push level changes.
+   */
+  private run<T extends object>(rawPolicy: unknown, operation: (uow: UnitOfWork) => T | QuotaFailure): T | QuotaFailure {
+    const resolved = this.policies.resolve(rawPolicy);
+    if (isQuotaFailure(resolved)) return resolved;
+    const uow = new UnitOfWork(this.sql, this.userId, resolved.policy, Date.now());
+    const previous = this.policies.stored;
+    let transition: LevelTransition | null = null;
+    const result = this.ctx.storage.transactionSync(() => {
+      if (prepare(uow, this.schedule, resolved, previous)) uow.scheduleChanged = true;
+      const value = operation(uow);
+      transition = this.metrics.trackLevel(uow);
+      return value;
+    });
+    this.policies.accept(resolved);
+    if (uow.scheduleChanged) this.schedule.refresh(this.sql);
+    if (uow.dueAt !== null) this.scheduleAlarm(uow.dueAt);
+    this.push(uow);
+    this.metrics.afterWork(transition, uow.expiredReservations);
+    return result;
+  }
+
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    // Not awaited: the output gate holds the reply until the alarm is durable, like any write.
+    this.ctx.storage.setAlarm(at).catch(() => {
+      this.alarmAt = null;
+    });
+  }
+
+  private push(uow: UnitOfWork): void {
+    if (uow.levelChanges.length === 0) return;
+    const sockets = this.ctx.getWebSockets(STREAM_TAG);
+    if (sockets.length > 0) broadcast(sockets, levelMessages(uow.levelChanges, uow.now));
+  }
+
+  private snapshot(): string {
+    const policy = this.policies.stored;
+    if (!policy) return snapshotMessage([], Date.now());
+    const result = this.run(policy, (uow) => ({ quotas: uow.rows().map((row) => uow.view(row)) }));
+    return snapshotMessage(isQuotaFailure(result) ? [] : result.quotas, Date.now());
+  }
+}
