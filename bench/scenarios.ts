@@ -17,11 +17,13 @@
  *     })),
  *   }),
  */
-import { benchUsers, type BenchUser } from "./fixtures.ts";
-import { internalPost, SERVICE_HEADERS, SERVICE_TOKEN } from "./internal.ts";
+import { benchUsers } from "./fixtures.ts";
+import { internalPost, SERVICE_TOKEN } from "./internal.ts";
 import { REFERENCE, REFERENCE_NOOP, REFERENCE_NOOP_RPC, REFERENCE_WALLET_DEBIT, referenceConsume } from "./reference-scenarios.ts";
 import { SCALE_SCENARIOS } from "./scale-scenarios.ts";
-import { DEFAULT_BASELINE, defineScenario, mapConcurrent, OBJECTS_WARMUP_S, roundRobin, type BenchRequest, type RegisteredScenario, type ScenarioContext } from "./scenario.ts";
+import { DEFAULT_BASELINE, defineScenario, OBJECTS_WARMUP_S, roundRobin, type BenchRequest, type RegisteredScenario } from "./scenario.ts";
+import { PRICED_CONSUME } from "./priced-scenarios.ts";
+import { consumeOne, hotUser, QUOTA_OBJECTS, reserveThenCommit, wakeQuotaObjects, warmQuotaUsers } from "./quota-fixtures.ts";
 import { WALLET_BENCH_RUNTIME_CONFIG, WALLET_BENCH_VARS, WALLET_SCENARIOS } from "./wallet-scenarios.ts";
 
 /** API Worker vars for the bench stack, over the test defaults (ENVIRONMENT=test, LOG_LEVEL=warn). */
@@ -49,95 +51,11 @@ export const STACK_RUNTIME_CONFIG = {
   ...WALLET_BENCH_RUNTIME_CONFIG,
 };
 
-/**
- * The 1,000 users with their QuotaCounter objects created and their quota rows
- * made (one consume each), so the run measures steady state, not first touch.
- */
-function warmQuotaUsers(ctx: ScenarioContext) {
-  return ctx.once("quota-warm", async () => {
-    const users = await benchUsers(ctx, 1000);
-    ctx.progress("warming 1,000 QuotaCounter objects");
-    await mapConcurrent(users, 16, (user) =>
-      ctx.fetchJson(`/api/v1/internal/quota/${user.id}/consume`, {
-        method: "POST",
-        headers: SERVICE_HEADERS,
-        json: { amount: 1, service: "bench-warmup", requestId: crypto.randomUUID() },
-      }),
-    );
-    return users;
-  });
-}
-
-/**
- * Wakes the 1,000 users' QuotaCounter objects (one no-op RPC each) right
- * before a measured run. Local workerd closes idle objects (a 1,000-user run
- * right after a pause reopened every one and ran at half the speed of the
- * next), and a 2 s warm-up reaches only part of 1,000: without this, whichever
- * scenario comes first after a pause pays for reopening them. Untimed.
- */
-async function wakeQuotaObjects(ctx: ScenarioContext): Promise<void> {
-  const users = await warmQuotaUsers(ctx);
-  await mapConcurrent(users, 16, (user) => ctx.fetchJson(`/api/v1/internal/quota/${user.id}/noop`, { method: "POST", headers: SERVICE_HEADERS }));
-}
-
-/**
- * One seeded signed_writer (200,000 tokens a day: a whole run of one user's consumes fits), with its QuotaCounter made.
- * Seeded through the bench-only route: only its D1 row (the plan role) is needed.
- */
-function hotUser(ctx: ScenarioContext): Promise<string> {
-  return ctx.once("hot-user", async () => {
-    const seeded = await ctx.fetchJson<{ data: { ids: string[] } }>("/api/v1/internal/bench/users", {
-      headers: SERVICE_HEADERS,
-      json: { count: 1, role: "signed_writer" },
-    });
-    const [id] = seeded.data.ids;
-    if (id === undefined) throw new Error("seeding the hot user returned no id");
-    await ctx.fetchJson(`/api/v1/internal/quota/${id}/consume`, { headers: SERVICE_HEADERS, json: { amount: 1, service: "bench-warmup", requestId: crypto.randomUUID() } });
-    return id;
-  });
-}
-
-/**
- * The reserve/commit pair as a two-entry sequence per connection: the reserve's
- * answer leaves its reservation id in the connection's context for the commit.
- * A failed reserve (already counted as non-2xx) skips its commit.
- */
-function reserveThenCommit(users: readonly BenchUser[]): BenchRequest[] {
-  let next = 0;
-  return [
-    {
-      setupRequest: (request, context) => {
-        const user = users[next++ % users.length] as BenchUser;
-        context.userId = user.id;
-        const body = { amount: 10, service: "bench", requestId: crypto.randomUUID() };
-        return { ...request, ...internalPost(`/api/v1/internal/quota/${user.id}/reservations`, body) };
-      },
-      onResponse: (status, body, context) => {
-        if (status === 201) context.reservationId = (JSON.parse(body) as { data: { reservation: { id: string } } }).data.reservation.id;
-      },
-    },
-    {
-      setupRequest: (request, context) =>
-        typeof context.reservationId === "string"
-          ? { ...request, ...internalPost(`/api/v1/internal/quota/${String(context.userId)}/reservations/${context.reservationId}/commit`, { actual: 7 }) }
-          : null,
-    },
-  ];
-}
-
-
-/** The 1,000 bench users' QuotaCounter objects, which the quota scenarios keep awake (see `objects` in scenario.ts). */
-const QUOTA_OBJECTS = "quota-users";
-
 /** Recording paused for one scenario's run, on the same stack (`metrics.recording` in the runtime config). */
 const RECORDING_PAUSED = { metrics: { recording: false } };
 
 /** The noop request: GET /api/v1/system/ping. */
 const ping = (): BenchRequest[] => [{ method: "GET", path: "/api/v1/system/ping" }];
-
-/** One token consumed per request, over the warmed users round-robin, each with a fresh requestId. */
-const consumeOne = (users: readonly BenchUser[]): BenchRequest[] =>
-  roundRobin(users, (user) => internalPost(`/api/v1/internal/quota/${user.id}/consume`, { amount: 1, service: "bench", requestId: crypto.randomUUID() }));
 
 /** Every scenario, baseline first; a metrics-off twin runs right after its scenario. */
 export const SCENARIOS: readonly RegisteredScenario[] = [
@@ -200,6 +118,7 @@ export const SCENARIOS: readonly RegisteredScenario[] = [
     minWarmupS: OBJECTS_WARMUP_S,
     requests: (_ctx, users) => consumeOne(users),
   }),
+  PRICED_CONSUME,
   defineScenario({
     name: "quota-consume-hot-user",
     description:
