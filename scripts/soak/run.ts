@@ -95,7 +95,18 @@ async function main(): Promise<number> {
         void Promise.all(attackers.map((attacker) => attack(recorder, api, attacker, end))).then(() => resolve());
       }, attackAt - startedAt),
     );
-    const ticker = setInterval(() => progress(`${Math.round((Date.now() - startedAt) / 1000)} s, ${Object.values(recorder.classes).reduce((n, c) => n + c.requests, 0)} requests, ${recorder.total5xx} 5xx`), 15_000);
+    // The isolate heap every minute, not only at the ends: a leak shows as a slope long before the isolate's limit.
+    const heapSamples: Array<{ atSeconds: number; usedBytes: number | null }> = [];
+    let ticks = 0;
+    const ticker = setInterval(() => {
+      const atSeconds = Math.round((Date.now() - startedAt) / 1000);
+      progress(`${atSeconds} s, ${Object.values(recorder.classes).reduce((n, c) => n + c.requests, 0)} requests, ${recorder.total5xx} 5xx`);
+      if (++ticks % 4 === 0)
+        void isolateHeap(options.apiInspectorPort).then((heap) => {
+          heapSamples.push({ atSeconds, usedBytes: "usedBytes" in heap ? heap.usedBytes : null });
+          progress(`isolate heap at ${atSeconds} s: ${"usedBytes" in heap ? `${(heap.usedBytes / 2 ** 20).toFixed(1)} MiB` : heap.unavailable}`);
+        });
+    }, 15_000);
     const traffic = Promise.all([ordinaryTraffic(recorder, target, users, end, run), attacks]).then(() => "done" as const);
     // Every wait in the loops is bounded (15 s per request), so traffic ends within STALL_GRACE_MS of its end; if not, say what it waits on and fail.
     const finished = await Promise.race([traffic, new Promise<"stalled">((resolve) => setTimeout(() => resolve("stalled"), end - Date.now() + STALL_GRACE_MS).unref())]);
@@ -130,7 +141,7 @@ async function main(): Promise<number> {
       serverErrorSamples: recorder.serverErrors,
       p99: { ...p99, ratio: Math.round(p99Ratio * 100) / 100, limit: BOUNDS.p99Ratio, ok: p99Ratio <= BOUNDS.p99Ratio, samples: { baseline: recorder.latencies.baseline.length, attack: recorder.latencies.attack.length } },
       redis: { start: redisStart, end: redisEnd },
-      isolateHeap: { start: heapStart, end: heapEnd, how: "Runtime.getHeapUsage over the API Worker's DevTools inspector (wrangler dev --inspector-port)" },
+      isolateHeap: { start: heapStart, end: heapEnd, samples: heapSamples, how: "Runtime.getHeapUsage over the API Worker's DevTools inspector (wrangler dev --inspector-port)" },
       bounds,
       invariants,
       stalled,
