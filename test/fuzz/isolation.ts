@@ -14,8 +14,13 @@ import { DEV_RELOAD } from "./send.ts";
 /** What each state read answered, by operation key. */
 export type UserState = Record<string, { status: number; data: unknown }>;
 
-/** Keys that change whenever the owner reads their own state (their own session's last use, also under the web client's name). */
-const VOLATILE_KEYS = new Set(["lastUsedAt", "lastActiveTime"]);
+/**
+ * Keys that change with the clock alone: the owner's own session's last use (also under the web
+ * client's name), and a quota's exhaustion forecast, `now + remaining / rate(now)` with a rate that
+ * decays as time passes, so it moves on every read. What the forecast is made of (used, reserved,
+ * remaining) is still compared.
+ */
+const VOLATILE_KEYS = new Set(["lastUsedAt", "lastActiveTime", "forecastExhaustedAt"]);
 /** Wallet fields a credited transfer changes. */
 const WALLET_MONEY_KEYS = new Set(["balance", "available_amount", "total_income", "updated_at"]);
 
@@ -58,7 +63,6 @@ async function readOnce(url: string, token: string): Promise<{ status: number; d
     }
     const retryAfter = Number(response.headers.get("retry-after") ?? "0");
     if (response.status !== 429 || !(retryAfter > 0 && retryAfter <= MAX_RETRY_AFTER_S)) return { status: response.status, data: dataOf(text) };
-    return { status: response.status, data: (JSON.parse(text) as { data?: unknown }).data };
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
   }
 }
@@ -128,11 +132,27 @@ export function creditedTo(exchanges: Exchange[], recipientId: string): number {
     .reduce((sum, data) => sum + (data?.transfer?.amount ?? 0), 0);
 }
 
-/** The keys whose values differ between two comparable states, with both values (clipped). */
+/** Where two values first differ, as a path of keys and indexes ("" when equal). */
+function firstDifference(a: unknown, b: unknown, path = ""): string {
+  if (JSON.stringify(a) === JSON.stringify(b)) return "";
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return path || "(value)";
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  for (const key of Object.keys({ ...left, ...right })) {
+    const found = firstDifference(left[key], right[key], `${path}${Array.isArray(a) ? `[${key}]` : `.${key}`}`);
+    if (found) return found;
+  }
+  return path || "(value)";
+}
+
+/** The keys whose values differ between two comparable states: the first differing path and both values (clipped). */
 export function differences(before: unknown, after: unknown): string[] {
   const a = before as Record<string, unknown>;
   const b = after as Record<string, unknown>;
   return Object.keys({ ...a, ...b })
     .filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]))
-    .map((key) => `${key}:\n    before ${JSON.stringify(a[key]).slice(0, 400)}\n    after  ${JSON.stringify(b[key]).slice(0, 400)}`);
+    .map(
+      (key) =>
+        `${key} (first at ${firstDifference(a[key], b[key])}):\n    before ${JSON.stringify(a[key]).slice(0, 400)}\n    after  ${JSON.stringify(b[key]).slice(0, 400)}`,
+    );
 }
