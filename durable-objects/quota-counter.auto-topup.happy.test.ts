@@ -53,6 +53,15 @@ async function crossWithoutAlarm(counter: ReturnType<typeof user>["counter"], am
   });
 }
 
+/**
+ * Resets the object as a crash would: the aborted instance is gone with its in-memory state, and a
+ * stub that saw the abort stays broken, so the caller gets a fresh stub to the woken object.
+ */
+async function reset(id: string, counter: ReturnType<typeof user>["counter"], reason: string) {
+  await runInDurableObject(counter, (_instance, state) => state.abort(reason)).catch(() => undefined);
+  return env.QUOTA_COUNTER.getByName(id);
+}
+
 describe("automatic top-up from the wallet", () => {
   it("a storm of 200 concurrent consumes crossing the threshold buys exactly once: paid, credited, in both ledgers", async () => {
     const { counter, wallet } = user("topup-storm");
@@ -79,25 +88,25 @@ describe("automatic top-up from the wallet", () => {
   });
 
   it("an object reset between the intent and its send still buys exactly once (the alarm is picked up again on wake)", async () => {
-    const { counter, wallet } = user("topup-reset");
+    const { id, counter, wallet } = user("topup-reset");
     await fund(wallet, 5_000);
     ok(await counter.setAutoTopup({ enabled: true, package: SMALL, threshold: "critical", maxPerDay: 3 }, policy));
     await crossWithoutAlarm(counter, 9_500);
     expect(await intents(counter)).toEqual([expect.objectContaining({ status: "pending", attempts: 0 })]);
 
-    await runInDurableObject(counter, (_instance, state) => state.abort("crash between intent and purchase")).catch(() => undefined);
+    const woken = await reset(id, counter, "crash between intent and purchase");
     // The woken object finds the owed intent with no alarm and sets one.
-    ok(await counter.getAutoTopup(policy));
-    await settled(counter, 1);
+    ok(await woken.getAutoTopup(policy));
+    await settled(woken, 1);
 
-    expect(await intents(counter)).toEqual([expect.objectContaining({ status: "purchased" })]);
+    expect(await intents(woken)).toEqual([expect.objectContaining({ status: "purchased" })]);
     expect(await walletRows(wallet, "quota_purchase")).toHaveLength(1);
-    expect(await ledgerCount(counter, "recharge")).toBe(1);
+    expect(await ledgerCount(woken, "recharge")).toBe(1);
     expect(ok(await wallet.getWallet()).balance).toBe(5_000 - 990);
   });
 
   it("a reset after the wallet paid but before the intent settled: the resend is answered by the wallet's replay, bought once", async () => {
-    const { counter, wallet } = user("topup-resend");
+    const { id, counter, wallet } = user("topup-resend");
     await fund(wallet, 5_000);
     ok(await counter.setAutoTopup({ enabled: true, package: SMALL, threshold: "warning", maxPerDay: 3 }, policy));
     await crossWithoutAlarm(counter, 8_500);
@@ -110,14 +119,14 @@ describe("automatic top-up from the wallet", () => {
       await wallet.purchaseQuota({ amount: 990, quotaType: "total", tokens: 100_000, packageId: "small", idempotencyKey: topupPurchaseKey(intent?.id ?? ""), policy }),
     );
     expect(paid.purchase.status).toBe("completed");
-    await runInDurableObject(counter, (_instance, state) => state.abort("crash before the answer was recorded")).catch(() => undefined);
+    const woken = await reset(id, counter, "crash before the answer was recorded");
 
-    ok(await counter.getAutoTopup(policy));
-    await settled(counter, 1);
-    expect(await intents(counter)).toEqual([expect.objectContaining({ status: "purchased", purchase_id: paid.purchase.purchase_id, attempts: 2 })]);
+    ok(await woken.getAutoTopup(policy));
+    await settled(woken, 1);
+    expect(await intents(woken)).toEqual([expect.objectContaining({ status: "purchased", purchase_id: paid.purchase.purchase_id, attempts: 2 })]);
     expect(await walletRows(wallet, "quota_purchase")).toHaveLength(1);
-    expect(await ledgerCount(counter, "recharge")).toBe(1);
-    expect(ok(await counter.getQuota({ quotaType: "total" }, policy)).totalQuota).toBe(110_000);
+    expect(await ledgerCount(woken, "recharge")).toBe(1);
+    expect(ok(await woken.getQuota({ quotaType: "total" }, policy)).totalQuota).toBe(110_000);
   });
 
   it("the daily cap holds: with maxPerDay 2, the third crossing of the day buys nothing", async () => {
