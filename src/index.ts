@@ -17,6 +17,7 @@ import { registerAdminStatsRoutes } from "./routes/admin-stats";
 import { registerAdminUserRoutes } from "./routes/admin-users";
 import { registerNotificationRoutes } from "./routes/notifications";
 import { registerQuotaRoutes } from "./routes/quota";
+import { registerQuotaAutoTopupRoutes } from "./routes/quota-auto-topup";
 import { registerInternalQuotaRoutes } from "./routes/quota-internal";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerAuthEmailRoutes } from "./routes/auth-email";
@@ -73,6 +74,7 @@ export function createApp(extras: AppExtras = {}) {
   registerAdminUserRoutes(app);
   registerAdminStatsRoutes(app);
   registerQuotaRoutes(app);
+  registerQuotaAutoTopupRoutes(app);
   registerNotificationRoutes(app);
   registerInternalQuotaRoutes(app);
   registerAdminQuotaRoutes(app);

@@ -4,7 +4,7 @@
  * QuotaCounter's view) say the same thing.
  */
 
-export const NOTICE_EVENTS = ["recharge_credited", "withdrawal_approved", "withdrawal_rejected", "wallet_frozen", "password_changed", "email_changed"] as const;
+export const NOTICE_EVENTS = ["recharge_credited", "withdrawal_approved", "withdrawal_rejected", "wallet_frozen", "password_changed", "email_changed", "auto_topup_failed"] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 
 /** Event details shown in the text (amounts in fen, a rejection reason). */
@@ -25,6 +25,12 @@ const NOTICE_TEXT: Record<NoticeEvent, (details: NoticeDetails) => { subject: st
   email_changed: (d) => ({
     subject: "Your email address was changed",
     text: `The email address of your Qingyu account was changed${d.newEmail ? ` to ${d.newEmail}` : ""}. If this was not you, contact support now.`,
+  }),
+  auto_topup_failed: (d) => ({
+    subject: "Automatic AI quota top-up failed",
+    text:
+      `Your AI quota reached its ${d.threshold ?? ""} level, but the automatic top-up (package ${d.packageId ?? ""}, ${yuan(d.amountFen)}) ` +
+      `was not bought${d.reason ? `: ${d.reason}` : ""}. Nothing was charged. Recharge your wallet, or change the top-up in your quota settings.`,
   }),
 };
 

@@ -36,6 +36,9 @@ const HEALTH_STATUSES = ["healthy", "degraded", "unhealthy"] as const;
 const DEPENDENCIES = ["redis", "d1", "durable_object"] as const;
 const QUOTA_TYPES = ["daily", "monthly", "total"] as const;
 const QUOTA_LEVELS = ["ok", "warning", "critical", "exhausted"] as const;
+// The same list as contract/quota/auto-topup.ts AUTO_TOPUP_RESULTS (the typed recorder checks one against the
+// other); kept here so the exporter's bundle does not pull in the quota schemas.
+const AUTO_TOPUP_RESULTS = ["purchased", "insufficient_balance", "failed", "capped", "cancelled"] as const;
 const WALLET_TYPES = ["recharge", "consume", "transfer_out", "transfer_in", "withdraw_hold", "withdraw_release", "withdraw", "quota_purchase", "refund", "admin_adjust"] as const;
 
 /** Seconds: 5 ms to 10 s, the Prometheus client defaults (a DO round trip is ~1–5 ms, a slow dependency seconds). */
@@ -73,6 +76,10 @@ export const METRICS = {
   qingyu_quota_users: gauge("sum", "Users by the most severe level of their quotas, kept by +1/−1 when that level changes.", { level: QUOTA_LEVELS }),
   qingyu_quota_reservations_total: counter("Quota reservations by lifecycle event.", { event: ["created", "committed", "released", "expired"] }),
   qingyu_quota_webhook_deliveries_total: counter("Threshold webhook delivery attempts by result (failed: retried later; gave_up: the last attempt failed).", { result: ["delivered", "failed", "gave_up"] }),
+  qingyu_quota_auto_topups_total: counter(
+    "Automatic top-ups from the wallet by result (purchased; insufficient_balance or failed: nothing bought, one notice; capped: the crossing found maxPerDay used; cancelled: turned off before it was sent).",
+    { result: AUTO_TOPUP_RESULTS },
+  ),
   qingyu_quota_websocket_clients: gauge("sum", "WebSocket clients connected to the quota stream.", {}),
 
   // Users and auth

@@ -48,6 +48,13 @@ export const DEFAULT_WEBHOOK_DELIVERY = {
   batchSize: 20,
 } as const;
 
+/**
+ * Automatic top-up: sending an intent to the wallet. A failed or timed-out send n (1-based) is retried after
+ * `min(maxDelayMs, baseDelayMs × 2^(n-1))`, until the wallet answers (the intent id keeps it exactly once).
+ * `maxPerDayLimit` bounds the `maxPerDay` a user may choose.
+ */
+export const DEFAULT_AUTO_TOPUP = { maxPerDayLimit: 10, delivery: { baseDelayMs: 2_000, maxDelayMs: 3_600_000, timeoutMs: 10_000 } } as const;
+
 /** How long the Durable Object keeps housekeeping rows before the alarm prunes them. */
 export const DEFAULT_QUOTA_RETENTION = {
   /** A replay of a `requestId` older than this is treated as a new request. */

@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import {
+  DEFAULT_AUTO_TOPUP,
   DEFAULT_QUOTA_FORECAST,
   DEFAULT_QUOTA_PLANS,
   DEFAULT_QUOTA_RETENTION,
@@ -89,6 +90,10 @@ export const QuotaPolicySchema = z
       .object({ halfLifeSeconds: positiveInt(30 * 86_400), horizonSeconds: positiveInt(366 * 86_400) })
       .default({ ...DEFAULT_QUOTA_FORECAST }),
     rollover: QuotaRolloverSchema.nullable().default(null),
+    // How the object's alarm sends top-up intents to the wallet; defaulted so a policy stored before it still loads.
+    autoTopupDelivery: z
+      .object({ baseDelayMs: positiveInt(86_400_000), maxDelayMs: positiveInt(7 * 86_400_000), timeoutMs: positiveInt(60_000) })
+      .default({ ...DEFAULT_AUTO_TOPUP.delivery }),
   })
   .refine((policy) => policy.thresholds.criticalPercent < policy.thresholds.warningPercent, {
     error: "criticalPercent must be below warningPercent",
@@ -128,6 +133,7 @@ export type QuotaPolicyOverrides = {
   pricing?: Partial<QuotaPricingConfig>;
   forecast?: Partial<QuotaPolicy["forecast"]>;
   rollover?: Partial<Record<QuotaRole, QuotaRollover>>;
+  autoTopupDelivery?: Partial<QuotaPolicy["autoTopupDelivery"]>;
 };
 
 /**
@@ -153,5 +159,6 @@ export function resolveQuotaPolicy(role: QuotaRole, overrides: QuotaPolicyOverri
     pricing: policyPricing(overrides.pricing),
     forecast: { ...DEFAULT_QUOTA_FORECAST, ...overrides.forecast },
     rollover: overrides.rollover?.[role] ?? null,
+    autoTopupDelivery: { ...DEFAULT_AUTO_TOPUP.delivery, ...overrides.autoTopupDelivery },
   };
 }

@@ -6,9 +6,10 @@
  * wrangler config.
  */
 import { z } from "@hono/zod-openapi";
-import { DEFAULT_QUOTA_FORECAST, DEFAULT_QUOTA_PLANS, DEFAULT_QUOTA_THRESHOLDS, DEFAULT_QUOTA_TIME_ZONE, DEFAULT_RESERVATION_TTL, QUOTA_ROLES } from "../quota/defaults";
+import { DEFAULT_AUTO_TOPUP, DEFAULT_QUOTA_FORECAST, DEFAULT_QUOTA_PLANS, DEFAULT_QUOTA_THRESHOLDS, DEFAULT_QUOTA_TIME_ZONE, DEFAULT_RESERVATION_TTL, QUOTA_ROLES } from "../quota/defaults";
 import { isValidTimeZone, QuotaPlanSchema, QuotaRolloverSchema, QuotaWebhookSchema } from "../quota/policy";
 import { QuotaPricingConfigSchema } from "../quota/pricing";
+import { AUTO_TOPUP_MAX_PER_DAY } from "../quota/auto-topup";
 import { AuthSettingsSchema } from "./auth-settings";
 import { WalletSettingsSchema } from "./wallet-settings";
 import { StorageSettingsSchema } from "./storage-settings";
@@ -57,6 +58,19 @@ export const RuntimeConfigSchema = z
             { id: "small", quotaType: "total", tokens: 100_000, priceFen: 990 },
             { id: "large", quotaType: "total", tokens: 1_000_000, priceFen: 8_800 },
           ]),
+        /** Automatic top-up (docs/quota.md): the largest `maxPerDay` a user may choose, and how intents are sent to the wallet. */
+        autoTopup: z
+          .object({
+            maxPerDayLimit: z.number().int().min(1).max(AUTO_TOPUP_MAX_PER_DAY).default(DEFAULT_AUTO_TOPUP.maxPerDayLimit),
+            delivery: z
+              .object({
+                baseDelayMs: z.number().int().positive().max(86_400_000),
+                maxDelayMs: z.number().int().positive().max(604_800_000),
+                timeoutMs: z.number().int().positive().max(60_000),
+              })
+              .default({ ...DEFAULT_AUTO_TOPUP.delivery }),
+          })
+          .prefault({}),
       })
       .prefault({}),
     /** Token lifetimes, sessions, the revocation policy and the login/register limits (src/runtime-config/auth-settings.ts). */

@@ -23,7 +23,8 @@ export type DeliveryTiming = { baseDelayMs: number; maxDelayMs: number; timeoutM
 /** What one delivery run did. */
 export type DeliveryReport = { attempted: number; acked: number; rejected: number; failed: number };
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+/** `promise`, or a rejection after `timeoutMs` (the timer is cleared either way). */
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

@@ -161,7 +161,7 @@ export function prune(sql: SqlStorage, policy: QuotaPolicy, now: number): void {
 
 /**
  * When the alarm must next run: the earliest reset of a row with something to
- * reset, reservation expiry, or webhook attempt. Idle rows need no alarm
+ * reset, reservation expiry, webhook attempt, or top-up send. Idle rows need no alarm
  * (their period rolls over lazily on the next request), so inactive users cost nothing.
  */
 export function nextAlarmAt(sql: SqlStorage): number | null {
@@ -170,7 +170,8 @@ export function nextAlarmAt(sql: SqlStorage): number | null {
       `SELECT min(at) AS at FROM (
          SELECT min(reset_at) AS at FROM quotas WHERE reset_at IS NOT NULL AND (used > 0 OR bonus > 0 OR fired <> 0)
          UNION ALL SELECT min(expires_at) FROM reservations WHERE status = 'active'
-         UNION ALL SELECT min(next_attempt_at) FROM webhook_outbox WHERE status = 'pending')`,
+         UNION ALL SELECT min(next_attempt_at) FROM webhook_outbox WHERE status = 'pending'
+         UNION ALL SELECT min(next_attempt_at) FROM topup_intents WHERE status = 'pending')`,
     )
     .one().at;
   return at;

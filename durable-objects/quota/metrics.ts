@@ -6,6 +6,7 @@
  */
 import { recordsCounters, type Metrics } from "../../src/metrics/api";
 import { DurableObjectMetrics } from "../object-metrics";
+import type { AutoTopupResult } from "../../contract/quota/auto-topup";
 import type { QuotaLevel } from "../../contract/quota/inputs";
 import type { UnitOfWork } from "./unit-of-work";
 
@@ -62,10 +63,12 @@ export class QuotaMetrics {
   /**
    * After commit: moves the user between levels in the `sum` gauge, counts
    * reservations the unit expired (the route sees created, committed and
-   * released; expiry happens here), then flushes if due.
+   * released; expiry happens here) and its top-up results (capped, cancelled;
+   * the alarm counts the wallet's answers), then flushes if due.
    */
-  afterWork(transition: LevelTransition | null = null, expiredReservations = 0): void {
+  afterWork(transition: LevelTransition | null = null, expiredReservations = 0, topupResults: readonly AutoTopupResult[] = []): void {
     if (expiredReservations > 0) this.recorder.inc("qingyu_quota_reservations_total", { event: "expired" }, expiredReservations);
+    for (const result of topupResults) this.recorder.inc("qingyu_quota_auto_topups_total", { result });
     if (transition) {
       if (transition.from !== null) this.recorder.add("qingyu_quota_users", { level: transition.from }, -1);
       this.recorder.add("qingyu_quota_users", { level: transition.to }, 1);

@@ -1,21 +1,22 @@
-import { DurableObject } from "cloudflare:workers";
 import { DurableObjectMetrics } from "../object-metrics";
 import type { QuotaPolicyArg } from "../../contract/quota/policy";
 import { isQuotaFailure, type QuotaFailure } from "../../contract/quota/results";
 import type * as results from "../../contract/quota/results";
 import * as inputs from "../../contract/quota/inputs";
+import { SetAutoTopupInputSchema, type AutoTopupView, type SetAutoTopupInput, type SetAutoTopupResult } from "../../contract/quota/auto-topup";
 import type { QuotaStatistics, QuotaView } from "../../contract/quota/views";
 import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "../ping";
-import { addAccountNotice } from "./account-notices";
 import { recharge, restore, setSuspended, setTotal } from "./admin";
 import { consume } from "./consume";
 import { nextAlarmAt, prepare, prune, runDue, Schedule } from "./lifecycle";
 import { broadcast, levelMessages, snapshotMessage, STREAM_TAG } from "./live";
 import { QuotaMetrics, type LevelTransition } from "./metrics";
-import { listNotifications, markAllNotificationsRead, markNotificationRead, markNotificationsRead } from "./notifications";
+import { QuotaInboxRpc } from "./inbox-rpc";
 import { statistics, transactionsPage } from "./reads";
 import { commit, release, reserve } from "./reservations";
 import { migrate } from "./schema";
+import { deliverDueTopups } from "./topup-delivery";
+import { autoTopupView, nextTopupAt, setAutoTopup } from "./topup-intents";
 import { UnitOfWork } from "./unit-of-work";
 import { parseInput, PolicyCache } from "./validation";
 import { deliverDueWebhooks } from "./webhook-outbox";
@@ -29,10 +30,10 @@ import { deliverDueWebhooks } from "./webhook-outbox";
  * (`resolveQuotaPolicy(role)`), validates its input, and runs as one
  * synchronous SQLite transaction with no awaits, so concurrent calls
  * serialise and nothing can interleave between a check and its debit.
- * Failures come back as `{ error }` values (see `QuotaFailure`).
+ * Failures come back as `{ error }` values (see `QuotaFailure`). The inbox's
+ * methods are inherited from `QuotaInboxRpc` (inbox-rpc.ts).
  */
-export class QuotaCounter extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
+export class QuotaCounter extends QuotaInboxRpc {
   private readonly policies = new PolicyCache();
   private readonly schedule = new Schedule();
   /** The alarm time this object last set (null: none), so the hot path never reads it from storage. */
@@ -41,7 +42,6 @@ export class QuotaCounter extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
     this.metrics = new QuotaMetrics(new DurableObjectMetrics(ctx, env));
     // Answered by the runtime without waking the object, so idle clients' keepalives cost nothing.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -52,6 +52,9 @@ export class QuotaCounter extends DurableObject<Env> {
       this.schedule.refresh(this.sql);
       this.metrics.load(this.sql);
       this.alarmAt = await ctx.storage.getAlarm();
+      // A top-up intent still owed whose alarm was lost (deleted, or never set before an upgrade) is picked up here.
+      const owedTopupAt = this.alarmAt === null ? nextTopupAt(this.sql) : null;
+      if (owedTopupAt !== null) await ctx.storage.setAlarm((this.alarmAt = owedTopupAt));
     });
   }
 
@@ -137,34 +140,15 @@ export class QuotaCounter extends DurableObject<Env> {
     return args.ok ? this.run(policy, (uow) => transactionsPage(uow, args.value.limit, args.value.offset)) : args.failure;
   }
 
-  /** An inbox page, newest first. */
-  listNotifications(input: inputs.ListNotificationsInput): results.NotificationsPage | QuotaFailure {
-    const args = parseInput(inputs.ListNotificationsInputSchema, input);
-    if (!args.ok) return args.failure;
-    return listNotifications(this.sql, this.userId, args.value.limit, args.value.offset, args.value.unreadOnly, args.value.countByKind);
+  /** The automatic top-up setting, today's top-ups and the latest intents. */
+  getAutoTopup(policy: QuotaPolicyArg): AutoTopupView | QuotaFailure {
+    return this.run(policy, (uow) => autoTopupView(uow));
   }
 
-  /** Puts an account notice in the inbox once per `eventId`; the queue consumer calls it for every delivery. */
-  addAccountNotice(input: inputs.AddAccountNoticeInput): results.AddAccountNoticeResult | QuotaFailure {
-    const args = parseInput(inputs.AddAccountNoticeInputSchema, input);
-    return args.ok ? addAccountNotice(this.sql, this.userId, args.value, Date.now()) : args.failure;
-  }
-
-  /** Marks one notification read. */
-  markNotificationRead(input: inputs.MarkNotificationReadInput): results.MarkNotificationReadResult | QuotaFailure {
-    const args = parseInput(inputs.MarkNotificationReadInputSchema, input);
-    return args.ok ? markNotificationRead(this.sql, this.userId, args.value.id, Date.now()) : args.failure;
-  }
-
-  /** Marks the listed notifications read (unknown ids are skipped); returns how many changed. */
-  markNotificationsRead(input: inputs.MarkNotificationsReadInput): { updated: number } | QuotaFailure {
-    const args = parseInput(inputs.MarkNotificationsReadInputSchema, input);
-    return args.ok ? markNotificationsRead(this.sql, args.value.ids, Date.now()) : args.failure;
-  }
-
-  /** Marks every notification read. */
-  markAllNotificationsRead(): { updated: number } {
-    return markAllNotificationsRead(this.sql, Date.now());
+  /** Turns automatic top-up on (a `total` package, threshold, daily cap) or off, cancelling intents not yet sent. */
+  setAutoTopup(input: SetAutoTopupInput, policy: QuotaPolicyArg): SetAutoTopupResult | QuotaFailure {
+    const args = parseInput(SetAutoTopupInputSchema, input);
+    return args.ok ? this.run(policy, (uow) => setAutoTopup(uow, args.value)) : args.failure;
   }
 
   /**
@@ -205,7 +189,7 @@ export class QuotaCounter extends DurableObject<Env> {
     this.metrics.socketClosed(ws);
   }
 
-  /** Resets, reservation expiry and pruning, then webhook delivery; reschedules for the next due event. */
+  /** Resets, reservation expiry and pruning, then webhook and top-up delivery; reschedules for the next due event. */
   override async alarm(): Promise<void> {
     // This alarm is spent; anything scheduled while it runs sets a new one.
     this.alarmAt = null;
@@ -220,7 +204,8 @@ export class QuotaCounter extends DurableObject<Env> {
       this.schedule.refresh(this.sql);
       this.push(uow);
       await deliverDueWebhooks(this.sql, policy.webhookDelivery, Date.now(), this.metrics.recorder);
-      this.metrics.afterWork(transition, uow.expiredReservations);
+      await deliverDueTopups(this.ctx.storage, this.env, this.userId, policy, this.metrics.recorder);
+      this.metrics.afterWork(transition, uow.expiredReservations, uow.topupResults);
     }
     const next = nextAlarmAt(this.sql);
     if (next === null) {
@@ -229,10 +214,6 @@ export class QuotaCounter extends DurableObject<Env> {
       this.alarmAt = next;
       await this.ctx.storage.setAlarm(next);
     }
-  }
-
-  private get userId(): string {
-    return this.ctx.id.name ?? this.ctx.id.toString();
   }
 
   /**
@@ -257,7 +238,7 @@ export class QuotaCounter extends DurableObject<Env> {
     if (uow.scheduleChanged) this.schedule.refresh(this.sql);
     if (uow.dueAt !== null) this.scheduleAlarm(uow.dueAt);
     this.push(uow);
-    this.metrics.afterWork(transition, uow.expiredReservations);
+    this.metrics.afterWork(transition, uow.expiredReservations, uow.topupResults);
     return result;
   }
 

@@ -167,6 +167,40 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE quotas ADD COLUMN rolled INTEGER NOT NULL DEFAULT 0;
   `,
+  // Automatic top-up: the user's setting (one row) and the intents, each recorded with the debit that crossed
+  // the threshold and sent to the wallet by the alarm. `day_start` is the local day an intent counts against
+  // (maxPerDay); the package is copied in, so an intent buys what was agreed when it was recorded.
+  `
+  CREATE TABLE auto_topup (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    enabled     INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    package_id  TEXT NOT NULL,
+    tokens      INTEGER NOT NULL,
+    price_fen   INTEGER NOT NULL,
+    threshold   TEXT NOT NULL CHECK (threshold IN ('warning', 'critical')),
+    max_per_day INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+  CREATE TABLE topup_intents (
+    seq             INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'purchased', 'failed', 'cancelled')),
+    package_id      TEXT NOT NULL,
+    tokens          INTEGER NOT NULL,
+    price_fen       INTEGER NOT NULL,
+    threshold       TEXT NOT NULL,
+    day_start       INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    purchase_id     TEXT,
+    failure         TEXT,
+    created_at      INTEGER NOT NULL,
+    settled_at      INTEGER
+  );
+  CREATE INDEX topup_intents_due ON topup_intents (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX topup_intents_by_day ON topup_intents (day_start, status);
+  `,
 ];
 
 /** The schema version this code expects. */

@@ -3,6 +3,7 @@
  * saving with level evaluation (events in the same transaction), ledger rows,
  * and what must happen after commit (WebSocket pushes, alarm time).
  */
+import type { AutoTopupResult } from "../../contract/quota/auto-topup";
 import type { QuotaPolicy } from "../../contract/quota/policy";
 import type { LedgerType, QuotaLevel, QuotaType } from "../../contract/quota/inputs";
 import type { QuotaEvent, QuotaView } from "../../contract/quota/views";
@@ -11,6 +12,7 @@ import { recordEvent } from "./events";
 import { burn, forecastExhaustedAt } from "./forecast";
 import { levelFor, levelsToFire, markFired, rearm } from "./levels";
 import { quotaView, remainingOf, totalOf, type QuotaRow } from "./rows";
+import { recordTopupIntent } from "./topup-intents";
 
 /** A level change to push to WebSocket clients after commit. */
 export type LevelChange = { quota: QuotaView; previousLevel: QuotaLevel; events: QuotaEvent[] };
@@ -52,6 +54,8 @@ export class UnitOfWork {
   scheduleChanged = false;
   /** Reservations this unit expired (counted in metrics once it committed). */
   expiredReservations = 0;
+  /** Automatic top-up results this unit produced (capped crossings, cancelled intents), counted once it committed. */
+  readonly topupResults: AutoTopupResult[] = [];
 
   constructor(
     readonly sql: SqlStorage,
@@ -121,6 +125,8 @@ export class UnitOfWork {
       return event;
     });
     this.events.push(...events);
+    // A top-up intent is owed by the debit that crossed the threshold, so it is written with it.
+    if (reached.length > 0 && row.quota_type === "total") recordTopupIntent(this, reached);
     // A period with something to undo needs the alarm at its boundary; idle rows roll over lazily.
     if (row.reset_at !== null && (row.used > 0 || row.bonus > 0 || row.fired !== 0)) this.due(row.reset_at);
     if (level !== previous || events.length > 0) this.levelChanges.push({ quota: this.view(row), previousLevel: previous, events });

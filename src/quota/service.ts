@@ -33,6 +33,7 @@ export async function resolvedPolicy(c: Context<AppEnv>, role: QuotaRole): Promi
       pricing: quota.pricing,
       forecast: quota.forecast,
       rollover: quota.rollover,
+      autoTopupDelivery: quota.autoTopup.delivery,
     });
     entry = { policy, text: policyText(policy) };
     if (policies.size > 64) policies.clear();
