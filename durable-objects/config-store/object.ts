@@ -1,10 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { applyMergePatch, diffDocuments, type ConfigChange, type Json } from "../contract/runtime-config/merge-patch";
-import { RuntimeConfigSchema, type RuntimeConfig } from "../contract/runtime-config/schema";
-import { storagePing, type PingReply } from "./ping";
-import type { ConfigHistoryEntry, ConfigSnapshot, ConfigUpdateResult } from "../contract/runtime-config/snapshot";
+import { applyMergePatch, diffDocuments, type ConfigChange, type Json } from "../../contract/runtime-config/merge-patch";
+import { RuntimeConfigSchema, type RuntimeConfig } from "../../contract/runtime-config/schema";
+import { storagePing, type PingReply } from "../ping";
+import type { ConfigHistoryEntry, ConfigSnapshot, ConfigUpdateResult } from "../../contract/runtime-config/snapshot";
 
-export type { ConfigHistoryEntry, ConfigSnapshot, ConfigUpdateFailure, ConfigUpdateResult } from "../contract/runtime-config/snapshot";
+export type { ConfigHistoryEntry, ConfigSnapshot, ConfigUpdateFailure, ConfigUpdateResult } from "../../contract/runtime-config/snapshot";
 
 interface VersionRow extends Record<string, SqlStorageValue> {
   version: number;
