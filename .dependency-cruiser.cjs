@@ -33,10 +33,10 @@ module.exports = {
     },
     {
       name: "routes-import-no-object-internals",
-      comment: "Routes talk to an object through its class's RPC interface (object.ts, config-store.ts, ping.ts), never its operation files.",
+      comment: "Routes talk to an object through its typed client (<name>/client.ts) or its class's RPC interface (<name>/object.ts, ping.ts), never its operation files.",
       severity: "error",
       from: { path: "^src/routes/", pathNot: TESTS },
-      to: { path: "^durable-objects/", pathNot: "^durable-objects/([^/]+/object|config-store|ping)\\.ts$" },
+      to: { path: "^durable-objects/", pathNot: "^durable-objects/([^/]+/(object|client)|ping)\\.ts$" },
     },
     {
       name: "exporter-imports-only-contract",

@@ -4,7 +4,7 @@ import { NO_METRICS, type Metrics } from "../src/metrics/api";
 import { loadMetricsConfig } from "../src/metrics/config";
 import { activeRecorder, configureIsolateMetrics } from "../src/metrics/isolate";
 import type { FlushContext, MetricsPipeline } from "../src/metrics/pipeline";
-import { shardName } from "../contract/metrics/wire";
+import { metricsShard } from "./metrics-shard/client";
 
 /**
  * Metrics for a Durable Object (QuotaCounter, Wallet). Durable Objects run in
@@ -32,7 +32,7 @@ export class DurableObjectMetrics {
     this.#pipeline = pipeline !== undefined ? pipeline : isolatePipeline(env);
     this.#context = {
       waitUntil: (promise) => ctx.waitUntil(promise),
-      shard: (index) => env.METRICS_SHARD.getByName(shardName(index)),
+      shard: (index) => metricsShard(env, index),
     };
     this.#refreshSwitch = switchRefresher(ctx, env);
   }

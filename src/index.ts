@@ -38,7 +38,7 @@ import { registerQuotaPurchaseRoute } from "./routes/wallet-quota-purchase";
 export { QuotaCounter } from "../durable-objects/quota/object";
 export { Wallet } from "../durable-objects/wallet/object";
 export { MetricsShard } from "../durable-objects/metrics-shard/object";
-export { ConfigStore } from "../durable-objects/config-store";
+export { ConfigStore } from "../durable-objects/config-store/object";
 
 /** What a Worker other than production adds to the app (the testing Worker, test/testing-worker/). */
 export interface AppExtras {

@@ -4,6 +4,7 @@
  * thrown error, because Workers RPC keeps only an exception's message and
  * built-in name: the typed `code` and per-field `details` would be lost.
  */
+import { isRpcFailure, type RpcFailure } from "../rpc-failure";
 import type { QuotaType } from "./inputs";
 import type { InboxNotification, LedgerEntry, PricedCharge, QuotaEvent, QuotaNotification, QuotaView, ReservationView } from "./views";
 
@@ -14,15 +15,13 @@ import type { InboxNotification, LedgerEntry, PricedCharge, QuotaEvent, QuotaNot
 export type QuotaErrorCode = "invalid_argument" | "not_found" | "conflict" | "unknown_model";
 
 /** A typed failure. `details` names each bad field (`amount`, `policy.timeZone`) with its message. */
-export type QuotaRpcError = { code: QuotaErrorCode; message: string; details: Record<string, string> };
+export type QuotaRpcError = QuotaFailure["error"];
 
 /** The failure branch of every RPC result. */
-export type QuotaFailure = { error: QuotaRpcError };
+export type QuotaFailure = RpcFailure<QuotaErrorCode>;
 
 /** True when an RPC answered with a failure instead of its result. */
-export function isQuotaFailure<T extends object>(result: T | QuotaFailure): result is QuotaFailure {
-  return "error" in result;
-}
+export const isQuotaFailure: <T extends object>(result: T | QuotaFailure) => result is QuotaFailure = isRpcFailure;
 
 /**
  * A consume or reserve decision:

@@ -3,6 +3,7 @@
  * `WalletFailure` value, not a thrown error, because Workers RPC keeps only an
  * exception's message: the code and per-field details would be lost.
  */
+import { isRpcFailure, rpcFailure, type RpcFailure } from "../rpc-failure";
 import type { Balances, LedgerEntry, QuotaPurchase, RechargeOrder, Transfer, WalletView, Withdrawal } from "./views";
 
 /**
@@ -23,20 +24,16 @@ export type WalletErrorCode =
   | "self_transfer";
 
 /** A typed failure; `details` names fields (`amount`, `idempotency_key`) with their message. */
-export type WalletRpcError = { code: WalletErrorCode; message: string; details: Record<string, string> };
+export type WalletRpcError = WalletFailure["error"];
 
 /** The failure branch of every RPC result. */
-export type WalletFailure = { error: WalletRpcError };
+export type WalletFailure = RpcFailure<WalletErrorCode>;
 
 /** True when an RPC answered with a failure instead of its result. */
-export function isWalletFailure<T extends object>(result: T | WalletFailure): result is WalletFailure {
-  return "error" in result;
-}
+export const isWalletFailure: <T extends object>(result: T | WalletFailure) => result is WalletFailure = isRpcFailure;
 
 /** Builds a failure value. */
-export function walletFailure(code: WalletErrorCode, message: string, details: Record<string, string> = {}): WalletFailure {
-  return { error: { code, message, details } };
-}
+export const walletFailure: (code: WalletErrorCode, message: string, details?: Record<string, string>) => WalletFailure = rpcFailure;
 
 /** Every money-moving result says whether it is the replay of an earlier identical request. */
 type Replayable = { replayed: boolean };

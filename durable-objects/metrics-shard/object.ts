@@ -4,7 +4,7 @@ import { METRICS } from "../../contract/metrics/definitions";
 import { ShardState, type PendingChanges } from "./shard-state";
 import { TotalsRing, type TotalsWindow } from "../../contract/metrics/totals-ring";
 import type { IngestReply, MetricsBatch, MetricsShardApi, Sample, ShardSnapshot } from "../../contract/metrics/wire";
-import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "../ping";
+import { storagePing, type PingReply } from "../ping";
 
 /** How long applied batch ids are remembered: far longer than any retry (a flush times out in seconds). */
 const BATCH_ID_RETENTION_MS = 10 * 60 * 1000;
@@ -54,8 +54,7 @@ export class MetricsShard extends DurableObject<Env> implements MetricsShardApi 
 
   /** Health probe: proves the object runs and its SQLite storage answers. */
   async ping(): Promise<PingReply> {
-    this.ctx.storage.sql.exec("SELECT 1").one();
-    return { ok: true, version: DURABLE_OBJECT_CODE_VERSION };
+    return storagePing(this.ctx.storage.sql);
   }
 
   /** Applies one isolate's batch exactly once (by batch id). */

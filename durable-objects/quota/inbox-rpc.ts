@@ -9,7 +9,7 @@ import type { QuotaFailure } from "../../contract/quota/results";
 import * as inputs from "../../contract/quota/inputs";
 import { addAccountNotice } from "./account-notices";
 import { listNotifications, markAllNotificationsRead, markNotificationRead, markNotificationsRead } from "./notifications";
-import { parseInput } from "./validation";
+import { rpc } from "../rpc";
 
 /** The inbox half of the per-user QuotaCounter. */
 export abstract class QuotaInboxRpc extends DurableObject<Env> {
@@ -22,27 +22,24 @@ export abstract class QuotaInboxRpc extends DurableObject<Env> {
 
   /** An inbox page, newest first. */
   listNotifications(input: inputs.ListNotificationsInput): results.NotificationsPage | QuotaFailure {
-    const args = parseInput(inputs.ListNotificationsInputSchema, input);
-    if (!args.ok) return args.failure;
-    return listNotifications(this.sql, this.userId, args.value.limit, args.value.offset, args.value.unreadOnly, args.value.countByKind);
+    return rpc(inputs.ListNotificationsInputSchema, input, (args) =>
+      listNotifications(this.sql, this.userId, args.limit, args.offset, args.unreadOnly, args.countByKind),
+    );
   }
 
   /** Puts an account notice in the inbox once per `eventId`; the queue consumer calls it for every delivery. */
   addAccountNotice(input: inputs.AddAccountNoticeInput): results.AddAccountNoticeResult | QuotaFailure {
-    const args = parseInput(inputs.AddAccountNoticeInputSchema, input);
-    return args.ok ? addAccountNotice(this.sql, this.userId, args.value, Date.now()) : args.failure;
+    return rpc(inputs.AddAccountNoticeInputSchema, input, (args) => addAccountNotice(this.sql, this.userId, args, Date.now()));
   }
 
   /** Marks one notification read. */
   markNotificationRead(input: inputs.MarkNotificationReadInput): results.MarkNotificationReadResult | QuotaFailure {
-    const args = parseInput(inputs.MarkNotificationReadInputSchema, input);
-    return args.ok ? markNotificationRead(this.sql, this.userId, args.value.id, Date.now()) : args.failure;
+    return rpc(inputs.MarkNotificationReadInputSchema, input, (args) => markNotificationRead(this.sql, this.userId, args.id, Date.now()));
   }
 
   /** Marks the listed notifications read (unknown ids are skipped); returns how many changed. */
   markNotificationsRead(input: inputs.MarkNotificationsReadInput): { updated: number } | QuotaFailure {
-    const args = parseInput(inputs.MarkNotificationsReadInputSchema, input);
-    return args.ok ? markNotificationsRead(this.sql, args.value.ids, Date.now()) : args.failure;
+    return rpc(inputs.MarkNotificationsReadInputSchema, input, (args) => markNotificationsRead(this.sql, args.ids, Date.now()));
   }
 
   /** Marks every notification read. */

@@ -1,3 +1,4 @@
+import { AlarmScheduler } from "../alarm-scheduler";
 import { DurableObjectMetrics } from "../object-metrics";
 import type { QuotaPolicyArg } from "../../contract/quota/policy";
 import { isQuotaFailure, type QuotaFailure } from "../../contract/quota/results";
@@ -5,7 +6,8 @@ import type * as results from "../../contract/quota/results";
 import * as inputs from "../../contract/quota/inputs";
 import { SetAutoTopupInputSchema, type AutoTopupView, type SetAutoTopupInput, type SetAutoTopupResult } from "../../contract/quota/auto-topup";
 import type { QuotaStatistics, QuotaView } from "../../contract/quota/views";
-import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "../ping";
+import { storagePing, type PingReply } from "../ping";
+import { rpc } from "../rpc";
 import { recharge, restore, setSuspended, setTotal } from "./admin";
 import { consume } from "./consume";
 import { nextAlarmAt, prepare, prune, runDue, Schedule } from "./lifecycle";
@@ -18,7 +20,7 @@ import { migrate } from "./schema";
 import { deliverDueTopups } from "./topup-delivery";
 import { autoTopupView, nextTopupAt, setAutoTopup } from "./topup-intents";
 import { UnitOfWork } from "./unit-of-work";
-import { parseInput, PolicyCache } from "./validation";
+import { PolicyCache } from "./validation";
 import { deliverDueWebhooks } from "./webhook-outbox";
 
 /**
@@ -36,12 +38,12 @@ import { deliverDueWebhooks } from "./webhook-outbox";
 export class QuotaCounter extends QuotaInboxRpc {
   private readonly policies = new PolicyCache();
   private readonly schedule = new Schedule();
-  /** The alarm time this object last set (null: none), so the hot path never reads it from storage. */
-  private alarmAt: number | null = null;
+  private readonly alarms: AlarmScheduler;
   private readonly metrics: QuotaMetrics;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.alarms = new AlarmScheduler(ctx.storage);
     this.metrics = new QuotaMetrics(new DurableObjectMetrics(ctx, env));
     // Answered by the runtime without waking the object, so idle clients' keepalives cost nothing.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -51,77 +53,65 @@ export class QuotaCounter extends QuotaInboxRpc {
       this.policies.load(stored?.value ?? null);
       this.schedule.refresh(this.sql);
       this.metrics.load(this.sql);
-      this.alarmAt = await ctx.storage.getAlarm();
       // A top-up intent still owed whose alarm was lost (deleted, or never set before an upgrade) is picked up here.
-      const owedTopupAt = this.alarmAt === null ? nextTopupAt(this.sql) : null;
-      if (owedTopupAt !== null) await ctx.storage.setAlarm((this.alarmAt = owedTopupAt));
+      const owedTopupAt = (await this.alarms.load()) === null ? nextTopupAt(this.sql) : null;
+      if (owedTopupAt !== null) await this.alarms.sleepUntil(owedTopupAt);
     });
   }
 
   /** Health probe: proves the object runs and its SQLite storage answers. */
   async ping(): Promise<PingReply> {
-    this.sql.exec("SELECT 1").one();
-    return { ok: true, version: DURABLE_OBJECT_CODE_VERSION };
+    return storagePing(this.sql);
   }
 
   /** Atomic check-and-debit, idempotent by `requestId` (see `results.ConsumeResult`). */
   consume(input: inputs.ConsumeInput, policy: QuotaPolicyArg): results.ConsumeResult | QuotaFailure {
-    const args = parseInput(inputs.ConsumeInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => consume(uow, args.value)) : args.failure;
+    return rpc(inputs.ConsumeInputSchema, input, (args) => this.run(policy, (uow) => consume(uow, args)));
   }
 
   /** Holds an estimate until commit, release or TTL; idempotent by `requestId`. */
   reserve(input: inputs.ReserveInput, policy: QuotaPolicyArg): results.ReserveResult | QuotaFailure {
-    const args = parseInput(inputs.ReserveInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => reserve(uow, args.value)) : args.failure;
+    return rpc(inputs.ReserveInputSchema, input, (args) => this.run(policy, (uow) => reserve(uow, args)));
   }
 
   /** Charges the actual amount of a reservation and releases the rest (overage policy in reservations.ts). */
   commit(input: inputs.CommitInput, policy: QuotaPolicyArg): results.CommitResult | QuotaFailure {
-    const args = parseInput(inputs.CommitInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => commit(uow, args.value)) : args.failure;
+    return rpc(inputs.CommitInputSchema, input, (args) => this.run(policy, (uow) => commit(uow, args)));
   }
 
   /** Returns a whole reservation. */
   release(input: inputs.ReleaseInput, policy: QuotaPolicyArg): results.ReleaseResult | QuotaFailure {
-    const args = parseInput(inputs.ReleaseInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => release(uow, args.value)) : args.failure;
+    return rpc(inputs.ReleaseInputSchema, input, (args) => this.run(policy, (uow) => release(uow, args)));
   }
 
   /** Adds tokens (admin now, wallet-paid later); idempotent by `requestId`. */
   recharge(input: inputs.RechargeInput, policy: QuotaPolicyArg): results.RechargeResult | QuotaFailure {
-    const args = parseInput(inputs.RechargeInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => recharge(uow, args.value)) : args.failure;
+    return rpc(inputs.RechargeInputSchema, input, (args) => this.run(policy, (uow) => recharge(uow, args)));
   }
 
   /** Refunds a failed call's tokens; idempotent by `requestId`. */
   restore(input: inputs.RestoreInput, policy: QuotaPolicyArg): results.RestoreResult | QuotaFailure {
-    const args = parseInput(inputs.RestoreInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => restore(uow, args.value)) : args.failure;
+    return rpc(inputs.RestoreInputSchema, input, (args) => this.run(policy, (uow) => restore(uow, args)));
   }
 
   /** Admin: pins a type's total. */
   setTotal(input: inputs.SetTotalInput, policy: QuotaPolicyArg): results.SetTotalResult | QuotaFailure {
-    const args = parseInput(inputs.SetTotalInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => setTotal(uow, args.value)) : args.failure;
+    return rpc(inputs.SetTotalInputSchema, input, (args) => this.run(policy, (uow) => setTotal(uow, args)));
   }
 
   /** Admin: suspends one type or all; it stays suspended until `activate`. */
   suspend(input: inputs.SuspensionInput, policy: QuotaPolicyArg): results.SuspensionResult | QuotaFailure {
-    const args = parseInput(inputs.SuspensionInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => setSuspended(uow, args.value, true)) : args.failure;
+    return rpc(inputs.SuspensionInputSchema, input, (args) => this.run(policy, (uow) => setSuspended(uow, args, true)));
   }
 
   /** Admin: lifts a suspension. */
   activate(input: inputs.SuspensionInput, policy: QuotaPolicyArg): results.SuspensionResult | QuotaFailure {
-    const args = parseInput(inputs.SuspensionInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => setSuspended(uow, args.value, false)) : args.failure;
+    return rpc(inputs.SuspensionInputSchema, input, (args) => this.run(policy, (uow) => setSuspended(uow, args, false)));
   }
 
   /** One quota (daily by default), created with the plan on first touch. */
   getQuota(input: inputs.GetQuotaInput, policy: QuotaPolicyArg): QuotaView | QuotaFailure {
-    const args = parseInput(inputs.GetQuotaInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => uow.view(uow.row(args.value.quotaType))) : args.failure;
+    return rpc(inputs.GetQuotaInputSchema, input, (args) => this.run(policy, (uow) => uow.view(uow.row(args.quotaType))));
   }
 
   /** Every quota, daily → monthly → total. */
@@ -136,8 +126,7 @@ export class QuotaCounter extends QuotaInboxRpc {
 
   /** A ledger page, newest first, with the total row count. */
   listTransactions(input: inputs.ListTransactionsInput, policy: QuotaPolicyArg): results.TransactionsPage | QuotaFailure {
-    const args = parseInput(inputs.ListTransactionsInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => transactionsPage(uow, args.value.limit, args.value.offset)) : args.failure;
+    return rpc(inputs.ListTransactionsInputSchema, input, (args) => this.run(policy, (uow) => transactionsPage(uow, args.limit, args.offset)));
   }
 
   /** The automatic top-up setting, today's top-ups and the latest intents. */
@@ -147,8 +136,7 @@ export class QuotaCounter extends QuotaInboxRpc {
 
   /** Turns automatic top-up on (a `total` package, threshold, daily cap) or off, cancelling intents not yet sent. */
   setAutoTopup(input: SetAutoTopupInput, policy: QuotaPolicyArg): SetAutoTopupResult | QuotaFailure {
-    const args = parseInput(SetAutoTopupInputSchema, input);
-    return args.ok ? this.run(policy, (uow) => setAutoTopup(uow, args.value)) : args.failure;
+    return rpc(SetAutoTopupInputSchema, input, (args) => this.run(policy, (uow) => setAutoTopup(uow, args)));
   }
 
   /**
@@ -191,8 +179,7 @@ export class QuotaCounter extends QuotaInboxRpc {
 
   /** Resets, reservation expiry and pruning, then webhook and top-up delivery; reschedules for the next due event. */
   override async alarm(): Promise<void> {
-    // This alarm is spent; anything scheduled while it runs sets a new one.
-    this.alarmAt = null;
+    this.alarms.fired();
     const policy = this.policies.stored;
     if (policy) {
       const uow = new UnitOfWork(this.sql, this.userId, policy, Date.now());
@@ -207,13 +194,7 @@ export class QuotaCounter extends QuotaInboxRpc {
       await deliverDueTopups(this.ctx.storage, this.env, this.userId, policy, this.metrics.recorder);
       this.metrics.afterWork(transition, uow.expiredReservations, uow.topupResults);
     }
-    const next = nextAlarmAt(this.sql);
-    if (next === null) {
-      await this.ctx.storage.deleteAlarm();
-    } else {
-      this.alarmAt = next;
-      await this.ctx.storage.setAlarm(next);
-    }
+    await this.alarms.sleepUntil(nextAlarmAt(this.sql));
   }
 
   /**
@@ -236,19 +217,10 @@ export class QuotaCounter extends QuotaInboxRpc {
     });
     this.policies.accept(resolved);
     if (uow.scheduleChanged) this.schedule.refresh(this.sql);
-    if (uow.dueAt !== null) this.scheduleAlarm(uow.dueAt);
+    if (uow.dueAt !== null) this.alarms.runBy(uow.dueAt);
     this.push(uow);
     this.metrics.afterWork(transition, uow.expiredReservations, uow.topupResults);
     return result;
-  }
-
-  private scheduleAlarm(at: number): void {
-    if (this.alarmAt !== null && this.alarmAt <= at) return;
-    this.alarmAt = at;
-    // Not awaited: the output gate holds the reply until the alarm is durable, like any write.
-    this.ctx.storage.setAlarm(at).catch(() => {
-      this.alarmAt = null;
-    });
   }
 
   private push(uow: UnitOfWork): void {

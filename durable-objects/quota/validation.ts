@@ -1,16 +1,14 @@
 /**
- * Input and policy validation inside the Durable Object (the routes validate
- * too; this is defence in depth), producing typed `QuotaFailure` values.
+ * Policy validation inside the Durable Object (the routes validate too; this
+ * is defence in depth) and the quota's typed failures. RPC inputs are parsed
+ * by `rpc` (../rpc.ts).
  */
-import type { z } from "@hono/zod-openapi";
+import { fieldDetails, rpcFailure } from "../../contract/rpc-failure";
 import { QuotaPolicySchema, type QuotaPolicy } from "../../contract/quota/policy";
 import { isQuotaFailure, type QuotaFailure, type QuotaRpcError } from "../../contract/quota/results";
 
-/** A parse that either succeeded or explains itself per field. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; failure: QuotaFailure };
-
 function failure(code: QuotaRpcError["code"], message: string, details: Record<string, string> = {}): QuotaFailure {
-  return { error: { code, message, details } };
+  return rpcFailure(code, message, details);
 }
 
 /** 400 code 1001 in the routes. */
@@ -21,22 +19,6 @@ export const notFound = (message: string): QuotaFailure => failure("not_found", 
 export const unknownModel = (model: string): QuotaFailure => failure("unknown_model", `no price for model ${model}`, { model: "has no price and the table refuses unlisted models" });
 /** 409 in the routes. */
 export const conflict = (message: string, details: Record<string, string> = {}): QuotaFailure => failure("conflict", message, details);
-
-function details(error: z.ZodError, prefix: string): Record<string, string> {
-  const byField: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || "input";
-    byField[key] ??= issue.message;
-  }
-  return byField;
-}
-
-/** Parses an RPC input; `details` keys are field paths (`amount`, `quotaType`). */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.output<S>> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return { ok: true, value: result.data };
-  return { ok: false, failure: invalid("invalid parameters", details(result.error, "")) };
-}
 
 /** A policy ready to use, and whether it differs from the one this object last stored. */
 export type ResolvedPolicy = { policy: QuotaPolicy; canonical: string; changed: boolean; raw: string };
@@ -70,7 +52,7 @@ function validated(text: string, value: () => unknown): Validated | QuotaFailure
     return invalid("invalid policy", { policy: "must be a policy object or its JSON text" });
   }
   const result = QuotaPolicySchema.safeParse(raw);
-  if (!result.success) return invalid("invalid policy", details(result.error, "policy"));
+  if (!result.success) return invalid("invalid policy", fieldDetails(result.error, "policy"));
   const entry = { policy: deepFreeze(result.data), canonical: JSON.stringify(result.data) };
   if (validatedPolicies.size >= MAX_VALIDATED_POLICIES) validatedPolicies.clear();
   validatedPolicies.set(text, entry);

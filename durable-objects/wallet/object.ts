@@ -4,7 +4,9 @@ import { walletObjectSettings, type WalletObjectSettings } from "../../src/walle
 import type * as R from "../../contract/wallet/results";
 import * as S from "../../contract/wallet/inputs";
 import type { LedgerEntry, RechargeOrder, WalletView, Withdrawal } from "../../contract/wallet/views";
-import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "../ping";
+import { AlarmScheduler } from "../alarm-scheduler";
+import { storagePing, type PingReply } from "../ping";
+import { rpc } from "../rpc";
 import { OutboxDelivery, type OutboxHandler } from "../outbox/delivery";
 import { pruneSettled } from "../outbox/outbox";
 import { WALLET_BALANCE } from "./balance-projection";
@@ -17,7 +19,6 @@ import { inFlight, setFrozen, transactionsPage } from "./reads";
 import { completeRecharge, createRecharge, getRecharge } from "./recharge";
 import { migrate } from "./schema";
 import { consume, creditTransfer, transfer, TRANSFER_CREDIT, transferStatus } from "./spend";
-import { parseInput } from "./validation";
 import { verifyLedger } from "./verify";
 import { requestWithdraw, reviewWithdraw, withdrawalsPage } from "./withdraw";
 
@@ -40,14 +41,14 @@ export class Wallet extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly settings: WalletObjectSettings;
   private readonly delivery: OutboxDelivery;
-  /** The alarm time this object last set (null: none), so the hot path never reads it from storage. */
-  private alarmAt: number | null = null;
+  private readonly alarms: AlarmScheduler;
   private lastPruneAt = 0;
   private readonly metrics: WalletMetrics;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.alarms = new AlarmScheduler(ctx.storage);
     this.settings = walletObjectSettings(env);
     const objectMetrics = new DurableObjectMetrics(ctx, env);
     this.metrics = new WalletMetrics(objectMetrics);
@@ -66,16 +67,14 @@ export class Wallet extends DurableObject<Env> {
     );
     void ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql, ctx.storage);
-      this.alarmAt = await ctx.storage.getAlarm();
       // Owed deliveries whose alarm was lost (or never set before an upgrade) are picked up here.
-      if (this.alarmAt === null && this.delivery.nextRunAt() !== null) this.scheduleAlarm(Date.now());
+      if ((await this.alarms.load()) === null && this.delivery.nextRunAt() !== null) this.alarms.runBy(Date.now());
     });
   }
 
   /** Health probe: proves the object runs and its SQLite storage answers. */
   async ping(): Promise<PingReply> {
-    this.sql.exec("SELECT 1").one();
-    return { ok: true, version: DURABLE_OBJECT_CODE_VERSION };
+    return storagePing(this.sql);
   }
 
   /** The wallet, created empty on first touch. */
@@ -85,24 +84,21 @@ export class Wallet extends DurableObject<Env> {
 
   /** Pays from the available balance; idempotent by key. */
   consume(input: S.ConsumeInput): R.ConsumeResult | R.WalletFailure {
-    const args = parseInput(S.ConsumeInputSchema, input);
     return this.metrics.countUnposted("consume", () =>
-      args.ok ? this.run((book) => consume(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
+      rpc(S.ConsumeInputSchema, input, (args) => this.run((book) => consume(book, args, this.settings.idempotencyTtlSeconds))),
     );
   }
 
   /** Creates a pending recharge order (credited at once when `sandbox`); idempotent by key. */
   createRecharge(input: S.RechargeInput): R.RechargeResult | R.WalletFailure {
-    const args = parseInput(S.RechargeInputSchema, input);
     return this.metrics.countUnposted("recharge", () =>
-      args.ok ? this.run((book) => createRecharge(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
+      rpc(S.RechargeInputSchema, input, (args) => this.run((book) => createRecharge(book, args, this.settings.idempotencyTtlSeconds))),
     );
   }
 
   /** Credits an order from the provider's verified callback, once per order. */
   completeRecharge(input: S.CompleteRechargeInput): R.CompleteRechargeResult | R.WalletFailure {
-    const args = parseInput(S.CompleteRechargeInputSchema, input);
-    return this.metrics.countUnposted("recharge", () => (args.ok ? this.run((book) => completeRecharge(book, args.value)) : args.failure));
+    return this.metrics.countUnposted("recharge", () => rpc(S.CompleteRechargeInputSchema, input, (args) => this.run((book) => completeRecharge(book, args))));
   }
 
   /** One recharge order. */
@@ -116,9 +112,8 @@ export class Wallet extends DurableObject<Env> {
    * alarm retries until the receiver acknowledges.
    */
   async transfer(input: S.TransferInput): Promise<R.TransferResult | R.WalletFailure> {
-    const args = parseInput(S.TransferInputSchema, input);
     const result = this.metrics.countUnposted("transfer_out", () =>
-      args.ok ? this.run((book) => transfer(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
+      rpc(S.TransferInputSchema, input, (args) => this.run((book) => transfer(book, args, this.settings.idempotencyTtlSeconds))),
     );
     if ("error" in result) return result;
     const transferId = result.transfer.transfer_id;
@@ -132,9 +127,8 @@ export class Wallet extends DurableObject<Env> {
    * by the quota side → refunded.
    */
   async purchaseQuota(input: S.QuotaPurchaseInput): Promise<R.QuotaPurchaseResult | R.WalletFailure> {
-    const args = parseInput(S.QuotaPurchaseInputSchema, input);
     const result = this.metrics.countUnposted("quota_purchase", () =>
-      args.ok ? this.run((book) => purchaseQuota(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
+      rpc(S.QuotaPurchaseInputSchema, input, (args) => this.run((book) => purchaseQuota(book, args, this.settings.idempotencyTtlSeconds))),
     );
     if ("error" in result) return result;
     const purchaseId = result.purchase.purchase_id;
@@ -149,17 +143,17 @@ export class Wallet extends DurableObject<Env> {
 
   /** The receiving side of a transfer: credits once per transfer id. */
   creditTransfer(input: S.CreditTransferInput): R.CreditResult | R.WalletFailure {
-    const args = parseInput(S.CreditTransferInputSchema, input);
-    const result = this.metrics.countUnposted("transfer_in", () => (args.ok ? this.run((book) => creditTransfer(book, args.value)) : args.failure));
+    const result = this.metrics.countUnposted("transfer_in", () =>
+      rpc(S.CreditTransferInputSchema, input, (args) => this.run((book) => creditTransfer(book, args))),
+    );
     if (!("error" in result) && result.duplicate) this.metrics.refused("transfer_in", "duplicate");
     return result;
   }
 
   /** Holds money for a withdrawal (at least `minimum`); idempotent by key. */
   requestWithdraw(input: S.WithdrawInput): R.WithdrawResult | R.WalletFailure {
-    const args = parseInput(S.WithdrawInputSchema, input);
     const result = this.metrics.countUnposted("withdraw_hold", () =>
-      args.ok ? this.run((book) => requestWithdraw(book, args.value, this.settings.idempotencyTtlSeconds)) : args.failure,
+      rpc(S.WithdrawInputSchema, input, (args) => this.run((book) => requestWithdraw(book, args, this.settings.idempotencyTtlSeconds))),
     );
     if (!("error" in result)) this.scheduleDelivery();
     return result;
@@ -167,29 +161,25 @@ export class Wallet extends DurableObject<Env> {
 
   /** Admin review of a withdrawal; a second review is a conflict. */
   reviewWithdraw(input: S.ReviewInput): R.ReviewResult | R.WalletFailure {
-    const args = parseInput(S.ReviewInputSchema, input);
     const type = input?.approved === false ? "withdraw_release" : "withdraw";
-    const result = this.metrics.countUnposted(type, () => (args.ok ? this.run((book) => reviewWithdraw(book, args.value)) : args.failure));
+    const result = this.metrics.countUnposted(type, () => rpc(S.ReviewInputSchema, input, (args) => this.run((book) => reviewWithdraw(book, args))));
     if (!("error" in result)) this.scheduleDelivery();
     return result;
   }
 
   /** Admin freeze: no consume, transfer or withdraw; the wallet still receives. */
   setFrozen(input: S.FreezeInput): R.FreezeResult | R.WalletFailure {
-    const args = parseInput(S.FreezeInputSchema, input);
-    return args.ok ? this.run((book) => setFrozen(book, args.value)) : args.failure;
+    return rpc(S.FreezeInputSchema, input, (args) => this.run((book) => setFrozen(book, args)));
   }
 
   /** A ledger page, newest first, optionally of one type. */
   listTransactions(input: S.ListTransactionsInput): R.Page<LedgerEntry> | R.WalletFailure {
-    const args = parseInput(S.ListTransactionsInputSchema, input);
-    return args.ok ? this.run((book) => transactionsPage(book, args.value)) : args.failure;
+    return rpc(S.ListTransactionsInputSchema, input, (args) => this.run((book) => transactionsPage(book, args)));
   }
 
   /** A withdrawals page, newest first, optionally of one status. */
   listWithdrawals(input: S.ListWithdrawalsInput): R.Page<Withdrawal> | R.WalletFailure {
-    const args = parseInput(S.ListWithdrawalsInputSchema, input);
-    return args.ok ? this.run((book) => withdrawalsPage(book, args.value)) : args.failure;
+    return rpc(S.ListWithdrawalsInputSchema, input, (args) => this.run((book) => withdrawalsPage(book, args)));
   }
 
   /** Replays the ledger from zero against the stored balances (see `R.LedgerVerification`). */
@@ -204,8 +194,7 @@ export class Wallet extends DurableObject<Env> {
 
   /** Delivers what is due, then sleeps until the next retry. */
   override async alarm(): Promise<void> {
-    // This alarm is spent; anything scheduled while it runs sets a new one.
-    this.alarmAt = null;
+    this.alarms.fired();
     await this.delivery.deliverDue();
     this.scheduleDelivery();
     this.metrics.afterWork();
@@ -241,7 +230,7 @@ export class Wallet extends DurableObject<Env> {
       return operation(book);
     });
     // A balance change enqueued a report to the admins' projection (balance-projection.ts).
-    if (book.balanceReportDueAt !== null) this.scheduleAlarm(book.balanceReportDueAt);
+    if (book.balanceReportDueAt !== null) this.alarms.runBy(book.balanceReportDueAt);
     if (book.posted.length > 0) this.metrics.posted(book.posted);
     this.metrics.afterWork();
     return result;
@@ -258,15 +247,6 @@ export class Wallet extends DurableObject<Env> {
   /** Makes sure the alarm runs by the next owed delivery. */
   private scheduleDelivery(): void {
     const next = this.delivery.nextRunAt();
-    if (next !== null) this.scheduleAlarm(next);
-  }
-
-  private scheduleAlarm(at: number): void {
-    if (this.alarmAt !== null && this.alarmAt <= at) return;
-    this.alarmAt = at;
-    // Not awaited: the output gate holds the reply until the alarm is durable, like any write.
-    this.ctx.storage.setAlarm(at).catch(() => {
-      this.alarmAt = null;
-    });
+    if (next !== null) this.alarms.runBy(next);
   }
 }

@@ -10,7 +10,7 @@ import type { CompleteRechargeInputSchema, RechargeInputSchema } from "../../con
 import type { PaymentMethod, RechargeOrder } from "../../contract/wallet/views";
 import type { WalletBook } from "./book";
 import { fingerprint, once } from "./idempotency";
-import { randomHex } from "./validation";
+import { randomHex } from "./ids";
 
 type OrderRow = {
   id: string;

@@ -13,7 +13,7 @@ import { enqueue } from "../outbox/outbox";
 import type { WalletBook } from "./book";
 import { fingerprint, once } from "./idempotency";
 import { debitCheck } from "./spend";
-import { randomHex } from "./validation";
+import { randomHex } from "./ids";
 
 /** Outbox kind of an update to the admins' withdrawal index. */
 export const WITHDRAWAL_INDEX = "withdrawal_index";

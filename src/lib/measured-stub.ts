@@ -2,12 +2,13 @@ import { recordsCounters, type Metrics } from "../metrics/api";
 import { measuredCall } from "./dependency";
 
 // Not RPC methods: a Proxy must not look like a promise, and these return other stubs or nothing to time.
-const UNMEASURED = new Set(["then", "dup", "connect", "constructor"]);
+export const UNMEASURED = new Set(["then", "dup", "connect", "constructor"]);
 
 // "<object>.<method>" per object and method, made once: a string built per call is hashed again by every series lookup.
 const operations = new Map<string, Map<string, string>>();
 
-function operationName(object: string, method: string): string {
+/** `<object>.<method>`, the `operation` label of a Durable Object call, interned. */
+export function operationName(object: string, method: string): string {
   let methods = operations.get(object);
   if (!methods) {
     methods = new Map();

@@ -12,7 +12,7 @@ import { loadConfig } from "../config";
 import { createLogger, type Logger } from "../lib/logger";
 import { loadMetricsConfig } from "../metrics/config";
 import { activeRecorder, configureIsolateMetrics } from "../metrics/isolate";
-import { shardName } from "../../contract/metrics/wire";
+import { metricsShard } from "../../durable-objects/metrics-shard/client";
 import { loadMessagingConfig } from "./config";
 import { createEmailSender, type EmailSender } from "./email-sender";
 import { emailFor, MESSAGE_KINDS, type MessageKind, type QueueMessageBody } from "./messages";
@@ -73,6 +73,6 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, c
       }
     }
   } finally {
-    pipeline?.afterWork(() => ({ waitUntil: (promise) => ctx.waitUntil(promise), shard: (index) => env.METRICS_SHARD.getByName(shardName(index)) }));
+    pipeline?.afterWork(() => ({ waitUntil: (promise) => ctx.waitUntil(promise), shard: (index) => metricsShard(env, index) }));
   }
 }

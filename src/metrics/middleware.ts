@@ -9,7 +9,7 @@ import { cachedRuntimeConfig, getRuntimeConfig } from "../runtime-config/cache";
 import { activeRecorder, configureIsolateMetrics } from "./isolate";
 import type { FlushContext, MetricsPipeline } from "./pipeline";
 import { HttpMetrics } from "./http";
-import { shardName } from "../../contract/metrics/wire";
+import { metricsShard } from "../../durable-objects/metrics-shard/client";
 
 type StatusClass = (typeof STATUS_CLASSES)[number];
 
@@ -54,7 +54,7 @@ function flushContext(c: Context<AppEnv>): FlushContext | undefined {
   } catch {
     return undefined; // app.request() in tests has no execution context
   }
-  return { waitUntil, shard: (index) => c.env.METRICS_SHARD.getByName(shardName(index)) };
+  return { waitUntil, shard: (index) => metricsShard(c.env, index) };
 }
 
 const httpMetrics = new WeakMap<MetricsPipeline, HttpMetrics>();

@@ -1,10 +1,9 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { measuredStub } from "../lib/measured-stub";
 import { QUOTA_DECLINE_CODES, quotaHeaders, retryAfterSeconds } from "./http";
 import { policyText, resolveQuotaPolicy, type QuotaPolicy, type QuotaPolicyText } from "../../contract/quota/policy";
-import { isQuotaFailure, type QuotaFailure, type QuotaOutcome } from "../../contract/quota/results";
+import type { QuotaOutcome } from "../../contract/quota/results";
 import type { QuotaRole } from "../../contract/quota/inputs";
 import type { QuotaView } from "../../contract/quota/views";
 
@@ -58,25 +57,6 @@ export async function policyFor(c: Context<AppEnv>, role: QuotaRole): Promise<Qu
 /** The same policy as its text, which is what routes pass to `QuotaCounter` RPCs (see `QuotaPolicyText`). */
 export async function policyArgFor(c: Context<AppEnv>, role: QuotaRole): Promise<QuotaPolicyText> {
   return (await resolvedPolicy(c, role)).text;
-}
-
-/** The user's QuotaCounter; its calls are counted as Durable Object calls. */
-export function quotaCounter(c: Context<AppEnv>, userId: string) {
-  return measuredStub(c.env.QUOTA_COUNTER.getByName(userId), "quota_counter", c.var.metrics);
-}
-
-const FAILURE_TO_ERROR = { invalid_argument: "INVALID_PARAMETER", not_found: "NOT_FOUND", conflict: "CONFLICT", unknown_model: "QUOTA_UNKNOWN_MODEL" } as const;
-
-/**
- * Returns the result, or throws the envelope error for a typed RPC failure.
- * Generic over the RPC stub's own result type (which adds `Disposable`).
- */
-export function unwrap<R extends object>(result: R): Exclude<R, QuotaFailure> {
-  if (isQuotaFailure(result as object)) {
-    const { code, message, details } = (result as unknown as QuotaFailure).error;
-    throw new ApiError(FAILURE_TO_ERROR[code], message, { details });
-  }
-  return result as Exclude<R, QuotaFailure>;
 }
 
 /** Sets `X-Quota-*` headers (and the IETF RateLimit pair) on the response. */

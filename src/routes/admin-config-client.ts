@@ -3,7 +3,7 @@ import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf } from "../middleware/auth";
-import { configStore } from "../runtime-config/cache";
+import { configStore } from "../../durable-objects/config-store/client";
 import { batchPatch } from "../runtime-config/grouped";
 import type { Json } from "../../contract/runtime-config/merge-patch";
 import { CONFIG_BASE, settleConfigChange, SnapshotSchema } from "./admin-config";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configStore } from "../runtime-config/cache";
+import { configStore } from "../../durable-objects/config-store/client";
 import { WRITE_ONLY_MASK } from "../runtime-config/secrets";
 import { api, envelope, registerAdmin } from "../../test/workerd/api";
 import { env } from "cloudflare:workers";

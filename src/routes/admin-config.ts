@@ -1,12 +1,13 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { ConfigUpdateResult } from "../../durable-objects/config-store";
+import type { ConfigUpdateResult } from "../../contract/runtime-config/snapshot";
 import { createOperationLog } from "../admin/operation-log";
 import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } from "../errors";
 import { envelopeOf, jsonContent, ok, okPage, paginate, paginatedEnvelopeOf } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
-import { configStore, rememberRuntimeConfig } from "../runtime-config/cache";
+import { rememberRuntimeConfig } from "../runtime-config/cache";
+import { configStore } from "../../durable-objects/config-store/client";
 import type { ConfigChange, Json } from "../../contract/runtime-config/merge-patch";
 import { groupedConfig } from "../runtime-config/grouped";
 import { RuntimeConfigSchema } from "../../contract/runtime-config/schema";

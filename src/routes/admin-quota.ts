@@ -7,7 +7,8 @@ import { ApiError, authErrorResponses, commonErrorResponses, errorResponse } fro
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
 import { RechargeInputSchema, SetTotalInputSchema, SuspensionInputSchema } from "../../contract/quota/inputs";
-import { planRoleOfUser, policyArgFor, quotaCounter, unwrap } from "../quota/service";
+import { planRoleOfUser, policyArgFor } from "../quota/service";
+import { quotaClient } from "../../durable-objects/quota/client";
 import { QuotaViewSchema } from "../../contract/quota/views";
 
 const BASE = "/api/v1/admin/quota/{userId}";
@@ -78,14 +79,14 @@ export function registerAdminQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getQuotas, async (c) => {
     const { userId } = c.req.valid("param");
     const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
-    return ok(c, unwrap(await quotaCounter(c, userId).getAllQuotas(policy)).quotas);
+    return ok(c, (await quotaClient(c.env, userId, c.var.metrics).getAllQuotas(policy)).quotas);
   });
 
   app.openapi(setTotal, async (c) => {
     const { userId } = c.req.valid("param");
     const body = c.req.valid("json");
     const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
-    const result = unwrap(await quotaCounter(c, userId).setTotal(body, policy));
+    const result = await quotaClient(c.env, userId, c.var.metrics).setTotal(body, policy);
     trackQuotaActivity(c, result.quota, 0);
     await audit(c, "quota.set_total", userId, body);
     return ok(c, result.quota, "quota updated");
@@ -105,8 +106,8 @@ export function registerAdminQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
         });
       const input = parsed.data;
       const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
-      const counter = quotaCounter(c, userId);
-      const result = unwrap(action === "suspend" ? await counter.suspend(input, policy) : await counter.activate(input, policy));
+      const counter = quotaClient(c.env, userId, c.var.metrics);
+      const result = action === "suspend" ? await counter.suspend(input, policy) : await counter.activate(input, policy);
       for (const quota of result.quotas) trackQuotaActivity(c, quota, 0);
       await audit(c, `quota.${action}`, userId, input);
       return ok(c, result.quotas, `quota ${action}d`);
@@ -117,7 +118,7 @@ export function registerAdminQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const { userId } = c.req.valid("param");
     const body = c.req.valid("json");
     const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
-    const result = unwrap(await quotaCounter(c, userId).recharge(body, policy));
+    const result = await quotaClient(c.env, userId, c.var.metrics).recharge(body, policy);
     if (!result.replayed) trackQuotaActivity(c, result.quota, 0);
     if (!result.replayed) await audit(c, "quota.recharge", userId, body);
     return ok(c, { quota: result.quota, amount: result.amount, transactionId: result.transactionId, replayed: result.replayed }, "recharged");

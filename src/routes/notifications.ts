@@ -4,7 +4,7 @@ import { authErrorResponses, commonErrorResponses } from "../errors";
 import { openapiWithAliases, type ClientAlias } from "../lib/client-alias";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
-import { quotaCounter, unwrap } from "../quota/service";
+import { quotaClient } from "../../durable-objects/quota/client";
 import { AccountNoticeNotificationSchema, InboxNotificationSchema, QuotaNotificationSchema } from "../../contract/quota/views";
 import { PagingQuerySchema, toWindow } from "./paging";
 
@@ -29,7 +29,10 @@ const NotificationPageSchema = z
   })
   .openapi("NotificationPage");
 
-const MarkedReadSchema = z.union([QuotaNotificationSchema.extend({ success: z.literal(true) }), AccountNoticeNotificationSchema.extend({ success: z.literal(true) })]);
+const MarkedReadSchema = z.union([
+  QuotaNotificationSchema.extend({ success: z.literal(true) }),
+  AccountNoticeNotificationSchema.extend({ success: z.literal(true) }),
+]);
 
 const CountSchema = z.object({ success: z.literal(true), count: z.number().int(), affected: z.number().int().openapi({ description: "Same as count" }) });
 
@@ -110,12 +113,12 @@ export function registerNotificationRoutes(app: OpenAPIHono<AppEnv>): void {
 
   // Fixed paths before `/{id}/read`, so `unread-count` is never taken for an id.
   app.openapi(unreadCount, async (c) => {
-    const page = unwrap(await quotaCounter(c, authOf(c).user_id).listNotifications({ limit: 1, offset: 0, unreadOnly: true }));
+    const page = await quotaClient(c.env, authOf(c).user_id, c.var.metrics).listNotifications({ limit: 1, offset: 0, unreadOnly: true });
     return ok(c, { count: page.unread });
   });
 
   app.openapi(stats, async (c) => {
-    const page = unwrap(await quotaCounter(c, authOf(c).user_id).listNotifications({ limit: 1, offset: 0, unreadOnly: false, countByKind: true }));
+    const page = await quotaClient(c.env, authOf(c).user_id, c.var.metrics).listNotifications({ limit: 1, offset: 0, unreadOnly: false, countByKind: true });
     return ok(c, { total: page.total, unread: page.unread, by_type: { quota_level: 0, ...page.byKind } });
   });
 
@@ -123,20 +126,20 @@ export function registerNotificationRoutes(app: OpenAPIHono<AppEnv>): void {
     const query = c.req.valid("query");
     const window = toWindow(query);
     const unreadOnly = query.unread === "true" || query.status === "unread";
-    const page = unwrap(await quotaCounter(c, authOf(c).user_id).listNotifications({ limit: window.limit, offset: window.offset, unreadOnly }));
+    const page = await quotaClient(c.env, authOf(c).user_id, c.var.metrics).listNotifications({ limit: window.limit, offset: window.offset, unreadOnly });
     return ok(c, { items: page.items, total: page.total, page: window.page, page_size: window.pageSize, unread: page.unread });
   });
 
   openapiWithAliases(
     app,
     readAll,
-    async (c) => ok(c, counted((await quotaCounter(c, authOf(c).user_id).markAllNotificationsRead()).updated), "all marked read"),
+    async (c) => ok(c, counted((await quotaClient(c.env, authOf(c).user_id, c.var.metrics).markAllNotificationsRead()).updated), "all marked read"),
     putAlias("/read-all"),
   );
 
   app.openapi(batchRead, async (c) => {
     const ids = c.req.valid("json").notification_ids;
-    const result = unwrap(await quotaCounter(c, authOf(c).user_id).markNotificationsRead({ ids }));
+    const result = await quotaClient(c.env, authOf(c).user_id, c.var.metrics).markNotificationsRead({ ids });
     return ok(c, counted(result.updated), "marked read");
   });
 
@@ -144,7 +147,7 @@ export function registerNotificationRoutes(app: OpenAPIHono<AppEnv>): void {
     app,
     markRead,
     async (c) => {
-      const result = unwrap(await quotaCounter(c, authOf(c).user_id).markNotificationRead({ id: c.req.valid("param").id }));
+      const result = await quotaClient(c.env, authOf(c).user_id, c.var.metrics).markNotificationRead({ id: c.req.valid("param").id });
       return ok(c, { ...result.notification, success: true as const }, "marked read");
     },
     putAlias("/{id}/read"),

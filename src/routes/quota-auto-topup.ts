@@ -4,7 +4,8 @@ import type { AppEnv } from "../env";
 import { ApiError, authErrorResponses, commonErrorResponses } from "../errors";
 import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { authOf, requireAuth } from "../middleware/auth";
-import { planRole, policyArgFor, quotaCounter, unwrap } from "../quota/service";
+import { planRole, policyArgFor } from "../quota/service";
+import { quotaClient } from "../../durable-objects/quota/client";
 import { AUTO_TOPUP_MAX_PER_DAY, AUTO_TOPUP_THRESHOLDS, AutoTopupViewSchema, type SetAutoTopupInput } from "../../contract/quota/auto-topup";
 
 const PATH = "/api/v1/ai/quota/auto-topup";
@@ -56,7 +57,10 @@ const write = createRoute({
   security,
   request: { body: { required: true, content: { "application/json": { schema: SettingBodySchema } } } },
   responses: {
-    200: jsonContent(envelopeOf(AutoTopupViewSchema.extend({ cancelled: z.number().int().openapi({ description: "Unsent intents this call cancelled" }) })), "Saved"),
+    200: jsonContent(
+      envelopeOf(AutoTopupViewSchema.extend({ cancelled: z.number().int().openapi({ description: "Unsent intents this call cancelled" }) })),
+      "Saved",
+    ),
     ...errors,
   },
 });
@@ -86,14 +90,14 @@ export function registerQuotaAutoTopupRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(read, async (c) => {
     const claims = authOf(c);
-    return ok(c, unwrap(await quotaCounter(c, claims.user_id).getAutoTopup(await policyArgFor(c, planRole(claims.roles)))));
+    return ok(c, await quotaClient(c.env, claims.user_id, c.var.metrics).getAutoTopup(await policyArgFor(c, planRole(claims.roles))));
   });
 
   app.openapi(write, async (c) => {
     const claims = authOf(c);
     const body = c.req.valid("json");
     const input = body.enabled ? await enablingInput(c, body) : { enabled: false as const };
-    const result = unwrap(await quotaCounter(c, claims.user_id).setAutoTopup(input, await policyArgFor(c, planRole(claims.roles))));
+    const result = await quotaClient(c.env, claims.user_id, c.var.metrics).setAutoTopup(input, await policyArgFor(c, planRole(claims.roles)));
     return ok(c, result, body.enabled ? "automatic top-up on" : "automatic top-up off");
   });
 }

@@ -7,7 +7,8 @@ import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { requireServiceToken } from "../middleware/service-auth";
 import type { ConsumeResult, ReserveResult } from "../../contract/quota/results";
 import { CommitBodySchema, ConsumeInputSchema, ReservationIdSchema, ReserveInputSchema } from "../../contract/quota/inputs";
-import { creditsModelLabel, declineError, planRoleOfUser, policyArgFor, quotaCounter, resolvedPolicy, setQuotaHeaders, unwrap } from "../quota/service";
+import { creditsModelLabel, declineError, planRoleOfUser, policyArgFor, resolvedPolicy, setQuotaHeaders } from "../quota/service";
+import { quotaClient } from "../../durable-objects/quota/client";
 import { PricedChargeSchema, QuotaEventSchema, QuotaViewSchema, ReservationViewSchema, type QuotaEvent, type QuotaView } from "../../contract/quota/views";
 
 const BASE = "/api/v1/internal/quota/{userId}";
@@ -133,21 +134,21 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const { userId } = c.req.valid("param");
     const policy = await resolvedPolicy(c, await planRoleOfUser(c, userId));
     const input = c.req.valid("json");
-    const decision = unwrap(await quotaCounter(c, userId).consume(input, policy.text));
+    const decision = await quotaClient(c.env, userId, c.var.metrics).consume(input, policy.text);
     return ok(c, decide(c, decision, creditsModelLabel(policy.policy, decision.priced?.model ?? input.model)));
   });
 
   app.openapi(reserve, async (c) => {
     const { userId } = c.req.valid("param");
     const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
-    const decision = decide(c, unwrap(await quotaCounter(c, userId).reserve(c.req.valid("json"), policy)));
+    const decision = decide(c, await quotaClient(c.env, userId, c.var.metrics).reserve(c.req.valid("json"), policy));
     return c.json({ code: 0 as const, message: "reserved", data: decision, timestamp: Date.now(), request_id: c.get("requestId") }, 201);
   });
 
   app.openapi(commit, async (c) => {
     const { userId, reservationId } = c.req.valid("param");
     const policy = await resolvedPolicy(c, await planRoleOfUser(c, userId));
-    const result = unwrap(await quotaCounter(c, userId).commit({ ...c.req.valid("json"), reservationId }, policy.text));
+    const result = await quotaClient(c.env, userId, c.var.metrics).commit({ ...c.req.valid("json"), reservationId }, policy.text);
     setQuotaHeaders(c, result.quota);
     if (!result.replayed) c.get("metrics").inc("qingyu_quota_reservations_total", { event: "committed" });
     countChange(c, result, result.charged, creditsModelLabel(policy.policy, result.priced?.model ?? result.reservation.model));
@@ -157,7 +158,7 @@ export function registerInternalQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(release, async (c) => {
     const { userId, reservationId } = c.req.valid("param");
     const policy = await policyArgFor(c, await planRoleOfUser(c, userId));
-    const result = unwrap(await quotaCounter(c, userId).release({ reservationId }, policy));
+    const result = await quotaClient(c.env, userId, c.var.metrics).release({ reservationId }, policy);
     setQuotaHeaders(c, result.quota);
     if (!result.replayed) c.get("metrics").inc("qingyu_quota_reservations_total", { event: "released" });
     if (!result.replayed) trackQuotaActivity(c, result.quota, 0);

@@ -6,7 +6,8 @@ import { authOf, bearerToken, requireAuth } from "../middleware/auth";
 import { createStreamTickets } from "../auth/stream-tickets";
 import { runtimeSetting } from "../runtime-config/cache";
 import { QuotaTypeSchema } from "../../contract/quota/inputs";
-import { planRole, policyArgFor, quotaCounter, setQuotaHeaders, unwrap } from "../quota/service";
+import { planRole, policyArgFor, setQuotaHeaders } from "../quota/service";
+import { quotaClient } from "../../durable-objects/quota/client";
 import { LedgerEntrySchema, QuotaStatisticsSchema, QuotaViewSchema } from "../../contract/quota/views";
 import { PagingQuerySchema, toWindow } from "./paging";
 
@@ -58,7 +59,9 @@ const stream = createRoute({
   tags: ["quota"],
   summary: "WebSocket: a snapshot on connect, then every level change. Browsers pass a single-use ?ticket= from POST …/stream/ticket",
   security,
-  request: { query: z.object({ ticket: z.string().max(128).optional().openapi({ description: "A stream ticket (valid 30 s, once); never an access token" }) }) },
+  request: {
+    query: z.object({ ticket: z.string().max(128).optional().openapi({ description: "A stream ticket (valid 30 s, once); never an access token" }) }),
+  },
   responses: { 101: { description: "Switching to WebSocket" }, 426: errorResponse("Not a WebSocket upgrade (code 1010)"), ...errors },
 });
 
@@ -88,7 +91,8 @@ export function registerQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     }
     await next();
   });
-  for (const path of [BASE, `${BASE}/all`, `${BASE}/statistics`, `${BASE}/transactions`, `${BASE}/stream`, `${BASE}/stream/ticket`]) app.use(path, requireAuth());
+  for (const path of [BASE, `${BASE}/all`, `${BASE}/statistics`, `${BASE}/transactions`, `${BASE}/stream`, `${BASE}/stream/ticket`])
+    app.use(path, requireAuth());
 
   app.openapi(streamTicket, async (c) => {
     const ttlSeconds = await runtimeSetting(c.var.services, (doc) => doc.auth.streamTicketTtlSeconds);
@@ -100,27 +104,28 @@ export function registerQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getQuota, async (c) => {
     const claims = authOf(c);
     const policy = await policyArgFor(c, planRole(claims.roles));
-    const quota = unwrap(await quotaCounter(c, claims.user_id).getQuota({ quotaType: c.req.valid("query").type }, policy));
+    const quota = await quotaClient(c.env, claims.user_id, c.var.metrics).getQuota({ quotaType: c.req.valid("query").type }, policy);
     setQuotaHeaders(c, quota);
     return ok(c, quota);
   });
 
   app.openapi(getAll, async (c) => {
     const claims = authOf(c);
-    const { quotas } = unwrap(await quotaCounter(c, claims.user_id).getAllQuotas(await policyArgFor(c, planRole(claims.roles))));
+    const { quotas } = await quotaClient(c.env, claims.user_id, c.var.metrics).getAllQuotas(await policyArgFor(c, planRole(claims.roles)));
     return ok(c, quotas);
   });
 
   app.openapi(statistics, async (c) => {
     const claims = authOf(c);
-    return ok(c, unwrap(await quotaCounter(c, claims.user_id).getStatistics(await policyArgFor(c, planRole(claims.roles)))));
+    return ok(c, await quotaClient(c.env, claims.user_id, c.var.metrics).getStatistics(await policyArgFor(c, planRole(claims.roles))));
   });
 
   app.openapi(transactions, async (c) => {
     const claims = authOf(c);
     const window = toWindow(c.req.valid("query"));
-    const page = unwrap(
-      await quotaCounter(c, claims.user_id).listTransactions({ limit: window.limit, offset: window.offset }, await policyArgFor(c, planRole(claims.roles))),
+    const page = await quotaClient(c.env, claims.user_id, c.var.metrics).listTransactions(
+      { limit: window.limit, offset: window.offset },
+      await policyArgFor(c, planRole(claims.roles)),
     );
     return okPage(c, page.items, paginate(page.total, window.page, window.pageSize));
   });
@@ -129,9 +134,9 @@ export function registerQuotaRoutes(app: OpenAPIHono<AppEnv>): void {
     const claims = authOf(c);
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket")
       throw new ApiError("UPGRADE_REQUIRED", "this endpoint speaks WebSocket only", { headers: { Upgrade: "websocket" } });
-    const counter = quotaCounter(c, claims.user_id);
+    const counter = quotaClient(c.env, claims.user_id, c.var.metrics);
     // Brings the snapshot up to the caller's current policy before the socket opens.
-    unwrap(await counter.getAllQuotas(await policyArgFor(c, planRole(claims.roles))));
+    await counter.getAllQuotas(await policyArgFor(c, planRole(claims.roles)));
     return counter.fetch(c.req.raw) as unknown as ReturnType<typeof ok>;
   });
 }

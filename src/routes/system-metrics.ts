@@ -6,7 +6,7 @@ import { envelopeOf, jsonContent, ok } from "../lib/envelope";
 import { loadMetricsConfig } from "../metrics/config";
 import { serviceStats, type ServiceStats } from "../metrics/service-stats";
 import { RECENT_TOTALS, type TotalsWindow } from "../../contract/metrics/totals-ring";
-import { shardName } from "../../contract/metrics/wire";
+import { metricsShard } from "../../durable-objects/metrics-shard/client";
 import { requireAuth } from "../middleware/auth";
 
 const BASE = "/api/v1/system/metrics";
@@ -67,7 +67,7 @@ const one = createRoute({
 /** Every shard's window, read in parallel; a shard that fails is left out (its traffic is missing, the answer is not). */
 async function recentWindows(c: Context<AppEnv>, minutes: number): Promise<TotalsWindow[]> {
   const { shards } = loadMetricsConfig(c.env);
-  const reads = await Promise.allSettled(Array.from({ length: shards }, (_, index) => c.env.METRICS_SHARD.getByName(shardName(index)).recentTotals(minutes * 60_000)));
+  const reads = await Promise.allSettled(Array.from({ length: shards }, (_, index) => metricsShard(c.env, index).recentTotals(minutes * 60_000)));
   return reads.flatMap((read) => (read.status === "fulfilled" ? [read.value] : []));
 }
 

@@ -1,5 +1,5 @@
 /** Buying AI quota with wallet money: exactly once, refunded when the quota side refuses. */
-import { configStore } from "../runtime-config/cache";
+import { configStore } from "../../durable-objects/config-store/client";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { QuotaCounter } from "../../durable-objects/quota/object";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { configStore } from "../runtime-config/cache";
+import { configStore } from "../../durable-objects/config-store/client";
 import { api, envelope, registerAdmin, registerUser } from "../../test/workerd/api";
 import { balanceOf, failureOf, fundWallet, walletApi } from "../../test/workerd/wallet";
 

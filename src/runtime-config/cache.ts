@@ -1,6 +1,6 @@
 import type { ConfigSnapshot } from "../../contract/runtime-config/snapshot";
 import type { Logger } from "../lib/logger";
-import { measuredStub } from "../lib/measured-stub";
+import { configStore } from "../../durable-objects/config-store/client";
 import { setLatestRuntimeConfig } from "./latest";
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from "../../contract/runtime-config/schema";
 
@@ -16,11 +16,6 @@ const entries = new WeakMap<ConfigNamespace, Entry>();
 function remember(namespace: ConfigNamespace, entry: Entry): void {
   entries.set(namespace, entry);
   setLatestRuntimeConfig(entry.snapshot.document);
-}
-
-/** The single ConfigStore object; its calls are counted as Durable Object calls. */
-export function configStore(namespace: ConfigNamespace) {
-  return measuredStub(namespace.getByName("global"), "config_store");
 }
 
 /**

@@ -3,7 +3,8 @@
  * restores the changed leaves afterwards. Imported by tests only.
  */
 import { env } from "cloudflare:workers";
-import { configStore, rememberRuntimeConfig } from "../../src/runtime-config/cache";
+import { rememberRuntimeConfig } from "../../src/runtime-config/cache";
+import { configStore } from "../../durable-objects/config-store/client";
 import { inverseMergePatch, type Json } from "../../contract/runtime-config/merge-patch";
 
 type JsonObject = { [key: string]: Json };

@@ -1,10 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { applyMergePatch, diffDocuments, type ConfigChange, type Json } from "../contract/runtime-config/merge-patch";
-import { RuntimeConfigSchema, type RuntimeConfig } from "../contract/runtime-config/schema";
-import { DURABLE_OBJECT_CODE_VERSION, type PingReply } from "./ping";
-import type { ConfigHistoryEntry, ConfigSnapshot, ConfigUpdateResult } from "../contract/runtime-config/snapshot";
+import { applyMergePatch, diffDocuments, type ConfigChange, type Json } from "../../contract/runtime-config/merge-patch";
+import { RuntimeConfigSchema, type RuntimeConfig } from "../../contract/runtime-config/schema";
+import { storagePing, type PingReply } from "../ping";
+import type { ConfigHistoryEntry, ConfigSnapshot, ConfigUpdateResult } from "../../contract/runtime-config/snapshot";
 
-export type { ConfigHistoryEntry, ConfigSnapshot, ConfigUpdateFailure, ConfigUpdateResult } from "../contract/runtime-config/snapshot";
+export type { ConfigHistoryEntry, ConfigSnapshot, ConfigUpdateFailure, ConfigUpdateResult } from "../../contract/runtime-config/snapshot";
 
 interface VersionRow extends Record<string, SqlStorageValue> {
   version: number;
@@ -36,8 +36,7 @@ export class ConfigStore extends DurableObject<Env> {
   }
 
   async ping(): Promise<PingReply> {
-    this.ctx.storage.sql.exec("SELECT 1").one();
-    return { ok: true, version: DURABLE_OBJECT_CODE_VERSION };
+    return storagePing(this.ctx.storage.sql);
   }
 
   /** The latest version, or the defaults as version 0 before anyone saved. */
