@@ -47,7 +47,7 @@ export interface AppExtras {
 }
 
 /**
- * Builds the API: middleware in the order ARCHITECTURE.md gives (the response assembler, which also sets the
+ * Builds the API: middleware in the order docs/architecture.md gives (the response assembler, which also sets the
  * secure headers, and the request id in the factory, then log → config → metrics → CORS → body limit → services), then routes.
  * Metrics sit before CORS, not after the body limit as the sketch has it, so that
  * CORS preflights and 413s, which those middlewares answer themselves, are counted too.

@@ -53,7 +53,8 @@ async function fund(apiUrl: string, token: string): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const options = { ...(await randomStackOptions("qingyu-soak-")), apiInspectorPort: await getFreePort() };
+  // No local trace store: production has none, and it grows with every request of a long run (the bench turns it off too).
+  const options = { ...(await randomStackOptions("qingyu-soak-")), apiInspectorPort: await getFreePort(), localObservability: false };
   let stack: Stack | undefined;
   const stop = async () => {
     await stack?.stop();

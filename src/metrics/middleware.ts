@@ -74,7 +74,7 @@ function httpMetricsOf(pipeline: MetricsPipeline): HttpMetrics {
  * in flight) with the route template and status class as labels, sets
  * `c.var.metrics` for routes, and hands the isolate's batch to `waitUntil`
  * when a flush is due. It sits right after the config middleware, earlier than
- * ARCHITECTURE.md's sketch, so that requests answered by CORS preflight or the
+ * docs/architecture.md's walk, so that requests answered by CORS preflight or the
  * body limit (413) are counted too. The per-request work is one series lookup
  * (see `HttpMetrics`); the flush context is built only when a flush or timer is due.
  */

@@ -1,5 +1,5 @@
 /**
- * The layout rules a newcomer relies on (CONVENTIONS.md): no source file over
+ * The layout rules a newcomer relies on (the team's conventions; docs/architecture.md): no source file over
  * 300 lines, and no class file beside a folder of the same name (`wallet.ts`
  * next to `wallet/` hides which one holds what). Generated type files are not
  * source. The import-layer rules are dependency-cruiser's (`npm run layers`).
